@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { validateAppend } from '../../application/event-store/append-validation.js';
+import { EventStoreUnavailableError, IdempotencyConflictError, WrongExpectedVersionError } from '../../application/event-store/event-store.errors.js';
+import {
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedVersion,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionHandlerContext,
+} from '../../application/event-store/event-store.port.js';
+import { UpcasterRegistry } from '../../application/event-store/upcasters.js';
+import { DomainError, validationError } from '../../domain/shared/domain-error.js';
+import { formatPgCheckpoint, parsePgCheckpoint } from './checkpoint.js';
+import { PollingSubscription } from './polling-subscription.js';
+import { WakeUp } from './wake-up.js';
+
+export const EVENTS_CHANNEL = 'tandem_events';
+
+export interface PostgresEventStoreOptions {
+  readonly pool: pg.Pool;
+  readonly upcasters?: UpcasterRegistry;
+  /** Listen for other nodes' appends (LISTEN/NOTIFY). Off in benchmarks of the bare append path. */
+  readonly listen?: boolean;
+  /** How often a subscription looks for new events when no signal came. */
+  readonly pollIntervalMs?: number;
+  /** Retries of an append that hit a transient conflict in `any`/`stream_exists` mode. */
+  readonly maxAppendRetries?: number;
+}
+
+const MODE = { exact: 0, no_stream: 1, stream_exists: 2, any: 3 } as const;
+
+interface EventRow {
+  event_id: string;
+  stream_id: string;
+  stream_version: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+  global_position: string;
+  tx_id: string;
+}
+
+const COLUMNS = 'event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, global_position, tx_id::text AS tx_id';
+
+/** Anything that runs a query: the pool, or a client inside a caller's transaction. */
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+export class PostgresEventStore implements EventStore {
+  private readonly pool: pg.Pool;
+  private readonly upcasters: UpcasterRegistry;
+  private readonly wakeUp = new WakeUp();
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private listener?: pg.Client;
+  private listening?: Promise<void>;
+  private notifyPending = false;
+  private closed = false;
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    this.pool = options.pool;
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+  }
+
+  async appendToStream(streamId: string, events: readonly EventToAppend[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
+    validateAppend(streamId, events, expectedVersion);
+    const payload = JSON.stringify(
+      events.map((e) => ({
+        id: e.id ?? randomUUID(),
+        type: e.type,
+        schemaVersion: e.schemaVersion ?? this.upcasters.currentVersion(e.type),
+        data: e.data,
+        metadata: e.metadata ?? {},
+      })),
+    );
+    const retries = this.options.maxAppendRetries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.appendOn(this.pool, streamId, payload, expectedVersion);
+        this.afterCommit();
+        return result;
+      } catch (error) {
+        if (attempt < retries && isRetryable(error, expectedVersion)) {
+          await sleep(2 ** attempt + Math.random() * 3);
+          continue;
+        }
+        throw await this.translate(error, streamId, expectedVersion);
+      }
+    }
+  }
+
+  /**
+   * The append itself, on any queryable (tests use it inside a transaction they hold open).
+   * `payload` is the JSON array of { id, type, schemaVersion, data, metadata }.
+   */
+  async appendOn(db: Queryable, streamId: string, payload: string, expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    const mode = typeof expectedVersion === 'number' ? MODE.exact : MODE[expectedVersion];
+    const expected = typeof expectedVersion === 'number' ? expectedVersion : null;
+    const { rows } = await db.query<{ r_event_id: string; r_stream_version: string; r_tx_id: string; r_global_position: string; r_replayed: boolean }>({
+      name: 'es_append',
+      text: 'SELECT r_event_id, r_stream_version, r_tx_id::text AS r_tx_id, r_global_position, r_replayed FROM es_append($1, $2, $3, $4::jsonb)',
+      values: [streamId, mode, expected, payload],
+    });
+    const positions = rows.map((r) => ({ id: r.r_event_id, version: Number(r.r_stream_version), checkpoint: formatPgCheckpoint(r.r_tx_id, r.r_global_position) }));
+    return { nextExpectedVersion: positions[positions.length - 1]!.version, positions, replayed: rows[0]!.r_replayed };
+  }
+
+  /** Prepares an append payload the way appendToStream does (for appendOn in tests). */
+  static payload(events: readonly EventToAppend[]): string {
+    return JSON.stringify(events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: e.metadata ?? {} })));
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (typeof streamId !== 'string' || streamId === '') throw validationError('INVALID_STREAM_ID', 'streamId', 'streamId must be a non-empty string');
+    const backwards = options.direction === 'backwards';
+    const from = options.fromVersion ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const limit = options.maxCount ?? 1_000_000;
+    if (!Number.isSafeInteger(from) || from < 0) throw validationError('INVALID_VERSION', 'fromVersion', 'fromVersion must be an integer >= 0');
+    if (!Number.isSafeInteger(limit) || limit < 1) throw validationError('INVALID_MAX_COUNT', 'maxCount', 'maxCount must be an integer >= 1');
+    const { rows } = await this.query<EventRow>(
+      backwards ? 'es_read_stream_backwards' : 'es_read_stream_forwards',
+      `SELECT ${COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_version ${backwards ? '<=' : '>='} $2
+       ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [streamId, from, limit],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  async readAll(fromCheckpoint: string, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const { txId, position } = parsePgCheckpoint(fromCheckpoint);
+    const limit = options.maxCount ?? 1000;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw validationError('INVALID_MAX_COUNT', 'maxCount', 'maxCount must be an integer >= 1');
+    const { rows } = await this.query<EventRow>(
+      'es_read_all',
+      `SELECT ${COLUMNS} FROM es_events
+        WHERE (tx_id, global_position) > ($1::xid8, $2::bigint)
+          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY tx_id, global_position LIMIT $3`,
+      [txId, position, limit],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** The checkpoint of the last event a reader can see now (for catch-up targets). */
+  async headCheckpoint(): Promise<string | undefined> {
+    const { rows } = await this.query<{ tx_id: string; global_position: string }>(
+      'es_head',
+      `SELECT tx_id::text AS tx_id, global_position FROM es_events
+        WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY tx_id DESC, global_position DESC LIMIT 1`,
+      [],
+    );
+    return rows[0] ? formatPgCheckpoint(rows[0].tx_id, rows[0].global_position) : undefined;
+  }
+
+  subscribe(
+    fromCheckpoint: string,
+    handler: (events: readonly RecordedEvent[], context: SubscriptionHandlerContext) => Promise<void>,
+    options: SubscribeOptions = {},
+  ): Subscription {
+    parsePgCheckpoint(fromCheckpoint);
+    if (this.options.listen !== false) void this.startListening();
+    const subscription = new PollingSubscription({
+      from: fromCheckpoint,
+      read: (from, max) => this.readAll(from, { maxCount: max }),
+      head: () => this.headCheckpoint(),
+      compare: comparePgCheckpoints,
+      handler,
+      wakeUp: this.wakeUp,
+      batchSize: options.batchSize ?? 500,
+      pollIntervalMs: this.options.pollIntervalMs ?? 250,
+      onError: options.onError,
+      onClose: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Local subscribers wake at once; other nodes through one coalesced NOTIFY (never inside the append's transaction: NOTIFY serialises commits). */
+  private afterCommit(): void {
+    this.wakeUp.signal();
+    if (this.options.listen === false || this.notifyPending || this.closed) return;
+    this.notifyPending = true;
+    setTimeout(() => {
+      this.notifyPending = false;
+      if (!this.closed) this.pool.query(`NOTIFY ${EVENTS_CHANNEL}`).catch(() => undefined);
+    }, 5).unref();
+  }
+
+  private startListening(): Promise<void> {
+    this.listening ??= (async () => {
+      while (!this.closed) {
+        const client = new pg.Client(this.pool.options);
+        try {
+          await client.connect();
+          this.listener = client;
+          client.on('notification', () => this.wakeUp.signal());
+          await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+          await new Promise<void>((resolve) => {
+            client.once('error', () => resolve());
+            client.once('end', () => resolve());
+          });
+        } catch {
+          // The server is away: polling goes on; try to listen again shortly.
+        }
+        await client.end().catch(() => undefined);
+        if (!this.closed) await sleep(1000);
+      }
+    })();
+    return this.listening;
+  }
+
+  private async query<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>({ name, text, values });
+    } catch (error) {
+      throw await this.translate(error, '', 'any');
+    }
+  }
+
+  private toRecorded(row: EventRow): RecordedEvent {
+    const { data, schemaVersion } = this.upcasters.upcast(row.type, row.schema_version, row.data, row.metadata);
+    return {
+      id: row.event_id,
+      streamId: row.stream_id,
+      version: Number(row.stream_version),
+      type: row.type,
+      data,
+      metadata: row.metadata,
+      schemaVersion,
+      recordedAt: row.recorded_at,
+      position: BigInt(row.global_position),
+      checkpoint: formatPgCheckpoint(row.tx_id, row.global_position),
+    };
+  }
+
+  private async translate(error: unknown, streamId: string, expected: ExpectedVersion): Promise<unknown> {
+    const pgError = error as { code?: string; constraint?: string; detail?: string };
+    switch (pgError.code) {
+      case 'TS409':
+        return new WrongExpectedVersionError(streamId, expected, pgError.detail === 'no_stream' ? 'no_stream' : Number(pgError.detail));
+      case 'TS422':
+        return new IdempotencyConflictError(streamId);
+      case '23505':
+      case '40001':
+        return new WrongExpectedVersionError(streamId, expected, await this.currentVersion(streamId));
+      default:
+        if (error instanceof DomainError) return error;
+        if (isConnectionFailure(error)) return new EventStoreUnavailableError(`event store unavailable: ${(error as Error).message}`, error);
+        return error;
+    }
+  }
+
+  private async currentVersion(streamId: string): Promise<number | 'no_stream'> {
+    const { rows } = await this.pool.query<{ v: string | null }>('SELECT max(stream_version) AS v FROM es_events WHERE stream_id = $1', [streamId]);
+    return rows[0]?.v == null ? 'no_stream' : Number(rows[0].v);
+  }
+}
+
+export function comparePgCheckpoints(a: string, b: string): number {
+  const x = parsePgCheckpoint(a);
+  const y = parsePgCheckpoint(b);
+  const byTx = compareDecimal(x.txId, y.txId);
+  return byTx !== 0 ? byTx : compareDecimal(x.position, y.position);
+}
+
+function compareDecimal(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A concurrent append took the version: with `any`/`stream_exists` the append may simply go again. */
+function isRetryable(error: unknown, expected: ExpectedVersion): boolean {
+  const code = (error as { code?: string }).code;
+  if (code === '40001') return true;
+  return code === '23505' && (expected === 'any' || expected === 'stream_exists');
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return /^(08|57P0|53)/.test(code) || /^E(CONN|TIMEDOUT|HOSTUNREACH|PIPE|AI_AGAIN)/.test(code) || /Connection terminated|timeout exceeded/i.test(String((error as Error).message));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,4 @@
+import { EventStore1763700000000 } from './1763700000000-event-store.js';
+
+/** Every migration, in order. Listed by hand: ESM has no glob loading, and the list is the history. */
+export const MIGRATIONS = [EventStore1763700000000];

@@ -1,0 +1,2 @@
+/** Every TypeORM entity of the read models; each projection adds its own here. */
+export const READ_MODEL_ENTITIES: Function[] = [];

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { type RecordedEvent, START } from '../../src/application/event-store/event-store.port.js';
+import { UpcasterRegistry } from '../../src/application/event-store/upcasters.js';
+import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
+import { eventStoreContract, waitUntil } from '../contract/event-store.contract.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+let db: TestDatabase;
+const pools: pg.Pool[] = [];
+const openStore = (upcasters?: UpcasterRegistry) => {
+  const pool = new pg.Pool({ connectionString: db.url, max: 12 });
+  pools.push(pool);
+  return new PostgresEventStore({ pool, upcasters });
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase('es');
+});
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+  await db.drop();
+});
+
+eventStoreContract('PostgreSQL', () => ({
+  open: async (upcasters) => openStore(upcasters),
+  close: async () => undefined,
+}));
+
+describe('PostgreSQL event store: global order with transactions that commit out of order', () => {
+  const event = (type: string, i = 0) => ({ id: randomUUID(), type, data: { i } });
+
+  async function begin(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query('BEGIN');
+    return client;
+  }
+
+  it('a reader never passes an event that an older, slower transaction commits later', async () => {
+    const store = openStore();
+    const head = (await readAll(store, START)).at(-1)?.checkpoint ?? START;
+    const slow = await begin();
+    const fast = await begin();
+    try {
+      const s1 = `ooo-slow-${randomUUID()}`;
+      const s2 = `ooo-fast-${randomUUID()}`;
+      // The slow transaction takes the lower global position, the fast one the higher...
+      const a = await store.appendOn(slow, s1, PostgresEventStore.payload([event('Slow')]), 'no_stream');
+      const b = await store.appendOn(fast, s2, PostgresEventStore.payload([event('Fast')]), 'no_stream');
+      expect(BigInt(a.positions[0]!.checkpoint.split(':')[1]!)).toBeLessThan(BigInt(b.positions[0]!.checkpoint.split(':')[1]!));
+      // ...and commits last. While it runs, the fast commit stays invisible to readers.
+      await fast.query('COMMIT');
+      const whileSlowRuns = await readAll(store, head);
+      expect(whileSlowRuns.map((e) => e.type)).toEqual([]);
+      await slow.query('COMMIT');
+      const afterBoth = await readAll(store, head);
+      expect(afterBoth.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+    } finally {
+      await Promise.all([slow.end(), fast.end()]);
+      await store.close();
+    }
+  });
+
+  it('a reader at a checkpoint still gets an event committed later with a lower position', async () => {
+    const store = openStore();
+    const s = `ooo-${randomUUID()}`;
+    const slow = await begin();
+    try {
+      // The slow transaction gets its xid and position first, then waits.
+      await store.appendOn(slow, `${s}-slow`, PostgresEventStore.payload([event('Slow')]), 'no_stream');
+      await store.appendToStream(`${s}-fast`, [event('Fast')], { expectedVersion: 'no_stream' });
+      const checkpointBefore = (await readAll(store, START)).at(-1)?.checkpoint ?? START;
+      await slow.query('COMMIT');
+      const later = await readAll(store, checkpointBefore);
+      expect(later.filter((e) => e.streamId.startsWith(s)).map((e) => e.type)).toEqual(['Slow', 'Fast']);
+    } finally {
+      await slow.end();
+      await store.close();
+    }
+  });
+
+  it('eight writers whose transactions commit in random order: a live subscriber gets every event once, in one consistent order', async () => {
+    const store = openStore();
+    const prefix = `race-${randomUUID()}`;
+    const received: RecordedEvent[] = [];
+    const subscription = store.subscribe(START, async (events) => {
+      received.push(...events.filter((e) => e.streamId.startsWith(prefix)));
+    });
+    const writers = 8;
+    const appendsEach = 15;
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        try {
+          for (let i = 0; i < appendsEach; i++) {
+            await client.query('BEGIN');
+            await store.appendOn(client, `${prefix}-${w}`, PostgresEventStore.payload([event('Tick', i)]), i === 0 ? 'no_stream' : i - 1);
+            await sleep(Math.random() * 15);
+            await client.query('COMMIT');
+          }
+        } finally {
+          await client.end();
+        }
+      }),
+    );
+    await waitUntil(() => received.length >= writers * appendsEach, 20_000);
+    await subscription.close();
+    expect(received).toHaveLength(writers * appendsEach);
+    expect(new Set(received.map((e) => e.id)).size).toBe(writers * appendsEach);
+    // Each stream in version order, and the whole in the order a fresh reader sees.
+    for (let w = 0; w < writers; w++) {
+      expect(received.filter((e) => e.streamId === `${prefix}-${w}`).map((e) => e.version)).toEqual(Array.from({ length: appendsEach }, (_, i) => i));
+    }
+    const reread = (await readAll(store, START)).filter((e) => e.streamId.startsWith(prefix));
+    expect(received.map((e) => e.id)).toEqual(reread.map((e) => e.id));
+    await store.close();
+  });
+});
+
+async function readAll(store: PostgresEventStore, from: string): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for (let page = await store.readAll(from, { maxCount: 1000 }); page.length > 0; page = await store.readAll(page.at(-1)!.checkpoint, { maxCount: 1000 })) out.push(...page);
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
