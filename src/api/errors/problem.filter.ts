@@ -1,0 +1,95 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+import { DomainError, type ErrorCategory } from '../../domain/shared/domain-error.js';
+
+const STATUS: Record<ErrorCategory, number> = {
+  validation: 422,
+  forbidden: 403,
+  not_found: 404,
+  illegal_state: 409,
+  concurrency: 409,
+};
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  field?: string;
+  errors?: unknown;
+  [key: string]: unknown;
+}
+
+/** Turns any error into one stable shape: RFC 7807 for REST, `extensions.code` for GraphQL. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof DomainError) {
+    return {
+      type: `https://tandem.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
+      title: error.category.replaceAll('_', ' '),
+      status: STATUS[error.category],
+      detail: error.message,
+      code: error.code,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.details ? { details: error.details } : {}),
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    const code = (typeof body === 'object' && (body as { code?: string }).code) || httpCode(status);
+    return {
+      type: `https://tandem.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+      title: HttpStatus[status]?.toLowerCase().replaceAll('_', ' ') ?? 'error',
+      status,
+      detail,
+      code,
+      ...(typeof body === 'object' && (body as { errors?: unknown }).errors ? { errors: (body as { errors: unknown }).errors } : {}),
+    };
+  }
+  return { type: 'about:blank', title: 'internal error', status: 500, detail: 'internal error', code: 'INTERNAL' };
+}
+
+function httpCode(status: number): string {
+  switch (status) {
+    case 400:
+      return 'BAD_REQUEST';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return HttpStatus[status] ?? 'ERROR';
+  }
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost) {
+    const problem = toProblem(error);
+    if (problem.status >= 500) this.logger.error({ err: error }, 'unhandled error');
+    switch (host.getType<'http' | 'graphql' | 'ws'>()) {
+      case 'graphql': {
+        const { status, code, detail, field, details, errors } = problem;
+        return new GraphQLError(detail, { extensions: { code, status, ...(field ? { field } : {}), ...(details ? { details } : {}), ...(errors ? { errors } : {}) } });
+      }
+      case 'ws':
+        return;
+      default: {
+        const response = host.switchToHttp().getResponse<{ status(n: number): { type(t: string): { send(b: string): void } } }>();
+        const request = host.switchToHttp().getRequest<{ url?: string }>();
+        response.status(problem.status).type('application/problem+json').send(JSON.stringify({ ...problem, instance: request.url }));
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './infrastructure/config/app-config.js';
+import { Metrics } from './infrastructure/metrics/metrics.js';
+
+/** Builds the HTTP/GraphQL/WebSocket application; used by main and by the e2e tests alike. */
+export async function createApp(config: AppConfig, databaseUrl: string): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl), { bufferLogs: true, bodyParser: true, rawBody: false });
+  app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new WsAdapter(app));
+  const { httpDuration } = app.get(Metrics);
+  app.use((req: { method: string; route?: { path?: string }; baseUrl?: string }, res: { statusCode: number; on(e: 'finish', f: () => void): void }, next: () => void) => {
+    const stop = httpDuration.startTimer();
+    // The route pattern, not the URL: ids in paths would explode the label set.
+    res.on('finish', () => stop({ method: req.method, route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  app.useBodyParser('json', { limit: '256kb' });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  const openApi = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Tandem').setDescription('Live remote support sessions: REST API').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

@@ -1,0 +1,91 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthGuard, bearerToken } from './api/auth/auth.guard.js';
+import { ProblemFilter } from './api/errors/problem.filter.js';
+import { HealthController, HealthResolver } from './api/health/health.controller.js';
+import { MeController, MeResolver } from './api/identity/me.api.js';
+import { MetricsController } from './api/metrics/metrics.controller.js';
+import { type AppConfig, localJwtSecret, loadConfig } from './infrastructure/config/app-config.js';
+import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
+import { TokenVerifier } from './infrastructure/identity/jwt.js';
+import { Metrics } from './infrastructure/metrics/metrics.js';
+import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
+import { READ_MODEL_ENTITIES } from './infrastructure/persistence/read-model-entities.js';
+
+export const APP_CONFIG = Symbol('AppConfig');
+
+/**
+ * The composition root. `databaseUrl` is the resolved database (DATABASE_URL or the embedded
+ * one), already migrated by the caller.
+ */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+    const verifier = new TokenVerifier({ ...config.jwt, secret: config.jwt.jwksUrl ? undefined : localJwtSecret(config) });
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app: config })], validate: (env) => (loadConfig(env as Record<string, string>), env) }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: databaseUrl,
+          entities: READ_MODEL_ENTITIES,
+          migrations: MIGRATIONS,
+          migrationsRun: false,
+          synchronize: false,
+          extra: { max: config.dbPoolSize },
+        }),
+        TerminusModule,
+        EventStoreModule.register(config, databaseUrl),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          autoSchemaFile: true,
+          sortSchema: true,
+          path: '/graphql',
+          subscriptions: {
+            'graphql-ws': {
+              // A subscription is authenticated once, when the socket connects.
+              onConnect: async (ctx) => {
+                const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
+                const token = bearerToken(String(params.authorization ?? params.Authorization ?? ''));
+                if (!token) return false;
+                try {
+                  (ctx.extra as Record<string, unknown>).principal = await verifier.verify(token);
+                  return true;
+                } catch {
+                  return false;
+                }
+              },
+            },
+          },
+          context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
+        }),
+      ],
+      controllers: [HealthController, MetricsController, MeController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: TokenVerifier, useValue: verifier },
+        Metrics,
+        HealthResolver,
+        MeResolver,
+        HealthController,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+      exports: [APP_CONFIG, TokenVerifier, Metrics],
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Tandem's configuration, read from the environment once and validated at start. A bad value
+ * stops start-up with one line naming the variable and the rule.
+ */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Absent: the embedded PostgreSQL under `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly redisUrl?: string;
+  readonly eventstoreUrl?: string;
+  readonly jwt: {
+    /** HS256 secret; with neither secret nor JWKS, a local secret kept in `<dataDir>/jwt-secret`. */
+    readonly secret?: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+  };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** SES-5: how long a controlling CSR's console may be gone before the session ends. */
+  readonly presenceGraceMs: number;
+  /** Base of the join links handed out in invitations. */
+  readonly publicBaseUrl: string;
+  readonly dbPoolSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, rule: string, value: string) {
+    super(`Invalid configuration: ${variable} ${rule} (got ${JSON.stringify(value)})`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = (name: string) => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}`, raw);
+    return n;
+  };
+  const url = (name: string, protocols: string[]) => {
+    const raw = read(name);
+    if (raw === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new ConfigError(name, `must be a URL (${protocols.join(', ')})`, raw);
+    }
+    if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `must use one of ${protocols.join(', ')}`, raw);
+    return raw;
+  };
+
+  const port = integer('PORT', 3000, 0, 65535);
+  const logLevel = read('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`, logLevel);
+  const secret = read('JWT_SECRET');
+  if (secret !== undefined && secret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters', '<hidden>');
+  const dataDir = resolve(read('DATA_DIR') ?? './data');
+
+  return {
+    port,
+    host: read('HOST') ?? '0.0.0.0',
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir,
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    eventstoreUrl: url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kurrent:', 'kurrent+discover:']),
+    jwt: {
+      secret,
+      jwksUrl: url('JWT_JWKS_URL', ['https:', 'http:']),
+      issuer: read('JWT_ISSUER'),
+      audience: read('JWT_AUDIENCE'),
+    },
+    logLevel: logLevel as AppConfig['logLevel'],
+    presenceGraceMs: integer('PRESENCE_GRACE_MS', 30_000, 1_000, 3_600_000),
+    publicBaseUrl: url('PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
+    dbPoolSize: integer('DB_POOL_SIZE', 20, 2, 500),
+  };
+}
+
+/**
+ * The HS256 secret the embedded default signs and verifies tokens with: JWT_SECRET when set,
+ * else one generated on first start and kept (mode 600) in the data folder, so that
+ * `npm run token` and the server agree without any set-up.
+ */
+export function localJwtSecret(config: AppConfig): string {
+  if (config.jwt.secret) return config.jwt.secret;
+  const file = join(config.dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,46 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
+import { EVENT_STORE, type EventStore } from '../../application/event-store/event-store.port.js';
+import { UpcasterRegistry } from '../../application/event-store/upcasters.js';
+import type { AppConfig } from '../config/app-config.js';
+import { PostgresEventStore } from './postgres-event-store.js';
+
+export const EVENT_STORE_POOL = Symbol('EventStorePool');
+
+/** Provides the event store port: PostgreSQL by default. */
+@Global()
+@Module({})
+export class EventStoreModule implements OnApplicationShutdown {
+  static register(config: AppConfig, databaseUrl: string, upcasters: UpcasterRegistry = new UpcasterRegistry()): DynamicModule {
+    return {
+      module: EventStoreModule,
+      providers: [
+        { provide: UpcasterRegistry, useValue: upcasters },
+        {
+          provide: EVENT_STORE_POOL,
+          useFactory: () => {
+            const pool = new pg.Pool({ connectionString: databaseUrl, max: config.dbPoolSize });
+            pool.on('error', () => undefined); // an idle client lost; the next query reconnects
+            return pool;
+          },
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [EVENT_STORE_POOL, UpcasterRegistry],
+          useFactory: (pool: pg.Pool, registry: UpcasterRegistry): EventStore => new PostgresEventStore({ pool, upcasters: registry }),
+        },
+      ],
+      exports: [EVENT_STORE, EVENT_STORE_POOL, UpcasterRegistry],
+    };
+  }
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE_POOL) private readonly pool: pg.Pool,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.pool.end().catch(() => undefined);
+  }
+}

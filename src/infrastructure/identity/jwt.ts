@@ -1,0 +1,52 @@
+import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { type Principal, type Role, ROLES } from '../../application/identity/principal.js';
+
+/**
+ * Verifies bearer tokens: HS256 with a shared secret, or any algorithm the identity provider's
+ * JWKS publishes. Claims: `sub` (user id), `roles` (array), optional `name`, optional `flags`
+ * (e.g. `{ "webacdAgent": true }`).
+ */
+export class TokenVerifier {
+  private readonly key: Parameters<typeof jwtVerify>[1];
+
+  constructor(private readonly options: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string }) {
+    if (options.jwksUrl) this.key = createRemoteJWKSet(new URL(options.jwksUrl));
+    else if (options.secret) this.key = new TextEncoder().encode(options.secret);
+    else throw new Error('TokenVerifier needs a secret or a JWKS URL');
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const { payload } = await jwtVerify(token, this.key as Uint8Array, {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      algorithms: this.options.jwksUrl ? undefined : ['HS256'],
+    });
+    return principalFromClaims(payload);
+  }
+}
+
+export class InvalidTokenError extends Error {}
+
+export function principalFromClaims(payload: JWTPayload): Principal {
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('token has no subject (sub)');
+  const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
+  if (roles.length === 0) throw new InvalidTokenError(`token grants none of the roles ${ROLES.join(', ')}`);
+  const flags: Record<string, boolean> = {};
+  if (payload.flags && typeof payload.flags === 'object') for (const [k, v] of Object.entries(payload.flags)) if (typeof v === 'boolean') flags[k] = v;
+  return { userId: payload.sub, roles, flags, name: typeof payload.name === 'string' ? payload.name : undefined };
+}
+
+export async function signToken(
+  secret: string,
+  claims: { sub: string; roles: Role[]; name?: string; flags?: Record<string, boolean> },
+  options: { expiresIn?: string; issuer?: string; audience?: string } = {},
+): Promise<string> {
+  let jwt = new SignJWT({ roles: claims.roles, name: claims.name, flags: claims.flags ?? {} })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '12h');
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}
