@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './uuid-v7.js';
 import pg from 'pg';
 import { validateAppend } from '../../application/event-store/append-validation.js';
 import { EventStoreUnavailableError, IdempotencyConflictError, WrongExpectedVersionError } from '../../application/event-store/event-store.errors.js';
@@ -72,7 +72,7 @@ export class PostgresEventStore implements EventStore {
     validateAppend(streamId, events, expectedVersion);
     const payload = JSON.stringify(
       events.map((e) => ({
-        id: e.id ?? randomUUID(),
+        id: e.id ?? uuidv7(),
         type: e.type,
         schemaVersion: e.schemaVersion ?? this.upcasters.currentVersion(e.type),
         data: e.data,
@@ -113,7 +113,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Prepares an append payload the way appendToStream does (for appendOn in tests). */
   static payload(events: readonly EventToAppend[]): string {
-    return JSON.stringify(events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: e.metadata ?? {} })));
+    return JSON.stringify(events.map((e) => ({ id: e.id ?? uuidv7(), type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: e.metadata ?? {} })));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

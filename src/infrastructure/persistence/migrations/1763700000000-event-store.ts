@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The event log.
  *
- * Global order is (tx_id, global_position), read only below the oldest running transaction
+ * Global order is (tx_id, global_position), the primary key, read only below the oldest running transaction
  * (pg_snapshot_xmin). Every transaction with an xid below that xmin has finished, and every
  * future insert gets an xid at or above it, so the rows a reader has passed can never be joined
  * by a late commit: no reader skips an event, whatever order transactions commit in.
@@ -22,7 +22,7 @@ export class EventStore1763700000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
       CREATE TABLE es_events (
-        global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        global_position bigint GENERATED ALWAYS AS IDENTITY,
         tx_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
         event_id uuid NOT NULL,
         stream_id text NOT NULL,
@@ -32,11 +32,11 @@ export class EventStore1763700000000 implements MigrationInterface {
         data jsonb NOT NULL,
         metadata jsonb NOT NULL,
         recorded_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT es_events_pkey PRIMARY KEY (tx_id, global_position),
         CONSTRAINT es_events_event_id_key UNIQUE (event_id),
         CONSTRAINT es_events_stream_version_key UNIQUE (stream_id, stream_version),
         CONSTRAINT es_events_version_check CHECK (stream_version >= 0)
       )`);
-    await queryRunner.query(`CREATE INDEX es_events_global_order ON es_events (tx_id, global_position)`);
     await queryRunner.query(`
       CREATE FUNCTION es_append(p_stream text, p_mode integer, p_expected bigint, p_events jsonb)
       RETURNS TABLE (r_event_id uuid, r_stream_version bigint, r_tx_id xid8, r_global_position bigint, r_replayed boolean)

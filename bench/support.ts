@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, startEmbeddedPostgres } from '../src/infrastructure/postgres/embedded-postgres.js';
+import { runMigrations } from '../src/infrastructure/persistence/migrate.js';
+
+/**
+ * Shared by the benchmarks: a fresh, migrated database on a real server (DATABASE_URL's, or an
+ * embedded one with fsync on, in a temporary folder), a closed-loop load driver, and the one
+ * JSON line per case that every benchmark ends with.
+ */
+export async function benchDatabase(name: string): Promise<{ url: string; close(): Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (base) {
+    const url = await createDatabase(base, `bench_${name}_${Date.now()}`);
+    await runMigrations(url);
+    return { url, close: async () => undefined };
+  }
+  const dataDir = mkdtempSync(join(process.env.BENCH_DATA_DIR ?? tmpdir(), `tandem-bench-${name}-`));
+  const server = await startEmbeddedPostgres({ dataDir });
+  const url = await createDatabase(server.url, 'bench');
+  await runMigrations(url);
+  return {
+    url,
+    close: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface LoadResult {
+  readonly ops: number;
+  readonly perSecond: number;
+  readonly p50ms: number;
+  readonly p99ms: number;
+  readonly errors: number;
+}
+
+/** `workers` loops, each calling `op(worker, i)` back to back for `seconds`. */
+export async function closedLoop(workers: number, seconds: number, op: (worker: number, i: number) => Promise<void>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const t0 = performance.now();
+        try {
+          await op(worker, i);
+          latencies.push(performance.now() - t0);
+        } catch (error) {
+          if (errors++ === 0) console.error(`first error: ${(error as Error).message}`);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0, 2);
+  return { ops: latencies.length, perSecond: round(latencies.length / elapsed, 0), p50ms: pct(0.5), p99ms: pct(0.99), errors };
+}
+
+export function report(line: { bench: string; case: string; value: number; unit: string; limit: number; [k: string]: unknown }): void {
+  const ratio = line.limit > 0 ? round(line.value / line.limit, 2) : 0;
+  const { bench, case: name, value, unit, limit, ...rest } = line;
+  console.log(JSON.stringify({ bench, case: name, ...pick(rest, 'writers', 'clients'), value, unit, limit, ratio, ...omit(rest, 'writers', 'clients') }));
+}
+
+export const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+const pick = (o: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));
+const omit = (o: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+
+export function seconds(fallback: number): number {
+  const raw = Number(process.env.BENCH_SECONDS);
+  return Number.isFinite(raw) && raw > 0 ? raw : fallback;
+}
