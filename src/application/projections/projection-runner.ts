@@ -1,0 +1,92 @@
+import type { DataSource } from 'typeorm';
+import { type EventStore, type RecordedEvent, START, type Subscription } from '../event-store/event-store.port.js';
+import type { Projection } from './projection.js';
+
+/**
+ * Runs projections from the global log, each from the checkpoint it stored with its own rows.
+ * A crash between batches loses nothing and repeats nothing: rows and checkpoint commit in one
+ * transaction. `waitForEvent` gives mutations read-your-writes.
+ */
+export class ProjectionRunner {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly projected = new Map<string, Set<string>>();
+  private readonly waiters = new Map<string, { projection: string; resolve: () => void }[]>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly projections: readonly Projection[],
+    private readonly log: (message: string, error?: unknown) => void = () => undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const projection of this.projections) {
+      this.projected.set(projection.name, new Set());
+      const from = await this.checkpointOf(projection.name);
+      this.subscriptions.push(
+        this.store.subscribe(from, (events, { checkpoint }) => this.applyBatch(projection, events, checkpoint), {
+          onError: (error) => this.log(`projection ${projection.name} failed; retrying`, error),
+        }),
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
+    for (const list of this.waiters.values()) for (const w of list) w.resolve();
+    this.waiters.clear();
+  }
+
+  /** Resolves once every running projection has passed this event (or after `timeoutMs`). */
+  async waitForEvent(eventId: string, timeoutMs = 5000): Promise<boolean> {
+    const pending = this.projections.filter((p) => !this.projected.get(p.name)?.has(eventId));
+    if (pending.length === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const all = Promise.all(
+      pending.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            const list = this.waiters.get(eventId) ?? [];
+            list.push({ projection: p.name, resolve });
+            this.waiters.set(eventId, list);
+          }),
+      ),
+    ).then(() => true);
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const done = await Promise.race([all, timeout]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  /** Resolves when every projection has caught up with the log as it is now. */
+  async caughtUp(): Promise<void> {
+    await Promise.all(this.subscriptions.map((s) => s.caughtUp()));
+  }
+
+  private async applyBatch(projection: Projection, events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      for (const event of events) if (projection.handles.has(event.type)) await projection.apply(tx, event);
+      await tx.query(
+        `INSERT INTO projection_checkpoints (name, checkpoint, updated_at) VALUES ($1, $2, now())
+         ON CONFLICT (name) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = now()`,
+        [projection.name, checkpoint],
+      );
+    });
+    // Remember recent ids only: enough for a mutation waiting on its own events.
+    const seen = this.projected.get(projection.name)!;
+    for (const event of events) {
+      seen.add(event.id);
+      const list = this.waiters.get(event.id);
+      if (!list) continue;
+      const still = list.filter((w) => (w.projection === projection.name ? (w.resolve(), false) : true));
+      if (still.length > 0) this.waiters.set(event.id, still);
+      else this.waiters.delete(event.id);
+    }
+    if (seen.size > 50_000) for (const id of [...seen].slice(0, seen.size - 25_000)) seen.delete(id);
+  }
+
+  private async checkpointOf(name: string): Promise<string> {
+    const rows = (await this.dataSource.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1', [name])) as { checkpoint: string }[];
+    return rows[0]?.checkpoint ?? START;
+  }
+}

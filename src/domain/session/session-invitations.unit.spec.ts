@@ -1,0 +1,201 @@
+import { fold } from '../shared/decider.js';
+import { sessionDecider } from './index.js';
+import type { InvitationRequest } from './session.commands.js';
+import * as E from './session.errors.js';
+import type { InvitationSent } from './session.events.js';
+import {
+  asCsr,
+  asCustomer,
+  AT,
+  cmd,
+  CSR,
+  CUSTOMER,
+  CUSTOMER2,
+  ev,
+  HELPER,
+  JOIN_LINK,
+  meta,
+  NUMBER,
+  SITE_URL,
+  spec,
+  withCustomerAndHelper,
+} from './testing/session.fixtures.js';
+
+const invite = (...invitations: InvitationRequest[]) => cmd('InviteParticipants', { invitations });
+const sent = (over: Partial<InvitationSent['data']>): InvitationSent => ({
+  type: 'InvitationSent',
+  data: {
+    invitationId: 'inv-1',
+    invitee: 'customer',
+    channel: 'email',
+    address: null,
+    delivery: null,
+    joinLink: JOIN_LINK,
+    sessionNumber: '123 456 789',
+    siteUrl: SITE_URL,
+    mail: null,
+    by: CSR,
+    at: AT,
+    ...over,
+  },
+});
+const join = (as: 'customer' | 'helper', userId: string, number: string = NUMBER) =>
+  cmd('JoinSession', { number, as }, as === 'customer' ? asCustomer(userId) : asCsr(userId));
+
+describe('invitations', () => {
+  it('INV-1 invites a customer by email', () => {
+    spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address: 'carla@example.com', delivery: 'system' }))
+      .then([sent({ address: 'carla@example.com', delivery: 'system' })]);
+  });
+
+  it('INV-1 invites a customer by phone: the invitation carries the number to read out and the site address', () => {
+    spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'phone', address: '+33 1 23 45 67 89' }))
+      .then([sent({ channel: 'phone', address: '+33 1 23 45 67 89' })]);
+  });
+
+  it('INV-1 invites a customer by instant message with a join link', () => {
+    spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'instant_message', address: 'carla.im' }))
+      .then([sent({ channel: 'instant_message', address: 'carla.im' })]);
+  });
+
+  it('INV-1 invites another CSR by email', () => {
+    spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'csr', channel: 'email', address: 'bob@support.example.com' }))
+      .then([sent({ invitee: 'csr', address: 'bob@support.example.com', delivery: 'system' })]);
+  });
+
+  it('INV-1 refuses to invite another CSR by phone or instant message', () => {
+    spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'csr', channel: 'phone' })).thenError(E.CSR_INVITATION_EMAIL_ONLY);
+  });
+
+  it('INV-1 refuses an email invitation without a valid address', () => {
+    spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email' })).thenError(E.INVALID_INVITATION);
+  });
+
+  it('INV-1 only the CSR holding control invites', () => {
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('InviteParticipants', { invitations: [{ invitationId: 'i', invitee: 'customer', channel: 'phone' }] }, asCsr(HELPER)))
+      .thenError(E.NOT_CONTROLLER);
+  });
+
+  it('INV-2 an email sent through the CSR own mail program hands back subject, body and a mailto link', () => {
+    const [event] = spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address: 'carla@example.com', delivery: 'own_mail_program' }))
+      .events() as InvitationSent[];
+    expect(event!.data.delivery).toBe('own_mail_program');
+    expect(event!.data.mail).toEqual({
+      subject: 'Remote support session 123 456 789',
+      body: expect.stringContaining(JOIN_LINK),
+      mailto: expect.stringMatching(/^mailto:carla@example\.com\?subject=Remote%20support%20session%20123%20456%20789&body=/),
+    });
+    expect(decodeURIComponent(event!.data.mail!.mailto.split('body=')[1]!)).toBe(event!.data.mail!.body);
+  });
+
+  it('INV-2 an email sent by the system carries no composed mail', () => {
+    const [event] = spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address: 'carla@example.com' }))
+      .events() as InvitationSent[];
+    expect(event!.data).toMatchObject({ delivery: 'system', mail: null });
+  });
+
+  it('INV-3 every invitation, whatever the channel, carries the link to the session', () => {
+    const events = spec
+      .given([ev.started()])
+      .when(
+        invite(
+          { invitationId: 'a', invitee: 'customer', channel: 'email', address: 'a@example.com' },
+          { invitationId: 'b', invitee: 'customer', channel: 'phone' },
+          { invitationId: 'c', invitee: 'csr', channel: 'email', address: 'c@example.com', delivery: 'own_mail_program' },
+        ),
+      )
+      .events() as InvitationSent[];
+    expect(events.map((e) => e.data.joinLink)).toEqual([JOIN_LINK, JOIN_LINK, JOIN_LINK]);
+  });
+
+  it('INV-5 invites several customers at once within the admin maximum', () => {
+    const events = spec
+      .given([ev.started({ settings: { maxCustomers: 3 } }), ev.customerJoined()])
+      .when(invite({ invitationId: 'a', invitee: 'customer', channel: 'phone' }, { invitationId: 'b', invitee: 'customer', channel: 'phone' }))
+      .events();
+    expect(events).toHaveLength(2);
+  });
+
+  it('INV-5 refuses to invite more customers than the seats left', () => {
+    spec
+      .given([ev.started({ settings: { maxCustomers: 2 } }), ev.customerJoined()])
+      .when(invite({ invitationId: 'a', invitee: 'customer', channel: 'phone' }, { invitationId: 'b', invitee: 'customer', channel: 'phone' }))
+      .thenError(E.CUSTOMER_LIMIT_REACHED);
+  });
+
+  it('INV-5 a CSR invitation does not count against the customer maximum', () => {
+    spec
+      .given([ev.started({ settings: { maxCustomers: 1 } }), ev.customerJoined()])
+      .when(invite({ invitationId: 'a', invitee: 'csr', channel: 'email', address: 'bob@example.com' }))
+      .then([sent({ invitationId: 'a', invitee: 'csr', address: 'bob@example.com', delivery: 'system' })]);
+  });
+});
+
+describe('joining', () => {
+  it('INV-4 a customer joins from the support site by typing the session number, spaces and dashes allowed', () => {
+    spec.given([ev.started()]).when(join('customer', CUSTOMER, '123-456 789')).then([ev.customerJoined()]);
+  });
+
+  it('INV-4 refuses a number that is not this session s', () => {
+    spec.given([ev.started()]).when(join('customer', CUSTOMER, '987 654 321')).thenError(E.SESSION_NUMBER_MISMATCH);
+  });
+
+  it('INV-4 refuses a number that is not nine digits', () => {
+    spec.given([ev.started()]).when(join('customer', CUSTOMER, '123 456')).thenError(E.INVALID_SESSION_NUMBER);
+  });
+
+  it('INV-4 joining as customer needs the customer role', () => {
+    spec.given([ev.started()]).when(cmd('JoinSession', { number: NUMBER, as: 'customer' }, meta('x', ['reporting']))).thenError(E.NOT_A_CUSTOMER);
+  });
+
+  it('INV-4 joining again after a reload writes nothing', () => {
+    spec.given([ev.started(), ev.customerJoined()]).when(join('customer', CUSTOMER)).then([]);
+  });
+
+  it('INV-4 the first customer in becomes the active customer', () => {
+    expect(fold(sessionDecider, [ev.started(), ev.customerJoined(), ev.customerJoined(CUSTOMER2)])).toMatchObject({
+      customers: [{ customerId: CUSTOMER }, { customerId: CUSTOMER2 }],
+      activeCustomerId: CUSTOMER,
+    });
+  });
+
+  it('INV-5 refuses a customer beyond the admin maximum', () => {
+    spec.given([ev.started({ settings: { maxCustomers: 1 } }), ev.customerJoined()]).when(join('customer', CUSTOMER2)).thenError(E.CUSTOMER_LIMIT_REACHED);
+  });
+
+  it('INV-6 joining an ended session fails with a clear error', () => {
+    spec.given([ev.started(), ev.ended()]).when(join('customer', CUSTOMER)).thenError(E.SESSION_ENDED);
+  });
+
+  it('INV-6 joining a session that does not exist fails as not found', () => {
+    const error = spec.given([]).when(join('customer', CUSTOMER)).thenError(E.SESSION_NOT_FOUND);
+    expect(error.category).toBe('not_found');
+  });
+
+  it('AST-1 another CSR joins as helper with the session number', () => {
+    spec.given([ev.started()]).when(join('helper', HELPER, '123 456 789')).then([ev.helperJoined()]);
+    expect(fold(sessionDecider, [ev.started(), ev.helperJoined()])).toMatchObject({ csrs: { [CSR]: 'controller', [HELPER]: 'helper' } });
+  });
+
+  it('AST-1 a helper joins only with the right number', () => {
+    spec.given([ev.started()]).when(join('helper', HELPER, '111 111 111')).thenError(E.SESSION_NUMBER_MISMATCH);
+  });
+
+  it('AST-1 only a CSR joins as helper', () => {
+    spec.given([ev.started()]).when(cmd('JoinSession', { number: NUMBER, as: 'helper' }, asCustomer())).thenError(E.NOT_A_CSR);
+  });
+});
