@@ -14,6 +14,8 @@ import { MetricsController } from './api/metrics/metrics.controller.js';
 import { type AppConfig, localJwtSecret, loadConfig } from './infrastructure/config/app-config.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { TokenVerifier } from './infrastructure/identity/jwt.js';
+import { sessionProviders } from './infrastructure/sessions.providers.js';
+import { SESSION_API } from './api/sessions/index.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
 import { READ_MODEL_ENTITIES } from './infrastructure/persistence/read-model-entities.js';
@@ -74,13 +76,15 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
         Metrics,
         HealthResolver,
         MeResolver,
+        ...SESSION_API.providers,
+        ...sessionProviders(config),
         HealthController,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

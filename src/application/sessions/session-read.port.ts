@@ -1,0 +1,37 @@
+/** What the session use cases need from the read side; TypeORM implements it. */
+export interface SessionView {
+  readonly id: string;
+  readonly number: string;
+  readonly status: string;
+  readonly kind: string;
+  readonly mode: string | null;
+  readonly controllerId: string | null;
+  readonly participantIds: readonly string[];
+  readonly state: Record<string, unknown>;
+  readonly version: number;
+  readonly startedAt: Date;
+  readonly endedAt: Date | null;
+}
+
+export interface SessionFilter {
+  readonly status?: string;
+  readonly participantId?: string;
+}
+
+export interface SessionReadModel {
+  byId(id: string): Promise<SessionView | undefined>;
+  byIds(ids: readonly string[]): Promise<SessionView[]>;
+  list(filter: SessionFilter, page: { offset: number; limit: number }): Promise<{ items: SessionView[]; total: number }>;
+  /** Live sessions this CSR is in, other than `exceptSessionId`. */
+  liveSessionsOf(userId: string, exceptSessionId?: string): Promise<number>;
+}
+
+/** Live session numbers: allocated without a race, freed when the session ends. */
+export interface SessionNumbers {
+  allocate(sessionId: string, candidate: () => string): Promise<string>;
+  sessionIdOf(number: string): Promise<string | undefined>;
+  release(sessionId: string): Promise<void>;
+}
+
+export const SESSION_READ_MODEL = Symbol('SessionReadModel');
+export const SESSION_NUMBERS = Symbol('SessionNumbers');

@@ -1,0 +1,149 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { CommandMetadata } from '../../domain/shared/decider.js';
+import { notFound } from '../../domain/shared/domain-error.js';
+import {
+  parseSessionNumber,
+  type SessionCommand,
+  type SessionContext,
+  sessionDecider,
+  type StartSession,
+} from '../../domain/session/index.js';
+import { effectiveSettings, settingsDecider, type SettingsCommand } from '../../domain/settings/index.js';
+import { fold } from '../../domain/shared/decider.js';
+import { type Aggregate, CommandHandler } from '../command-handling/command-handler.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { hasRole, type Principal } from '../identity/principal.js';
+import type { ProjectionRunner } from '../projections/projection-runner.js';
+import type { SessionFilter, SessionNumbers, SessionReadModel, SessionView } from './session-read.port.js';
+
+export const sessionAggregate: Aggregate<SessionCommand, never, ReturnType<typeof sessionDecider.initialState>, SessionContext> = {
+  decider: sessionDecider as never,
+  streamId: (id) => `session-${id}`,
+};
+const settingsAggregate = { decider: settingsDecider, streamId: () => 'settings-site' };
+
+/** Ids of activities a client may leave out; the service fills them in. */
+const GENERATED_IDS: Partial<Record<SessionCommand['type'], string>> = {
+  RequestShare: 'shareId',
+  SendChatMessage: 'messageId',
+  PublishFile: 'fileId',
+  RequestFileTransfer: 'transferId',
+  StartVideo: 'videoId',
+  StartVoiceCall: 'callId',
+  SaveNote: 'noteId',
+  StartRecording: 'recordingId',
+};
+
+export interface ExecuteOptions {
+  /** Client-supplied id: a retry with the same id does nothing new and returns the same result. */
+  readonly commandId?: string;
+  /** Wait until the read model shows this command's events (read-your-writes). Default true. */
+  readonly waitForProjection?: boolean;
+}
+
+/**
+ * The session use cases: each builds a command from the caller and the input, and runs it
+ * through the one command handler. Rules live in the decider; this only gathers context.
+ */
+export class SessionService {
+  private readonly handler: CommandHandler;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly read: SessionReadModel,
+    private readonly numbers: SessionNumbers,
+    private readonly projections: Pick<ProjectionRunner, 'waitForEvent'>,
+    private readonly siteUrl: string,
+    handler?: CommandHandler,
+  ) {
+    this.handler = handler ?? new CommandHandler(store);
+  }
+
+  async start(principal: Principal, input: Omit<StartSession['data'], 'number' | 'sessionId'> & { sessionId?: string }, options: ExecuteOptions = {}): Promise<SessionView> {
+    const sessionId = input.sessionId ?? randomUUID();
+    const number = await this.numbers.allocate(sessionId, () => String(randomInt(0, 1_000_000_000)).padStart(9, '0'));
+    try {
+      return await this.execute(principal, sessionId, 'StartSession', { ...input, sessionId, number }, options);
+    } catch (error) {
+      await this.numbers.release(sessionId);
+      throw error;
+    }
+  }
+
+  async execute<T extends SessionCommand['type']>(
+    principal: Principal,
+    sessionId: string,
+    type: T,
+    data: Extract<SessionCommand, { type: T }>['data'],
+    options: ExecuteOptions = {},
+  ): Promise<SessionView> {
+    const idField = GENERATED_IDS[type];
+    const input = data as Record<string, unknown>;
+    const filled = idField && !input[idField] ? { ...input, [idField]: randomUUID() } : input;
+    const command = { type, data: filled, metadata: this.metadata(principal, options.commandId) } as SessionCommand;
+    const result = await this.handler.handle(sessionAggregate, sessionId, command, {
+      context: async () => this.context(principal, sessionId),
+    });
+    const last = result.events.at(-1);
+    if (last && options.waitForProjection !== false) await this.projections.waitForEvent(last.id);
+    const view = await this.read.byId(sessionId);
+    if (!view) throw notFound('SESSION_NOT_FOUND', `session ${sessionId} not found`);
+    return view;
+  }
+
+  /** INV-4 / AST-1: join with the number alone. */
+  async joinByNumber(principal: Principal, typedNumber: string, as: 'customer' | 'helper', displayName?: string, options: ExecuteOptions = {}): Promise<SessionView> {
+    const number = parseSessionNumber(typedNumber);
+    const sessionId = await this.numbers.sessionIdOf(number);
+    if (!sessionId) throw notFound('SESSION_NOT_FOUND', `no live session has the number ${typedNumber} (INV-6)`);
+    return this.execute(principal, sessionId, 'JoinSession', { number, as, displayName }, options);
+  }
+
+  /** A non-participant sees nothing of a session; supervisors and admins see all. */
+  async get(principal: Principal, sessionId: string): Promise<SessionView> {
+    const view = await this.read.byId(sessionId);
+    if (!view || !this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', `session ${sessionId} not found`);
+    return view;
+  }
+
+  async byNumber(principal: Principal, typedNumber: string): Promise<SessionView> {
+    const sessionId = await this.numbers.sessionIdOf(parseSessionNumber(typedNumber));
+    if (!sessionId) throw notFound('SESSION_NOT_FOUND', `no live session has the number ${typedNumber}`);
+    return this.get(principal, sessionId);
+  }
+
+  list(principal: Principal, filter: SessionFilter, page: { offset: number; limit: number }) {
+    const seesAll = hasRole(principal, 'supervisor', 'admin');
+    return this.read.list(seesAll ? filter : { ...filter, participantId: principal.userId }, page);
+  }
+
+  maySee(principal: Principal, view: SessionView): boolean {
+    return hasRole(principal, 'supervisor', 'admin') || view.participantIds.includes(principal.userId);
+  }
+
+  /** ADM-1: admin-only changes of site and user settings. */
+  async changeSettings(principal: Principal, command: Omit<SettingsCommand, 'metadata'>, options: ExecuteOptions = {}) {
+    const result = await this.handler.handle(settingsAggregate, 'site', { ...command, metadata: this.metadata(principal, options.commandId) } as SettingsCommand, { context: undefined });
+    return result.state;
+  }
+
+  async settings() {
+    const events = await this.store.readStream(settingsAggregate.streamId());
+    return fold(settingsDecider, events.map((e) => ({ type: e.type, data: e.data })) as never);
+  }
+
+  private async context(principal: Principal, sessionId: string): Promise<SessionContext> {
+    const settings = effectiveSettings(await this.settings(), principal.userId);
+    // The identity provider's WebACD-agent flag counts like the admin's user setting (Q-1).
+    const webacdAgent = settings.webacdAgent || (settings.webacdEnabled && principal.flags.webacdAgent === true);
+    return {
+      settings: { ...settings, webacdAgent },
+      actorLiveSessions: hasRole(principal, 'csr') ? await this.read.liveSessionsOf(principal.userId, sessionId) : 0,
+      siteUrl: this.siteUrl,
+    };
+  }
+
+  private metadata(principal: Principal, commandId?: string): CommandMetadata {
+    return { userId: principal.userId, roles: principal.roles, now: new Date(), commandId, userName: principal.name };
+  }
+}

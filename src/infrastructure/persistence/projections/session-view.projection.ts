@@ -1,0 +1,59 @@
+import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
+import type { Projection } from '../../../application/projections/projection.js';
+import { evolveSession, initialSessionState, type SessionEvent, type SessionState } from '../../../domain/session/index.js';
+import { SessionViewRow } from '../entities/session-view.entity.js';
+
+export const SESSION_EVENT_TYPES = [
+  'SessionStarted', 'InvitationSent', 'CustomerJoined', 'HelperJoined', 'ParticipantLeft', 'ActiveCustomerSelected',
+  'ControlTransferred', 'HandedToQueue', 'HandOverAccepted', 'ShareRequested', 'ShareApproved', 'ShareDeclined', 'ShareEnded',
+  'ChatMessageSent', 'ChatClosed', 'FilePublished', 'FileTransferRequested', 'FileTransferApproved', 'FileTransferDeclined',
+  'FileTransferEnded', 'VideoStarted', 'VideoEnded', 'VoiceCallStarted', 'VoiceCallEnded', 'NoteSaved', 'RecordingStarted',
+  'RecordingStopped', 'DisplayModeChanged', 'SessionEnded',
+] as const;
+
+/**
+ * Pure: the row after an event. The row keeps the folded session state and the stream version it
+ * reflects, so an event applied twice changes nothing.
+ */
+export function evolveSessionView(row: SessionViewRow | null, event: RecordedEvent): SessionViewRow | null {
+  if (row && event.version <= row.version) return row;
+  const before = (row?.state as SessionState | undefined) ?? initialSessionState();
+  const state = evolveSession(before, { type: event.type, data: event.data } as SessionEvent);
+  if (state.status === 'none') return row;
+  const live = state.status === 'active' || state.status === 'queued';
+  const present = live ? [...Object.keys(state.csrs), ...state.customers.map((c) => c.customerId)] : [];
+  const next = new SessionViewRow();
+  Object.assign(next, {
+    id: state.sessionId,
+    number: state.number,
+    status: state.status,
+    kind: live ? state.kind : (row?.kind ?? 'outbound'),
+    mode: live ? state.mode : (row?.mode ?? null),
+    controllerId: state.status === 'active' ? state.controllerId : null,
+    participantIds: [...new Set([...(row?.participantIds ?? []), ...present])],
+    csrIds: live ? Object.keys(state.csrs) : [],
+    state: state as unknown as Record<string, unknown>,
+    version: event.version,
+    startedAt: row?.startedAt ?? event.recordedAt,
+    endedAt: state.status === 'ended' ? new Date(state.endedAt) : null,
+    updatedAt: event.recordedAt,
+  });
+  return next;
+}
+
+export const sessionIdOfStream = (streamId: string) => (streamId.startsWith('session-') ? streamId.slice('session-'.length) : undefined);
+
+export const sessionViewProjection: Projection = {
+  name: 'session_view',
+  handles: new Set(SESSION_EVENT_TYPES),
+  async apply(tx, event) {
+    const id = sessionIdOfStream(event.streamId);
+    if (!id) return;
+    const repo = tx.getRepository(SessionViewRow);
+    const row = await repo.findOneBy({ id });
+    const next = evolveSessionView(row, event);
+    if (next && next !== row) await repo.save(next);
+    // A number is unique among live sessions only: free it when the session ends.
+    if (event.type === 'SessionEnded') await tx.query('DELETE FROM session_numbers WHERE session_id = $1', [id]);
+  },
+};

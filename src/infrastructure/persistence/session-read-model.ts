@@ -1,0 +1,60 @@
+import { DataSource, In } from 'typeorm';
+import type { SessionFilter, SessionNumbers, SessionReadModel, SessionView } from '../../application/sessions/session-read.port.js';
+import { SessionViewRow } from './entities/session-view.entity.js';
+
+export class TypeOrmSessionReadModel implements SessionReadModel {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(SessionViewRow);
+  }
+
+  async byId(id: string): Promise<SessionView | undefined> {
+    return (await this.repo.findOneBy({ id })) ?? undefined;
+  }
+
+  byIds(ids: readonly string[]): Promise<SessionView[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.repo.findBy({ id: In([...ids]) });
+  }
+
+  async list(filter: SessionFilter, page: { offset: number; limit: number }) {
+    const query = this.repo.createQueryBuilder('s').orderBy('s.started_at', 'DESC').addOrderBy('s.id').skip(page.offset).take(page.limit);
+    if (filter.status) query.andWhere('s.status = :status', { status: filter.status });
+    if (filter.participantId) query.andWhere(':participant = ANY(s.participant_ids)', { participant: filter.participantId });
+    const [items, total] = await query.getManyAndCount();
+    return { items, total };
+  }
+
+  async liveSessionsOf(userId: string, exceptSessionId?: string): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM session_view WHERE status <> 'ended' AND $1 = ANY(csr_ids) AND ($2::uuid IS NULL OR id <> $2::uuid)`,
+      [userId, exceptSessionId ?? null],
+    )) as { n: number }[];
+    return rows[0]?.n ?? 0;
+  }
+}
+
+export class PgSessionNumbers implements SessionNumbers {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async allocate(sessionId: string, candidate: () => string): Promise<string> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const number = candidate();
+      const rows = (await this.dataSource.query(
+        'INSERT INTO session_numbers (number, session_id) VALUES ($1, $2) ON CONFLICT (number) DO NOTHING RETURNING number',
+        [number, sessionId],
+      )) as { number: string }[];
+      if (rows.length > 0) return number;
+    }
+    throw new Error('could not allocate a free session number in 20 attempts');
+  }
+
+  async sessionIdOf(number: string): Promise<string | undefined> {
+    const rows = (await this.dataSource.query('SELECT session_id FROM session_numbers WHERE number = $1', [number])) as { session_id: string }[];
+    return rows[0]?.session_id;
+  }
+
+  async release(sessionId: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM session_numbers WHERE session_id = $1', [sessionId]);
+  }
+}
