@@ -1,4 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
+import { SessionResolver } from './session.resolver.js';
+import { SessionsController } from './sessions.controller.js';
 
 /** The session API: GraphQL resolvers and REST controllers, registered by AppModule. */
-export const SESSION_API: { controllers: Type[]; providers: Provider[] } = { controllers: [], providers: [] };
+export const SESSION_API: { controllers: Type[]; providers: Provider[] } = { controllers: [SessionsController], providers: [SessionResolver] };

@@ -1,0 +1,178 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Principal } from '../../application/identity/principal.js';
+import { SessionService } from '../../application/sessions/session.service.js';
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import {
+  ApproveShareArgs,
+  ChangeDisplayModeArgs,
+  HandToQueueArgs,
+  InviteParticipantsArgs,
+  JoinSessionArgs,
+  ListSessionsArgs,
+  PublishFileArgs,
+  RequestShareArgs,
+  SaveNoteArgs,
+  SelectActiveCustomerArgs,
+  SendChatMessageArgs,
+  SESSION_COMMANDS,
+  type SessionCommandName,
+  SessionArgs,
+  SessionModel,
+  SessionPage,
+  ShareArgs,
+  StartSessionArgs,
+  startInput,
+  StartVideoArgs,
+  StartVoiceCallArgs,
+  toSession,
+  TransferControlArgs,
+} from './session.types.js';
+
+/** GraphQL face of the session use cases: validate, call SessionService, map the view. */
+@Resolver(() => SessionModel)
+export class SessionResolver {
+  constructor(private readonly service: SessionService) {}
+
+  // ---- queries
+
+  @Query(() => SessionModel)
+  async session(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return toSession(await this.service.get(p, id));
+  }
+
+  @Query(() => SessionModel)
+  async sessionByNumber(@CurrentPrincipal() p: Principal, @Args('number') number: string) {
+    return toSession(await this.service.byNumber(p, number));
+  }
+
+  @Query(() => SessionPage, { description: 'Supervisors and admins see every session; others the ones they take part in.' })
+  async sessions(@CurrentPrincipal() p: Principal, @Args() { status, offset, limit }: ListSessionsArgs): Promise<SessionPage> {
+    const page = await this.service.list(p, { status }, { offset, limit });
+    return { items: page.items.map(toSession), total: page.total };
+  }
+
+  @Query(() => [SessionModel])
+  async mySessions(@CurrentPrincipal() p: Principal, @Args() { status, offset, limit }: ListSessionsArgs) {
+    const page = await this.service.list(p, { status, participantId: p.userId }, { offset, limit });
+    return page.items.map(toSession);
+  }
+
+  // ---- mutations
+
+  @Mutation(() => SessionModel)
+  async startSession(@CurrentPrincipal() p: Principal, @Args() a: StartSessionArgs) {
+    return toSession(await this.service.start(p, startInput(a), { commandId: a.commandId }));
+  }
+
+  @Mutation(() => SessionModel)
+  async joinSession(@CurrentPrincipal() p: Principal, @Args() { number, as, displayName, commandId }: JoinSessionArgs) {
+    return toSession(await this.service.joinByNumber(p, number, as, displayName, { commandId }));
+  }
+
+  @Mutation(() => SessionModel)
+  inviteParticipants(@CurrentPrincipal() p: Principal, @Args() a: InviteParticipantsArgs) {
+    return this.run(p, 'InviteParticipants', a);
+  }
+
+  @Mutation(() => SessionModel)
+  leaveSession(@CurrentPrincipal() p: Principal, @Args() a: SessionArgs) {
+    return this.run(p, 'LeaveSession', a);
+  }
+
+  @Mutation(() => SessionModel)
+  selectActiveCustomer(@CurrentPrincipal() p: Principal, @Args() a: SelectActiveCustomerArgs) {
+    return this.run(p, 'SelectActiveCustomer', a);
+  }
+
+  @Mutation(() => SessionModel)
+  transferControl(@CurrentPrincipal() p: Principal, @Args() a: TransferControlArgs) {
+    return this.run(p, 'TransferControl', a);
+  }
+
+  @Mutation(() => SessionModel)
+  handToQueue(@CurrentPrincipal() p: Principal, @Args() a: HandToQueueArgs) {
+    return this.run(p, 'HandToQueue', a);
+  }
+
+  @Mutation(() => SessionModel)
+  requestShare(@CurrentPrincipal() p: Principal, @Args() a: RequestShareArgs) {
+    return this.run(p, 'RequestShare', a);
+  }
+
+  @Mutation(() => SessionModel)
+  approveShare(@CurrentPrincipal() p: Principal, @Args() a: ApproveShareArgs) {
+    return this.run(p, 'ApproveShare', a);
+  }
+
+  @Mutation(() => SessionModel)
+  declineShare(@CurrentPrincipal() p: Principal, @Args() a: ShareArgs) {
+    return this.run(p, 'DeclineShare', a);
+  }
+
+  @Mutation(() => SessionModel)
+  endShare(@CurrentPrincipal() p: Principal, @Args() a: ShareArgs) {
+    return this.run(p, 'EndShare', a);
+  }
+
+  @Mutation(() => SessionModel)
+  sendChatMessage(@CurrentPrincipal() p: Principal, @Args() a: SendChatMessageArgs) {
+    return this.run(p, 'SendChatMessage', a);
+  }
+
+  @Mutation(() => SessionModel)
+  startRecording(@CurrentPrincipal() p: Principal, @Args() a: SessionArgs) {
+    return this.run(p, 'StartRecording', a);
+  }
+
+  @Mutation(() => SessionModel)
+  stopRecording(@CurrentPrincipal() p: Principal, @Args() a: SessionArgs) {
+    return this.run(p, 'StopRecording', a);
+  }
+
+  @Mutation(() => SessionModel)
+  saveNote(@CurrentPrincipal() p: Principal, @Args() a: SaveNoteArgs) {
+    return this.run(p, 'SaveNote', a);
+  }
+
+  @Mutation(() => SessionModel)
+  changeDisplayMode(@CurrentPrincipal() p: Principal, @Args() a: ChangeDisplayModeArgs) {
+    return this.run(p, 'ChangeDisplayMode', a);
+  }
+
+  @Mutation(() => SessionModel)
+  startVideo(@CurrentPrincipal() p: Principal, @Args() a: StartVideoArgs) {
+    return this.run(p, 'StartVideo', a);
+  }
+
+  @Mutation(() => SessionModel)
+  endVideo(@CurrentPrincipal() p: Principal, @Args() a: SessionArgs) {
+    return this.run(p, 'EndVideo', a);
+  }
+
+  @Mutation(() => SessionModel)
+  startVoiceCall(@CurrentPrincipal() p: Principal, @Args() a: StartVoiceCallArgs) {
+    return this.run(p, 'StartVoiceCall', a);
+  }
+
+  @Mutation(() => SessionModel)
+  endVoiceCall(@CurrentPrincipal() p: Principal, @Args() a: SessionArgs) {
+    return this.run(p, 'EndVoiceCall', a);
+  }
+
+  @Mutation(() => SessionModel)
+  publishFile(@CurrentPrincipal() p: Principal, @Args() a: PublishFileArgs) {
+    return this.run(p, 'PublishFile', a);
+  }
+
+  @Mutation(() => SessionModel)
+  endSession(@CurrentPrincipal() p: Principal, @Args() a: SessionArgs) {
+    return this.run(p, 'EndSession', a);
+  }
+
+  /** Builds the command's data from the arguments, runs it, maps the view. */
+  private async run(p: Principal, type: SessionCommandName, args: SessionArgs): Promise<SessionModel> {
+    const data = SESSION_COMMANDS[type].data(args as never);
+    return toSession(await this.service.execute(p, args.id, type, data as never, { commandId: args.commandId }));
+  }
+}

@@ -1,0 +1,336 @@
+import type { Type } from '@nestjs/common';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Type as Nested } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import type { SessionView } from '../../application/sessions/session-read.port.js';
+import type { Activities, Customer, SessionCommandType, SessionState } from '../../domain/session/index.js';
+
+// ============================================================ enums (plain strings on the wire)
+
+const values = <T extends string>(...v: T[]) => Object.fromEntries(v.map((x) => [x, x])) as { [K in T]: K };
+
+export const SessionKindValue = values('outbound', 'inbound');
+export const JoinPlaceValue = values('customer', 'helper');
+export const ShareKindValue = values('desktop', 'application', 'cobrowse');
+export const ShareModeValue = values('view', 'control', 'share_view', 'share_control');
+export const DisplayModeValue = values('standard', 'screen_sampling');
+export const InviteeValue = values('customer', 'csr');
+export const ChannelValue = values('email', 'phone', 'instant_message');
+export const DeliveryValue = values('system', 'own_mail_program');
+registerEnumType(SessionKindValue, { name: 'SessionKind' });
+registerEnumType(JoinPlaceValue, { name: 'JoinPlace' });
+registerEnumType(ShareKindValue, { name: 'ShareKind' });
+registerEnumType(ShareModeValue, { name: 'ShareMode' });
+registerEnumType(DisplayModeValue, { name: 'DisplayMode' });
+registerEnumType(InviteeValue, { name: 'Invitee' });
+registerEnumType(ChannelValue, { name: 'InvitationChannel' });
+registerEnumType(DeliveryValue, { name: 'EmailDelivery' });
+
+// ============================================================ output
+
+@ObjectType()
+export class Participant {
+  @Field() userId: string;
+  @Field({ description: 'controller, helper, observer or customer' }) place: string;
+  @Field(() => String, { nullable: true }) displayName: string | null;
+}
+
+@ObjectType()
+export class ShareView {
+  @Field() shareId: string;
+  @Field() kind: string;
+  @Field() mode: string;
+  @Field() customerId: string;
+  @Field() status: string;
+  @Field(() => String, { nullable: true }) applicationName: string | null;
+}
+
+@ObjectType()
+export class VideoView {
+  @Field() videoId: string;
+}
+
+@ObjectType()
+export class VoiceCallView {
+  @Field() callId: string;
+  @Field() hostId: string;
+  @Field() withUserId: string;
+}
+
+@ObjectType()
+export class RecordingView {
+  @Field() recordingId: string;
+  @Field() automatic: boolean;
+}
+
+@ObjectType()
+export class ActivitiesView {
+  @Field(() => [ShareView]) shares: ShareView[];
+  @Field() chatOpen: boolean;
+  @Field(() => VideoView, { nullable: true }) video: VideoView | null;
+  @Field(() => VoiceCallView, { nullable: true }) voiceCall: VoiceCallView | null;
+  @Field(() => RecordingView, { nullable: true }) recording: RecordingView | null;
+}
+
+@ObjectType('Session')
+export class SessionModel {
+  @Field(() => ID) id: string;
+  @Field() number: string;
+  @Field() status: string;
+  @Field() kind: string;
+  @Field(() => String, { nullable: true }) mode: string | null;
+  @Field(() => String, { nullable: true }) controllerId: string | null;
+  @Field(() => [Participant]) participants: Participant[];
+  @Field(() => String, { nullable: true }) activeCustomerId: string | null;
+  @Field(() => ActivitiesView, { nullable: true, description: 'null once the session has ended' }) activities: ActivitiesView | null;
+  @Field(() => String, { nullable: true }) joinLink: string | null;
+  @Field() startedAt: Date;
+  @Field(() => Date, { nullable: true }) endedAt: Date | null;
+  @Field(() => Int) version: number;
+}
+
+@ObjectType()
+export class SessionPage {
+  @Field(() => [SessionModel]) items: SessionModel[];
+  @Field(() => Int) total: number;
+}
+
+/** SessionView -> Session. An ended session's state is lean: no participants, no activities. */
+export function toSession(view: SessionView): SessionModel {
+  const state = view.state as unknown as SessionState;
+  const live = state.status === 'active' || state.status === 'queued' ? state : null;
+  const participants: Participant[] = live
+    ? [
+        ...Object.entries(live.csrs).map(([userId, place]) => ({ userId, place, displayName: null })),
+        ...live.customers.map((c: Customer) => ({ userId: c.customerId, place: 'customer', displayName: c.displayName })),
+      ]
+    : [];
+  return {
+    id: view.id,
+    number: view.number,
+    status: view.status,
+    kind: view.kind,
+    mode: view.mode,
+    controllerId: view.controllerId,
+    participants,
+    activeCustomerId: live?.activeCustomerId ?? null,
+    activities: live ? toActivities(live.activities) : null,
+    joinLink: live?.joinLink ?? null,
+    startedAt: view.startedAt,
+    endedAt: view.endedAt,
+    version: view.version,
+  };
+}
+
+function toActivities(a: Activities): ActivitiesView {
+  return {
+    shares: a.shares.map(({ shareId, kind, mode, customerId, status, applicationName }) => ({ shareId, kind, mode, customerId, status, applicationName })),
+    chatOpen: a.chatOpen,
+    video: a.video && { videoId: a.video.videoId },
+    voiceCall: a.voiceCall && { ...a.voiceCall },
+    recording: a.recording && { ...a.recording },
+  };
+}
+
+// ============================================================ input (GraphQL args and REST bodies alike)
+
+const USER_ID = 200;
+
+@InputType()
+export class InvitationInput {
+  @Field({ nullable: true }) @IsOptional() @IsUUID() invitationId?: string;
+  @Field(() => InviteeValue) @IsIn(Object.values(InviteeValue)) invitee: 'customer' | 'csr';
+  @Field(() => ChannelValue) @IsIn(Object.values(ChannelValue)) channel: 'email' | 'phone' | 'instant_message';
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(320) address?: string;
+  @Field(() => DeliveryValue, { nullable: true }) @IsOptional() @IsIn(Object.values(DeliveryValue)) delivery?: 'system' | 'own_mail_program';
+}
+
+@InputType()
+export class CustomerInput {
+  @Field() @IsString() @MaxLength(USER_ID) customerId: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+}
+
+/** A client-chosen id makes a retry harmless: the same id does nothing new. */
+@ArgsType()
+export class CommandIdArgs {
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) commandId?: string;
+}
+
+@ArgsType()
+export class StartSessionArgs extends CommandIdArgs {
+  @Field(() => SessionKindValue, { defaultValue: 'outbound' }) @IsOptional() @IsIn(Object.values(SessionKindValue)) kind?: 'outbound' | 'inbound';
+  @Field(() => [InvitationInput], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Nested(() => InvitationInput) invitations?: InvitationInput[];
+  @Field(() => CustomerInput, { nullable: true }) @IsOptional() @ValidateNested() @Nested(() => CustomerInput) customer?: CustomerInput;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) originUrl?: string;
+}
+
+@ArgsType()
+export class JoinSessionArgs extends CommandIdArgs {
+  @Field() @IsString() @Matches(/^[\d\s-]{9,15}$/, { message: 'number must be nine digits (spaces and dashes allowed)' }) number: string;
+  @Field(() => JoinPlaceValue) @IsIn(Object.values(JoinPlaceValue)) as: 'customer' | 'helper';
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+}
+
+@ArgsType()
+export class ListSessionsArgs {
+  @Field({ nullable: true }) @IsOptional() @IsIn(['active', 'queued', 'ended']) status?: string;
+  @Field(() => Int, { defaultValue: 0 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(0) offset = 0;
+  @Field(() => Int, { defaultValue: 20 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(1) @Max(100) limit = 20;
+}
+
+/** Every command on an existing session names it. */
+@ArgsType()
+export class SessionArgs extends CommandIdArgs {
+  @Field(() => ID) @IsUUID() id: string;
+}
+
+@ArgsType()
+export class InviteParticipantsArgs extends SessionArgs {
+  @Field(() => [InvitationInput]) @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Nested(() => InvitationInput) invitations: InvitationInput[];
+}
+
+@ArgsType()
+export class SelectActiveCustomerArgs extends SessionArgs {
+  @Field() @IsString() @MaxLength(USER_ID) customerId: string;
+}
+
+@ArgsType()
+export class TransferControlArgs extends SessionArgs {
+  @Field() @IsString() @MaxLength(USER_ID) toUserId: string;
+  @Field({ defaultValue: true, description: "The receiver's system takes voice (CTL-5)" }) @IsOptional() @IsBoolean() receiverSupportsVoice?: boolean;
+}
+
+@ArgsType()
+export class HandToQueueArgs extends SessionArgs {
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) queueId?: string;
+  @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) agentIds?: string[];
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) message?: string;
+}
+
+@ArgsType()
+export class RequestShareArgs extends SessionArgs {
+  @Field(() => ShareKindValue) @IsIn(Object.values(ShareKindValue)) kind: 'desktop' | 'application' | 'cobrowse';
+  @Field(() => ShareModeValue) @IsIn(Object.values(ShareModeValue)) mode: 'view' | 'control' | 'share_view' | 'share_control';
+}
+
+@ArgsType()
+export class ShareArgs extends SessionArgs {
+  @Field() @IsUUID() shareId: string;
+}
+
+@ArgsType()
+export class ApproveShareArgs extends ShareArgs {
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(300) applicationName?: string;
+}
+
+@ArgsType()
+export class FileTransferArgs extends SessionArgs {
+  @Field() @IsUUID() transferId: string;
+}
+
+@ArgsType()
+export class SendChatMessageArgs extends SessionArgs {
+  @Field() @IsString() @MaxLength(20_000) text: string;
+  @Field({ nullable: true, description: "A participant's user id; everyone when absent" }) @IsOptional() @IsString() @MaxLength(USER_ID) to?: string;
+}
+
+@ArgsType()
+export class SaveNoteArgs extends SessionArgs {
+  @Field() @IsString() @MaxLength(100_000) text: string;
+}
+
+@ArgsType()
+export class ChangeDisplayModeArgs extends SessionArgs {
+  @Field(() => DisplayModeValue) @IsIn(Object.values(DisplayModeValue)) mode: 'standard' | 'screen_sampling';
+}
+
+@ArgsType()
+export class StartVideoArgs extends SessionArgs {
+  @Field({ description: 'The console found a camera (TL-2)' }) @IsBoolean() cameraAvailable: boolean;
+}
+
+@ArgsType()
+export class StartVoiceCallArgs extends SessionArgs {
+  @Field() @IsString() @MaxLength(USER_ID) withUserId: string;
+}
+
+@ArgsType()
+export class PublishFileArgs extends SessionArgs {
+  @Field() @IsString() @MaxLength(500) fileName: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) sizeBytes?: number;
+}
+
+// ============================================================ the commands one can send to a session
+
+const withIds = (invitations: InvitationInput[]) => invitations.map((i) => ({ ...i, invitationId: i.invitationId ?? randomUUID() }));
+
+/** StartSession's input from its arguments (SES-1, SES-4); the service adds the id and number. */
+export const startInput = ({ kind, invitations, customer, originUrl }: StartSessionArgs) => ({
+  kind: kind ?? 'outbound',
+  invitations: invitations && withIds(invitations),
+  customer,
+  originUrl,
+});
+
+/** Per command: the arguments it takes and the command data built from them. Ids of new things are generated by the service. */
+export interface CommandSpec {
+  readonly args: Type<SessionArgs>;
+  readonly data: (args: never) => Record<string, unknown>;
+}
+
+const spec = <A extends SessionArgs>(args: Type<A>, data: (a: A) => Record<string, unknown>): CommandSpec => ({ args, data: data as (a: never) => Record<string, unknown> });
+const none = () => ({});
+
+export type SessionCommandName = Exclude<SessionCommandType, 'StartSession' | 'JoinSession'>;
+
+export const SESSION_COMMANDS: Record<SessionCommandName, CommandSpec> = {
+  InviteParticipants: spec(InviteParticipantsArgs, (a) => ({ invitations: withIds(a.invitations) })),
+  LeaveSession: spec(SessionArgs, none),
+  SelectActiveCustomer: spec(SelectActiveCustomerArgs, (a) => ({ customerId: a.customerId })),
+  TransferControl: spec(TransferControlArgs, (a) => ({ toUserId: a.toUserId, receiverSupportsVoice: a.receiverSupportsVoice ?? true })),
+  HandToQueue: spec(HandToQueueArgs, (a) => ({ queueId: a.queueId, agentIds: a.agentIds, message: a.message })),
+  AcceptHandOver: spec(SessionArgs, none),
+  RequestShare: spec(RequestShareArgs, (a) => ({ kind: a.kind, mode: a.mode })),
+  ApproveShare: spec(ApproveShareArgs, (a) => ({ shareId: a.shareId, applicationName: a.applicationName })),
+  DeclineShare: spec(ShareArgs, (a) => ({ shareId: a.shareId })),
+  EndShare: spec(ShareArgs, (a) => ({ shareId: a.shareId })),
+  SendChatMessage: spec(SendChatMessageArgs, (a) => ({ text: a.text, to: a.to })),
+  PublishFile: spec(PublishFileArgs, (a) => ({ fileName: a.fileName, sizeBytes: a.sizeBytes })),
+  RequestFileTransfer: spec(SessionArgs, none),
+  ApproveFileTransfer: spec(FileTransferArgs, (a) => ({ transferId: a.transferId })),
+  DeclineFileTransfer: spec(FileTransferArgs, (a) => ({ transferId: a.transferId })),
+  EndFileTransfer: spec(FileTransferArgs, (a) => ({ transferId: a.transferId })),
+  StartVideo: spec(StartVideoArgs, (a) => ({ cameraAvailable: a.cameraAvailable })),
+  EndVideo: spec(SessionArgs, none),
+  StartVoiceCall: spec(StartVoiceCallArgs, (a) => ({ withUserId: a.withUserId })),
+  EndVoiceCall: spec(SessionArgs, none),
+  SaveNote: spec(SaveNoteArgs, (a) => ({ text: a.text })),
+  StartRecording: spec(SessionArgs, none),
+  StopRecording: spec(SessionArgs, none),
+  ChangeDisplayMode: spec(ChangeDisplayModeArgs, (a) => ({ mode: a.mode })),
+  // SES-5's console_lost is the system's to say; a caller ends as the controlling CSR.
+  EndSession: spec(SessionArgs, () => ({ reason: 'ended_by_csr' })),
+};
+
+/** REST names: `TransferControl` -> `transfer-control`; `EndSession` is also just `end`. */
+export const REST_COMMANDS: ReadonlyMap<string, SessionCommandName> = new Map([
+  ...(Object.keys(SESSION_COMMANDS) as SessionCommandName[]).map((type) => [type.replace(/(?<!^)([A-Z])/g, '-$1').toLowerCase(), type] as const),
+  ['end', 'EndSession'],
+  ['leave', 'LeaveSession'],
+]);

@@ -1,0 +1,70 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Principal } from '../../application/identity/principal.js';
+import { SessionService } from '../../application/sessions/session.service.js';
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import { JoinSessionArgs, ListSessionsArgs, REST_COMMANDS, SESSION_COMMANDS, type SessionModel, type SessionPage, StartSessionArgs, startInput, toSession } from './session.types.js';
+
+/** REST face of the session use cases; the same arguments and mapping as the GraphQL resolver. */
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Controller('api/v1/sessions')
+export class SessionsController {
+  constructor(private readonly service: SessionService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Start a session (SES-1); the caller holds control' })
+  async start(@CurrentPrincipal() p: Principal, @Body() a: StartSessionArgs): Promise<SessionModel> {
+    return toSession(await this.service.start(p, startInput(a), { commandId: a.commandId }));
+  }
+
+  @Get()
+  async list(@CurrentPrincipal() p: Principal, @Query() { status, offset, limit }: ListSessionsArgs): Promise<SessionPage> {
+    const page = await this.service.list(p, { status }, { offset, limit });
+    return { items: page.items.map(toSession), total: page.total };
+  }
+
+  @Get('by-number/:number')
+  async byNumber(@CurrentPrincipal() p: Principal, @Param('number') number: string): Promise<SessionModel> {
+    return toSession(await this.service.byNumber(p, number));
+  }
+
+  @Post('join')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Join by the session number, as customer or helper (INV-4, AST-1)' })
+  async join(@CurrentPrincipal() p: Principal, @Body() { number, as, displayName, commandId }: JoinSessionArgs): Promise<SessionModel> {
+    return toSession(await this.service.joinByNumber(p, number, as, displayName, { commandId }));
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SessionModel> {
+    return toSession(await this.service.get(p, id));
+  }
+
+  @Post(':id/commands/:command')
+  @HttpCode(200)
+  @ApiOperation({ summary: `Run a command on the session: ${[...REST_COMMANDS.keys()].join(', ')}` })
+  @ApiBody({ schema: { type: 'object' }, required: false })
+  async command(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('command') name: string,
+    @Body() body: unknown,
+  ): Promise<SessionModel> {
+    const type = REST_COMMANDS.get(name);
+    if (!type) throw new NotFoundException({ message: `no session command is called ${name}`, code: 'UNKNOWN_COMMAND' });
+    const spec = SESSION_COMMANDS[type];
+    const args = plainToInstance(spec.args, { ...(isObject(body) ? body : {}), id });
+    const errors = await validate(args, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length) {
+      const messages = errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }));
+      throw new BadRequestException({ message: messages, errors: errors.map((e) => ({ field: e.property, constraints: e.constraints })) });
+    }
+    const data = spec.data(args as never);
+    return toSession(await this.service.execute(p, id, type, data as never, { commandId: args.commandId }));
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
