@@ -148,7 +148,7 @@ export class EsdbSubscription implements Subscription {
     );
     const delay = this.reconnectDelay;
     this.reconnectDelay = Math.min(delay * 2, this.options.reconnectMaxMs ?? 5000);
-    void delay;
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
   private async pump(): Promise<void> {
