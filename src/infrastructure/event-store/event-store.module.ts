@@ -3,11 +3,12 @@ import pg from 'pg';
 import { EVENT_STORE, type EventStore } from '../../application/event-store/event-store.port.js';
 import { UpcasterRegistry } from '../../application/event-store/upcasters.js';
 import type { AppConfig } from '../config/app-config.js';
+import { EsdbEventStore } from './esdb/esdb-event-store.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
 export const EVENT_STORE_POOL = Symbol('EventStorePool');
 
-/** Provides the event store port: PostgreSQL by default. */
+/** Provides the event store port: PostgreSQL by default, EventStoreDB/KurrentDB when EVENTSTORE_URL is set. */
 @Global()
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
@@ -27,7 +28,8 @@ export class EventStoreModule implements OnApplicationShutdown {
         {
           provide: EVENT_STORE,
           inject: [EVENT_STORE_POOL, UpcasterRegistry],
-          useFactory: (pool: pg.Pool, registry: UpcasterRegistry): EventStore => new PostgresEventStore({ pool, upcasters: registry }),
+          useFactory: (pool: pg.Pool, registry: UpcasterRegistry): EventStore =>
+            config.eventstoreUrl ? new EsdbEventStore(config.eventstoreUrl, registry) : new PostgresEventStore({ pool, upcasters: registry }),
         },
       ],
       exports: [EVENT_STORE, EVENT_STORE_POOL, UpcasterRegistry],

@@ -58,7 +58,7 @@ export class PostgresEventStore implements EventStore {
   private readonly upcasters: UpcasterRegistry;
   private readonly wakeUp = new WakeUp();
   private readonly subscriptions = new Set<PollingSubscription>();
-  private listener?: pg.Client;
+  private stopListening?: () => void;
   private listening?: Promise<void>;
   private notifyPending = false;
   private closed = false;
@@ -185,7 +185,8 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
-    await this.listener?.end().catch(() => undefined);
+    this.stopListening?.();
+    await this.listening;
   }
 
   /** Local subscribers wake at once; other nodes through one coalesced NOTIFY (never inside the append's transaction: NOTIFY serialises commits). */
@@ -199,24 +200,27 @@ export class PostgresEventStore implements EventStore {
     }, 5).unref();
   }
 
+  /** One LISTEN connection, re-opened after a failure, until close(). */
   private startListening(): Promise<void> {
     this.listening ??= (async () => {
       while (!this.closed) {
         const client = new pg.Client(this.pool.options);
+        client.on('error', () => undefined);
         try {
           await client.connect();
-          this.listener = client;
           client.on('notification', () => this.wakeUp.signal());
           await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-          await new Promise<void>((resolve) => {
-            client.once('error', () => resolve());
-            client.once('end', () => resolve());
-          });
+          if (!this.closed)
+            await new Promise<void>((resolve) => {
+              this.stopListening = resolve;
+              client.once('error', () => resolve());
+              client.once('end', () => resolve());
+            });
         } catch {
-          // The server is away: polling goes on; try to listen again shortly.
+          // The server is away: polling goes on; listen again shortly.
         }
         await client.end().catch(() => undefined);
-        if (!this.closed) await sleep(1000);
+        if (!this.closed) await new Promise<void>((resolve) => ((this.stopListening = resolve), setTimeout(resolve, 1000).unref()));
       }
     })();
     return this.listening;
