@@ -494,14 +494,18 @@ function declineShare({ data, metadata }: DeclineShare, state: SessionState): re
   return [{ type: 'ShareDeclined', data: { shareId: share.shareId, ...stampOf(metadata) } }];
 }
 
-/** Either side stops a share: the controlling CSR or the customer it is with. */
+/** Either side stops an activity: the controlling CSR or the customer it is with. */
+function assertControllerOrCustomer(s: { controllerId: string }, metadata: CommandMetadata, customerId: string, what: string): void {
+  if (metadata.userId !== s.controllerId && metadata.userId !== customerId) {
+    throw forbidden(E.NOT_CONTROLLER, `Only the CSR holding control or the customer may stop this ${what}`);
+  }
+}
+
 function endShare({ data, metadata }: EndShare, state: SessionState): readonly SessionEvent[] {
   const s = assertActive(state);
   assertParticipant(s, metadata.userId);
   const share = findShare(s, data.shareId);
-  if (metadata.userId !== s.controllerId && metadata.userId !== share.customerId) {
-    throw forbidden(E.NOT_CONTROLLER, 'Only the CSR holding control or the customer may stop this share');
-  }
+  assertControllerOrCustomer(s, metadata, share.customerId, 'share');
   return [{ type: 'ShareEnded', data: { shareId: share.shareId, reason: 'stopped', ...stampOf(metadata) } }];
 }
 
@@ -564,9 +568,7 @@ function endFileTransfer({ data, metadata }: EndFileTransfer, state: SessionStat
   const s = assertActive(state);
   assertParticipant(s, metadata.userId);
   const transfer = findFileTransfer(s, data.transferId);
-  if (metadata.userId !== s.controllerId && metadata.userId !== transfer.customerId) {
-    throw forbidden(E.NOT_CONTROLLER, 'Only the CSR holding control or the customer may stop this transfer');
-  }
+  assertControllerOrCustomer(s, metadata, transfer.customerId, 'transfer');
   return [{ type: 'FileTransferEnded', data: { transferId: transfer.transferId, reason: 'stopped', ...stampOf(metadata) } }];
 }
 
