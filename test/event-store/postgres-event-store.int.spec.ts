@@ -10,6 +10,7 @@ let db: TestDatabase;
 const pools: pg.Pool[] = [];
 const openStore = (upcasters?: UpcasterRegistry) => {
   const pool = new pg.Pool({ connectionString: db.url, max: 12 });
+  pool.on('error', () => undefined); // an idle client dropped by the server; as the app's pool does
   pools.push(pool);
   return new PostgresEventStore({ pool, upcasters });
 };
@@ -80,6 +81,32 @@ describe('PostgreSQL event store: global order with transactions that commit out
     }
   });
 
+  it('orders transaction ids as numbers, not as text, across a power of ten', async () => {
+    // Rows stamped with old transaction ids (9 and 10: finished long ago, so below xmin).
+    const isolated = await createTestDatabase('es_order');
+    const pool = new pg.Pool({ connectionString: isolated.url, max: 2 });
+    pool.on('error', () => undefined);
+    const store = new PostgresEventStore({ pool, listen: false });
+    try {
+      for (const [tx, type] of [['10', 'Second'], ['9', 'First']] as const) {
+        await pool.query(
+          `INSERT INTO es_events (tx_id, event_id, stream_id, stream_version, type, schema_version, data, metadata)
+           VALUES ($1::xid8, $2, $3, 0, $4, 1, '{}', '{}')`,
+          [tx, randomUUID(), `order-${type}`, type],
+        );
+      }
+      const all = await store.readAll(START);
+      expect(all.map((e) => e.type)).toEqual(['First', 'Second']);
+      expect(await store.readAll(all[0]!.checkpoint)).toHaveLength(1);
+      expect(await store.readAll(all[1]!.checkpoint)).toHaveLength(0);
+      expect(await store.headCheckpoint()).toBe(all[1]!.checkpoint);
+    } finally {
+      await store.close();
+      await pool.end();
+      await isolated.drop();
+    }
+  });
+
   it('eight writers whose transactions commit in random order: a live subscriber gets every event once, in one consistent order', async () => {
     const store = openStore();
     const prefix = `race-${randomUUID()}`;
@@ -129,7 +156,11 @@ describe('PostgreSQL event store: global order with transactions that commit out
 
 async function readAll(store: PostgresEventStore, from: string): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
-  for (let page = await store.readAll(from, { maxCount: 1000 }); page.length > 0; page = await store.readAll(page.at(-1)!.checkpoint, { maxCount: 1000 })) out.push(...page);
+  let cursor = from;
+  for (let page = await store.readAll(from, { maxCount: 1000 }); page.length > 0; page = await store.readAll(cursor, { maxCount: 1000 })) {
+    out.push(...page);
+    cursor = page.at(-1)!.checkpoint;
+  }
   return out;
 }
 

@@ -45,10 +45,12 @@ interface EventRow {
   metadata: Record<string, unknown>;
   recorded_at: Date;
   global_position: string;
-  tx_id: string;
+  tx_text: string;
 }
 
-const COLUMNS = 'event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, global_position, tx_id::text AS tx_id';
+// The xid8 goes out as text under another name: `ORDER BY tx_id` must mean the column, never
+// an output alias, or ids would sort as strings ("892" after "1041").
+const COLUMNS = 'event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, global_position, tx_id::text AS tx_text';
 
 /** Anything that runs a query: the pool, or a client inside a caller's transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -70,15 +72,7 @@ export class PostgresEventStore implements EventStore {
 
   async appendToStream(streamId: string, events: readonly EventToAppend[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
     validateAppend(streamId, events, expectedVersion);
-    const payload = JSON.stringify(
-      events.map((e) => ({
-        id: e.id ?? uuidv7(),
-        type: e.type,
-        schemaVersion: e.schemaVersion ?? this.upcasters.currentVersion(e.type),
-        data: e.data,
-        metadata: e.metadata ?? {},
-      })),
-    );
+    const payload = PostgresEventStore.payload(events, (type) => this.upcasters.currentVersion(type));
     const retries = this.options.maxAppendRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -111,9 +105,11 @@ export class PostgresEventStore implements EventStore {
     return { nextExpectedVersion: positions[positions.length - 1]!.version, positions, replayed: rows[0]!.r_replayed };
   }
 
-  /** Prepares an append payload the way appendToStream does (for appendOn in tests). */
-  static payload(events: readonly EventToAppend[]): string {
-    return JSON.stringify(events.map((e) => ({ id: e.id ?? uuidv7(), type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data, metadata: e.metadata ?? {} })));
+  /** The JSON array es_append() takes; ids default to UUIDv7, schema versions to the type's current one. */
+  static payload(events: readonly EventToAppend[], currentVersion: (type: string) => number = () => 1): string {
+    return JSON.stringify(
+      events.map((e) => ({ id: e.id ?? uuidv7(), type: e.type, schemaVersion: e.schemaVersion ?? currentVersion(e.type), data: e.data, metadata: e.metadata ?? {} })),
+    );
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -149,14 +145,14 @@ export class PostgresEventStore implements EventStore {
 
   /** The checkpoint of the last event a reader can see now (for catch-up targets). */
   async headCheckpoint(): Promise<string | undefined> {
-    const { rows } = await this.query<{ tx_id: string; global_position: string }>(
+    const { rows } = await this.query<{ tx_text: string; global_position: string }>(
       'es_head',
-      `SELECT tx_id::text AS tx_id, global_position FROM es_events
+      `SELECT tx_id::text AS tx_text, global_position FROM es_events
         WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY tx_id DESC, global_position DESC LIMIT 1`,
       [],
     );
-    return rows[0] ? formatPgCheckpoint(rows[0].tx_id, rows[0].global_position) : undefined;
+    return rows[0] ? formatPgCheckpoint(rows[0].tx_text, rows[0].global_position) : undefined;
   }
 
   subscribe(
@@ -246,7 +242,7 @@ export class PostgresEventStore implements EventStore {
       schemaVersion,
       recordedAt: row.recorded_at,
       position: BigInt(row.global_position),
-      checkpoint: formatPgCheckpoint(row.tx_id, row.global_position),
+      checkpoint: formatPgCheckpoint(row.tx_text, row.global_position),
     };
   }
 
