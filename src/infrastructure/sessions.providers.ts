@@ -2,40 +2,66 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { ProjectionRunner } from '../application/projections/projection-runner.js';
+import { PresenceService } from '../application/sessions/presence.service.js';
+import { SessionChangeFeed } from '../application/sessions/session-change-feed.js';
 import { SessionService } from '../application/sessions/session.service.js';
 import type { AppConfig } from './config/app-config.js';
+import { PgPresenceStore } from './persistence/pg-presence-store.js';
 import { sessionViewProjection } from './persistence/projections/session-view.projection.js';
 import { PgSessionNumbers, TypeOrmSessionReadModel } from './persistence/session-read-model.js';
 
-/** Runs the read-model projections for as long as the app runs. */
+/** Runs the read-model projections and the presence sweep for as long as the app runs. */
 @Injectable()
-export class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+export class SessionsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private sweeper?: NodeJS.Timeout;
+  private sweeping?: Promise<unknown>;
 
-  onApplicationBootstrap() {
-    return this.runner.start();
+  constructor(
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(PresenceService) private readonly presence: PresenceService,
+    @Inject('PRESENCE_SWEEP_MS') private readonly sweepMs: number,
+  ) {}
+
+  async onApplicationBootstrap() {
+    await this.runner.start();
+    this.sweeper = setInterval(() => {
+      this.sweeping ??= this.presence.sweep().finally(() => (this.sweeping = undefined));
+    }, this.sweepMs);
+    this.sweeper.unref();
   }
 
-  onApplicationShutdown() {
-    return this.runner.stop();
+  async onApplicationShutdown() {
+    clearInterval(this.sweeper);
+    await this.sweeping?.catch(() => undefined);
+    await this.runner.stop();
   }
 }
 
 export function sessionProviders(config: AppConfig): Provider[] {
-  const logger = new Logger('Projections');
+  const logger = new Logger('Sessions');
+  const log = (message: string, error?: unknown) => logger.error({ err: error }, message);
   return [
+    SessionChangeFeed,
+    { provide: 'PRESENCE_SWEEP_MS', useValue: Math.max(250, Math.min(5000, Math.floor(config.presenceGraceMs / 4))) },
     {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, DataSource],
-      useFactory: (store: EventStore, dataSource: DataSource) =>
-        new ProjectionRunner(store, dataSource, [sessionViewProjection], (message, error) => logger.error({ err: error }, message)),
+      inject: [EVENT_STORE, DataSource, SessionChangeFeed],
+      useFactory: (store: EventStore, dataSource: DataSource, feed: SessionChangeFeed) =>
+        new ProjectionRunner(store, dataSource, [sessionViewProjection], log, (name, events) => {
+          if (name === sessionViewProjection.name) feed.applied(events);
+        }),
     },
-    ProjectionsLifecycle,
     {
       provide: SessionService,
       inject: [EVENT_STORE, DataSource, ProjectionRunner],
       useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner) =>
         new SessionService(store, new TypeOrmSessionReadModel(dataSource), new PgSessionNumbers(dataSource), runner, config.publicBaseUrl),
     },
+    {
+      provide: PresenceService,
+      inject: [DataSource, SessionService],
+      useFactory: (dataSource: DataSource, sessions: SessionService) => new PresenceService(new PgPresenceStore(dataSource), sessions, config.presenceGraceMs, log),
+    },
+    SessionsLifecycle,
   ];
 }

@@ -101,6 +101,7 @@ export class SessionModel {
   @Field(() => String, { nullable: true }) joinLink: string | null;
   @Field() startedAt: Date;
   @Field(() => Date, { nullable: true }) endedAt: Date | null;
+  @Field(() => String, { nullable: true, description: "Why it ended: 'ended_by_csr' or 'console_lost' (SES-5)" }) endReason: string | null;
   @Field(() => Int) version: number;
 }
 
@@ -133,6 +134,7 @@ export function toSession(view: SessionView): SessionModel {
     joinLink: live?.joinLink ?? null,
     startedAt: view.startedAt,
     endedAt: view.endedAt,
+    endReason: state.status === 'ended' ? state.reason : null,
     version: view.version,
   };
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Principal } from '../../application/identity/principal.js';
+import { PresenceService } from '../../application/sessions/presence.service.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { JoinSessionArgs, ListSessionsArgs, REST_COMMANDS, SESSION_COMMANDS, type SessionModel, type SessionPage, StartSessionArgs, startInput, toSession } from './session.types.js';
@@ -12,7 +13,18 @@ import { JoinSessionArgs, ListSessionsArgs, REST_COMMANDS, SESSION_COMMANDS, typ
 @ApiBearerAuth()
 @Controller('api/v1/sessions')
 export class SessionsController {
-  constructor(private readonly service: SessionService) {}
+  constructor(
+    private readonly service: SessionService,
+    private readonly presence: PresenceService,
+  ) {}
+
+  /** SES-5: a CSR console reports it is still open; send it every few seconds. */
+  @Post(':id/heartbeat')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Console heartbeat (SES-5)' })
+  async heartbeat(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.presence.heartbeat(p, id);
+  }
 
   @Post()
   @ApiOperation({ summary: 'Start a session (SES-1); the caller holds control' })

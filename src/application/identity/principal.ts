@@ -1,6 +1,9 @@
 /** The roles a token may carry. */
 export const ROLES = ['csr', 'customer', 'supervisor', 'admin', 'reporting'] as const;
-export type Role = (typeof ROLES)[number];
+/** `system` is Tandem acting on its own (e.g. ending a session whose console is gone); no token grants it. */
+export type Role = (typeof ROLES)[number] | 'system';
+
+export const SYSTEM: Principal = { userId: 'system', name: 'Tandem', roles: ['system'], flags: {} };
 
 /** Who is calling: established from a verified token at the edge, passed down as plain data. */
 export interface Principal {

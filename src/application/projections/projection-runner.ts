@@ -17,6 +17,8 @@ export class ProjectionRunner {
     private readonly dataSource: DataSource,
     private readonly projections: readonly Projection[],
     private readonly log: (message: string, error?: unknown) => void = () => undefined,
+    /** Told of each batch once its rows are committed (live subscriptions listen here). */
+    private readonly onApplied: (projection: string, events: readonly RecordedEvent[]) => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -72,6 +74,7 @@ export class ProjectionRunner {
         [projection.name, checkpoint],
       );
     });
+    this.onApplied(projection.name, events);
     // Remember recent ids only: enough for a mutation waiting on its own events.
     const seen = this.projected.get(projection.name)!;
     for (const event of events) {
