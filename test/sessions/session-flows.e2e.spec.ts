@@ -55,6 +55,23 @@ async function sessionWithHelper() {
 }
 
 describe('sessions over GraphQL', () => {
+  it('TL-4 an advanced file transfer waits for the customer, who approves it; moving control ends it (CTL-4)', async () => {
+    const { csrToken, helper, s } = await sessionWithHelper();
+    const customer = user('cust');
+    const customerToken = await tokenOf(customer, ['customer']);
+    await join(customerToken, s.number, 'customer');
+    const FT = 'activities { fileTransfers { transferId customerId status } }';
+    const requested = await ok(csrToken, `mutation($id: ID!) { requestFileTransfer(id: $id) { ${FT} } }`, { id: s.id });
+    const [pending] = requested.activities.fileTransfers;
+    expect(pending).toMatchObject({ customerId: customer, status: 'requested' });
+    const refused = await gql(csrToken, `mutation($id: ID!, $t: String!) { approveFileTransfer(id: $id, transferId: $t) { id } }`, { id: s.id, t: pending.transferId });
+    expect(refused.errors?.[0]?.extensions.code).toBe('NOT_REQUEST_TARGET');
+    const approved = await ok(customerToken, `mutation($id: ID!, $t: String!) { approveFileTransfer(id: $id, transferId: $t) { ${FT} } }`, { id: s.id, t: pending.transferId });
+    expect(approved.activities.fileTransfers).toEqual([{ ...pending, status: 'approved' }]);
+    const moved = await ok(csrToken, `mutation($id: ID!, $to: String!) { transferControl(id: $id, toUserId: $to) { controllerId ${FT} } }`, { id: s.id, to: helper });
+    expect(moved).toEqual({ controllerId: helper, activities: { fileTransfers: [] } });
+  });
+
   it('SES-1 a CSR starts a session and holds control; it gets a 9-digit number', async () => {
     const csr = user('csr');
     const s = await start(await tokenOf(csr, ['csr']));

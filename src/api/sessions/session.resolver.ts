@@ -6,6 +6,7 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import {
   ApproveShareArgs,
   ChangeDisplayModeArgs,
+  FileTransferArgs,
   HandToQueueArgs,
   InviteParticipantsArgs,
   JoinSessionArgs,
@@ -171,6 +172,31 @@ export class SessionResolver {
   }
 
   /** Builds the command's data from the arguments, runs it, maps the view. */
+  @Mutation(() => SessionModel, { description: 'Q-5: an offered WebACD agent takes a handed-over session and controls it.' })
+  acceptHandOver(@CurrentPrincipal() p: Principal, @Args() a: SessionArgs) {
+    return this.run(p, 'AcceptHandOver', a);
+  }
+
+  @Mutation(() => SessionModel, { description: "TL-4: ask to browse the customer's folders; the customer approves or declines." })
+  requestFileTransfer(@CurrentPrincipal() p: Principal, @Args() a: SessionArgs) {
+    return this.run(p, 'RequestFileTransfer', a);
+  }
+
+  @Mutation(() => SessionModel)
+  approveFileTransfer(@CurrentPrincipal() p: Principal, @Args() a: FileTransferArgs) {
+    return this.run(p, 'ApproveFileTransfer', a);
+  }
+
+  @Mutation(() => SessionModel)
+  declineFileTransfer(@CurrentPrincipal() p: Principal, @Args() a: FileTransferArgs) {
+    return this.run(p, 'DeclineFileTransfer', a);
+  }
+
+  @Mutation(() => SessionModel)
+  endFileTransfer(@CurrentPrincipal() p: Principal, @Args() a: FileTransferArgs) {
+    return this.run(p, 'EndFileTransfer', a);
+  }
+
   private async run(p: Principal, type: SessionCommandName, args: SessionArgs): Promise<SessionModel> {
     const data = SESSION_COMMANDS[type].data(args as never);
     return toSession(await this.service.execute(p, args.id, type, data as never, { commandId: args.commandId }));

@@ -79,8 +79,16 @@ export class RecordingView {
 }
 
 @ObjectType()
+export class FileTransferView {
+  @Field() transferId: string;
+  @Field() customerId: string;
+  @Field({ description: 'requested, then approved by the customer (TL-4)' }) status: string;
+}
+
+@ObjectType()
 export class ActivitiesView {
   @Field(() => [ShareView]) shares: ShareView[];
+  @Field(() => [FileTransferView]) fileTransfers: FileTransferView[];
   @Field() chatOpen: boolean;
   @Field(() => VideoView, { nullable: true }) video: VideoView | null;
   @Field(() => VoiceCallView, { nullable: true }) voiceCall: VoiceCallView | null;
@@ -142,6 +150,7 @@ export function toSession(view: SessionView): SessionModel {
 function toActivities(a: Activities): ActivitiesView {
   return {
     shares: a.shares.map(({ shareId, kind, mode, customerId, status, applicationName }) => ({ shareId, kind, mode, customerId, status, applicationName })),
+    fileTransfers: a.fileTransfers.map(({ transferId, customerId, status }) => ({ transferId, customerId, status })),
     chatOpen: a.chatOpen,
     video: a.video && { videoId: a.video.videoId },
     voiceCall: a.voiceCall && { ...a.voiceCall },
