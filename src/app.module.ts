@@ -11,7 +11,7 @@ import { ProblemFilter } from './api/errors/problem.filter.js';
 import { HealthController, HealthResolver } from './api/health/health.controller.js';
 import { MeController, MeResolver } from './api/identity/me.api.js';
 import { MetricsController } from './api/metrics/metrics.controller.js';
-import { type AppConfig, localJwtSecret, loadConfig } from './infrastructure/config/app-config.js';
+import { type AppConfig, localJwtSecret } from './infrastructure/config/app-config.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { TokenVerifier } from './infrastructure/identity/jwt.js';
 import { sessionProviders } from './infrastructure/sessions.providers.js';
@@ -33,7 +33,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app: config })], validate: (env) => (loadConfig(env as Record<string, string>), env) }),
+        // The config was read and validated once, before the app was built (main, tests, benches).
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, load: [() => ({ app: config })] }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,

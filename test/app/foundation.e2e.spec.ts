@@ -69,6 +69,17 @@ describe('identity', () => {
   });
 });
 
+describe('malformed requests get clear problems, never a 500', () => {
+  it.each(['/api/v1/me', '/graphql'])('%s: broken JSON is a 400 and an oversized body a 413', async (path) => {
+    const token = await t.token('dave', ['csr']);
+    const broken = await request(t.url).post(path).set('authorization', `Bearer ${token}`).set('content-type', 'application/json').send('{bad json').expect(400);
+    expect(broken.body).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    const huge = JSON.stringify({ query: 'x'.repeat(300_000) });
+    const tooBig = await request(t.url).post(path).set('authorization', `Bearer ${token}`).set('content-type', 'application/json').send(huge).expect(413);
+    expect(tooBig.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+});
+
 describe('configuration', () => {
   it.each([
     ['PORT', 'eighty', 'PORT must be an integer from 0 to 65535'],
