@@ -55,7 +55,9 @@ export function sessionProviders(config: AppConfig): Provider[] {
       provide: SessionService,
       inject: [EVENT_STORE, DataSource, ProjectionRunner],
       useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner) =>
-        new SessionService(store, new TypeOrmSessionReadModel(dataSource), new PgSessionNumbers(dataSource), runner, config.publicBaseUrl),
+        new SessionService(store, new TypeOrmSessionReadModel(dataSource), new PgSessionNumbers(dataSource), runner, config.publicBaseUrl, undefined, (sessionId) =>
+          logger.warn({ sessionId }, 'read model behind: a mutation answered before its events were projected'),
+        ),
     },
     {
       provide: PresenceService,

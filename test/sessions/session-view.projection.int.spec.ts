@@ -73,7 +73,7 @@ const liveSession = (sessionId: string, number: string): SessionEvent[] => [
 async function project(events: readonly RecordedEvent[], batchSize: number): Promise<void> {
   for (let i = 0; i < events.length; i += batchSize) {
     await dataSource.transaction(async (tx) => {
-      for (const event of events.slice(i, i + batchSize)) if (sessionViewProjection.handles.has(event.type)) await sessionViewProjection.apply(tx, event);
+      await sessionViewProjection.apply(tx, events.slice(i, i + batchSize).filter((event) => sessionViewProjection.handles.has(event.type)));
     });
   }
 }

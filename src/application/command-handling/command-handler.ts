@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type Command, type Decider, type Event, fold } from '../../domain/shared/decider.js';
+import { type Command, type Decider, type Event } from '../../domain/shared/decider.js';
 import { WrongExpectedVersionError } from '../event-store/event-store.errors.js';
-import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
+import type { EventStore } from '../event-store/event-store.port.js';
 
 /** An aggregate the handler can drive: its decider and where its events live. */
 export interface Aggregate<C extends Command, E extends Event, S, Ctx> {
@@ -9,56 +9,60 @@ export interface Aggregate<C extends Command, E extends Event, S, Ctx> {
   streamId(id: string): string;
 }
 
-export interface Handled<E extends Event, S> {
-  /** The events this command produced (or, for a repeated command id, produced the first time). */
-  readonly events: readonly RecordedEvent<E['data']>[];
+export interface Handled<S> {
   readonly state: S;
   readonly version: number | undefined;
-  /** The global checkpoint of the last event, for read-your-writes waits. */
-  readonly checkpoint: string | undefined;
+  /** The id of the last event this command stored (or stored the first time, for a repeat). */
+  readonly lastEventId: string | undefined;
+  /** How many events this call stored. */
+  readonly stored: number;
   /** True when the command id had been handled before and nothing new was decided. */
   readonly duplicate: boolean;
 }
 
 export interface HandleOptions<S, Ctx> {
-  /** What `decide` gets besides the command and state; may depend on the state (e.g. settings captured at start). */
+  /** What `decide` gets besides the command and state; may depend on the state. */
   readonly context: Ctx | ((state: S) => Promise<Ctx> | Ctx);
+}
+
+interface Loaded<S> {
+  state: S;
+  version: number | undefined;
+  /** Every command id in the stream, with the id of the last event it stored. */
+  commands: Map<string, string>;
 }
 
 /**
  * The one command handler: load the stream, fold it, decide, append with the expected version.
  * A version conflict (someone appended in between) reloads and decides again, with backoff.
- * A command id seen before in the stream returns the original events instead of deciding again,
- * and event ids derive from the command id, so even two identical requests racing each other
- * store the events once.
+ * A command id seen before in the stream returns without deciding again, and event ids derive
+ * from the command id, so even two identical requests racing each other store the events once.
+ *
+ * Folded states are kept per stream (LRU) and each load reads only the events after the kept
+ * version, so a long session is not re-read and re-folded on every command. Every load still
+ * reads the stream's tail, so appends by other nodes are always seen.
  */
 export class CommandHandler {
+  private readonly cache = new Map<string, Loaded<unknown>>();
+
   constructor(
     private readonly store: EventStore,
-    private readonly options: { maxAttempts?: number; onConflictRetry?: () => void } = {},
+    private readonly options: { maxAttempts?: number; cachedStreams?: number; onConflictRetry?: () => void } = {},
   ) {}
 
-  async handle<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<E, S>> {
+  async handle<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
     const streamId = aggregate.streamId(id);
     const attempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const history = await this.store.readStream(streamId);
-      const state = fold(aggregate.decider, history.map(toDomainEvent) as E[]);
-      const version = history.at(-1)?.version;
+      const loaded = await this.load(aggregate, id);
+      const { state, version } = loaded;
       const commandId = command.metadata.commandId;
-      if (commandId) {
-        const earlier = history.filter((e) => e.metadata.commandId === commandId);
-        if (earlier.length > 0) return { events: earlier as RecordedEvent<E['data']>[], state, version, checkpoint: earlier.at(-1)?.checkpoint, duplicate: true };
-      }
+      const earlier = commandId ? loaded.commands.get(commandId) : undefined;
+      if (earlier) return { state, version, lastEventId: earlier, stored: 0, duplicate: true };
       const context = typeof options.context === 'function' ? await (options.context as (s: S) => Promise<Ctx> | Ctx)(state) : options.context;
       const decided = aggregate.decider.decide(command, state, context);
-      if (decided.length === 0) return { events: [], state, version, checkpoint: history.at(-1)?.checkpoint, duplicate: false };
-      const metadata = {
-        commandId: commandId ?? null,
-        commandType: command.type,
-        userId: command.metadata.userId,
-        at: command.metadata.now.toISOString(),
-      };
+      if (decided.length === 0) return { state, version, lastEventId: undefined, stored: 0, duplicate: false };
+      const metadata = { commandId: commandId ?? null, commandType: command.type, userId: command.metadata.userId, at: command.metadata.now.toISOString() };
       const toAppend = decided.map((event, i) => ({
         id: commandId ? eventIdFor(streamId, commandId, i) : undefined,
         type: event.type,
@@ -67,20 +71,16 @@ export class CommandHandler {
       }));
       try {
         const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: version ?? 'no_stream' });
-        const recorded: RecordedEvent<E['data']>[] = decided.map((event, i) => ({
-          id: result.positions[i]!.id,
-          streamId,
-          version: result.positions[i]!.version,
-          type: event.type,
-          data: event.data,
-          metadata,
-          schemaVersion: 1,
-          recordedAt: command.metadata.now,
-          position: 0n,
-          checkpoint: result.positions[i]!.checkpoint,
-        }));
+        const lastEventId = result.positions.at(-1)!.id;
+        if (result.replayed) {
+          // An identical request won the race; what is stored is its decision, not ours.
+          this.cache.delete(streamId);
+          return { state, version: result.nextExpectedVersion, lastEventId, stored: 0, duplicate: true };
+        }
         const newState = decided.reduce(aggregate.decider.evolve, state);
-        return { events: recorded, state: newState, version: result.nextExpectedVersion, checkpoint: result.positions.at(-1)?.checkpoint, duplicate: result.replayed };
+        if (commandId) loaded.commands.set(commandId, lastEventId);
+        this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands });
+        return { state: newState, version: result.nextExpectedVersion, lastEventId, stored: decided.length, duplicate: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
         this.options.onConflictRetry?.();
@@ -88,9 +88,35 @@ export class CommandHandler {
       }
     }
   }
-}
 
-const toDomainEvent = (e: RecordedEvent): Event => ({ type: e.type, data: e.data });
+  /** The aggregate's current state: the kept fold plus the events appended since. */
+  async load<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string): Promise<Loaded<S>> {
+    const streamId = aggregate.streamId(id);
+    const kept = this.cache.get(streamId) as Loaded<S> | undefined;
+    const tail = await this.store.readStream(streamId, { fromVersion: kept?.version === undefined ? 0 : kept.version + 1 });
+    if (kept && tail.length === 0) {
+      this.remember(streamId, kept);
+      return kept;
+    }
+    const commands = new Map(kept?.commands);
+    let state = kept?.state ?? aggregate.decider.initialState();
+    for (const event of tail) {
+      state = aggregate.decider.evolve(state, { type: event.type, data: event.data } as E);
+      const commandId = event.metadata.commandId;
+      if (typeof commandId === 'string') commands.set(commandId, event.id);
+    }
+    const loaded: Loaded<S> = { state, version: tail.at(-1)?.version ?? kept?.version, commands };
+    if (loaded.version !== undefined) this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  private remember(streamId: string, loaded: Loaded<unknown>): void {
+    this.cache.delete(streamId);
+    this.cache.set(streamId, loaded);
+    const limit = this.options.cachedStreams ?? 10_000;
+    if (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
 
 /** A UUID (name-based, SHA-1 as in RFC 9562 v5) for the i-th event of a command on a stream. */
 export function eventIdFor(streamId: string, commandId: string, index: number): string {

@@ -67,7 +67,8 @@ export class ProjectionRunner {
 
   private async applyBatch(projection: Projection, events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      for (const event of events) if (projection.handles.has(event.type)) await projection.apply(tx, event);
+      const handled = events.filter((event) => projection.handles.has(event.type));
+      if (handled.length > 0) await projection.apply(tx, handled);
       await tx.query(
         `INSERT INTO projection_checkpoints (name, checkpoint, updated_at) VALUES ($1, $2, now())
          ON CONFLICT (name) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = now()`,

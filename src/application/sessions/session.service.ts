@@ -9,7 +9,6 @@ import {
   type StartSession,
 } from '../../domain/session/index.js';
 import { effectiveSettings, settingsDecider, type SettingsCommand } from '../../domain/settings/index.js';
-import { fold } from '../../domain/shared/decider.js';
 import { type Aggregate, CommandHandler } from '../command-handling/command-handler.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { hasRole, type Principal } from '../identity/principal.js';
@@ -55,6 +54,8 @@ export class SessionService {
     private readonly projections: Pick<ProjectionRunner, 'waitForEvent'>,
     private readonly siteUrl: string,
     handler?: CommandHandler,
+    /** Told when a mutation's events were not in the read model within the wait (its view may be stale). */
+    private readonly onProjectionLag?: (sessionId: string) => void,
   ) {
     this.handler = handler ?? new CommandHandler(store);
   }
@@ -82,10 +83,12 @@ export class SessionService {
     const filled = idField && !input[idField] ? { ...input, [idField]: randomUUID() } : input;
     const command = { type, data: filled, metadata: this.metadata(principal, options.commandId) } as SessionCommand;
     const result = await this.handler.handle(sessionAggregate, sessionId, command, {
-      context: async () => this.context(principal, sessionId),
+      context: async () => this.context(principal, sessionId, type),
     });
-    const last = result.events.at(-1);
-    if (last && options.waitForProjection !== false) await this.projections.waitForEvent(last.id);
+    if (result.lastEventId && options.waitForProjection !== false) {
+      const shown = await this.projections.waitForEvent(result.lastEventId);
+      if (!shown) this.onProjectionLag?.(sessionId);
+    }
     const view = await this.read.byId(sessionId);
     if (!view) throw notFound('SESSION_NOT_FOUND', `session ${sessionId} not found`);
     return view;
@@ -128,17 +131,17 @@ export class SessionService {
   }
 
   async settings() {
-    const events = await this.store.readStream(settingsAggregate.streamId());
-    return fold(settingsDecider, events.map((e) => ({ type: e.type, data: e.data })) as never);
+    return (await this.handler.load(settingsAggregate, 'site')).state;
   }
 
-  private async context(principal: Principal, sessionId: string): Promise<SessionContext> {
+  /** Only starting a session and taking a handed-over one are bounded by the CSR's live load (SES-3). */
+  private async context(principal: Principal, sessionId: string, type: SessionCommand['type']): Promise<SessionContext> {
     const settings = effectiveSettings(await this.settings(), principal.userId);
     // The identity provider's WebACD-agent flag counts like the admin's user setting (Q-1).
     const webacdAgent = settings.webacdAgent || (settings.webacdEnabled && principal.flags.webacdAgent === true);
     return {
       settings: { ...settings, webacdAgent },
-      actorLiveSessions: hasRole(principal, 'csr') ? await this.read.liveSessionsOf(principal.userId, sessionId) : 0,
+      actorLiveSessions: (type === 'StartSession' || type === 'AcceptHandOver') && hasRole(principal, 'csr') ? await this.read.liveSessionsOf(principal.userId, sessionId) : 0,
       siteUrl: this.siteUrl,
     };
   }

@@ -8,6 +8,8 @@ import { type Principal, type Role, ROLES } from '../../application/identity/pri
  */
 export class TokenVerifier {
   private readonly key: Parameters<typeof jwtVerify>[1];
+  /** Tokens already verified, until they expire: a console sends the same token on every call. */
+  private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
 
   constructor(private readonly options: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string }) {
     if (options.jwksUrl) this.key = createRemoteJWKSet(new URL(options.jwksUrl));
@@ -16,12 +18,20 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > now) return known.principal;
     const { payload } = await jwtVerify(token, this.key as Uint8Array, {
       issuer: this.options.issuer,
       audience: this.options.audience,
       algorithms: this.options.jwksUrl ? undefined : ['HS256'],
     });
-    return principalFromClaims(payload);
+    const principal = principalFromClaims(payload);
+    // Kept at most 5 minutes, and never past the token's own expiry.
+    const expiresAt = Math.min(now + 300_000, typeof payload.exp === 'number' ? payload.exp * 1000 : now + 300_000);
+    if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { principal, expiresAt });
+    return principal;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
-import type { Projection } from '../../../application/projections/projection.js';
+import { type Projection, rowProjection } from '../../../application/projections/projection.js';
 import { evolveSession, initialSessionState, type SessionEvent, type SessionState } from '../../../domain/session/index.js';
 import { SessionViewRow } from '../entities/session-view.entity.js';
 
@@ -43,17 +43,16 @@ export function evolveSessionView(row: SessionViewRow | null, event: RecordedEve
 
 export const sessionIdOfStream = (streamId: string) => (streamId.startsWith('session-') ? streamId.slice('session-'.length) : undefined);
 
-export const sessionViewProjection: Projection = {
+export const sessionViewProjection: Projection = rowProjection<SessionViewRow>({
   name: 'session_view',
-  handles: new Set(SESSION_EVENT_TYPES),
-  async apply(tx, event) {
-    const id = sessionIdOfStream(event.streamId);
-    if (!id) return;
-    const repo = tx.getRepository(SessionViewRow);
-    const row = await repo.findOneBy({ id });
-    const next = evolveSessionView(row, event);
-    if (next && next !== row) await repo.save(next);
-    // A number is unique among live sessions only: free it when the session ends.
-    if (event.type === 'SessionEnded') await tx.query('DELETE FROM session_numbers WHERE session_id = $1', [id]);
+  entity: SessionViewRow,
+  keyColumn: 'id',
+  handles: SESSION_EVENT_TYPES,
+  key: (event) => sessionIdOfStream(event.streamId),
+  evolve: evolveSessionView,
+  // A number is unique among live sessions only: free it when the session ends.
+  async after(tx, events) {
+    const ended = events.filter((e) => e.type === 'SessionEnded').map((e) => sessionIdOfStream(e.streamId)).filter(Boolean);
+    if (ended.length > 0) await tx.query('DELETE FROM session_numbers WHERE session_id = ANY($1::uuid[])', [ended]);
   },
-};
+});

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { CommandHandler } from '../../src/application/command-handling/command-handler.js';
+import type { Command, Decider, Event } from '../../src/domain/shared/decider.js';
+import { illegalState } from '../../src/domain/shared/domain-error.js';
+import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/** A counter with a ceiling: enough to see stale state lead to a wrong decision. */
+type Add = Command<'Add', { n: number }>;
+type Added = Event<'Added', { n: number }>;
+const counter: Decider<Add, Added, number, { max: number }> = {
+  initialState: () => 0,
+  decide: (command, total, { max }) => {
+    if (total + command.data.n > max) throw illegalState('OVER_MAX', `total would pass ${max}`);
+    return [{ type: 'Added', data: { n: command.data.n } }];
+  },
+  evolve: (total, event) => total + event.data.n,
+};
+const aggregate = { decider: counter, streamId: (id: string) => `counter-${id}` };
+const add = (n: number, commandId?: string): Add => ({ type: 'Add', data: { n }, metadata: { userId: 'u', roles: [], now: new Date(), commandId } });
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+beforeAll(async () => {
+  db = await createTestDatabase('handler');
+  pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  pool.on('error', () => undefined);
+  store = new PostgresEventStore({ pool, listen: false });
+});
+afterAll(async () => {
+  await store.close();
+  await pool.end();
+  await db.drop();
+});
+
+describe('the command handler', () => {
+  it('two nodes with their own cached states: each sees what the other appended before deciding', async () => {
+    const [nodeA, nodeB] = [new CommandHandler(store), new CommandHandler(store)];
+    const id = randomUUID();
+    const context = { context: { max: 10 } };
+    expect((await nodeA.handle(aggregate, id, add(4), context)).state).toBe(4);
+    expect((await nodeB.handle(aggregate, id, add(4), context)).state).toBe(8); // B had no cache
+    expect((await nodeA.handle(aggregate, id, add(1), context)).state).toBe(9); // A's cache said 4: it read B's event
+    // With a stale cache (8 on B) the ceiling would let 2 through; the tail read says 9.
+    await expect(nodeB.handle(aggregate, id, add(2), context)).rejects.toMatchObject({ code: 'OVER_MAX' });
+    expect((await store.readStream(aggregate.streamId(id))).map((e) => (e.data as { n: number }).n)).toEqual([4, 4, 1]);
+  });
+
+  it('a command id handled on one node is a duplicate on the other, and stores nothing twice', async () => {
+    const [nodeA, nodeB] = [new CommandHandler(store), new CommandHandler(store)];
+    const id = randomUUID();
+    const context = { context: { max: 100 } };
+    const first = await nodeA.handle(aggregate, id, add(5, 'cmd-1'), context);
+    const again = await nodeB.handle(aggregate, id, add(5, 'cmd-1'), context);
+    expect(again).toMatchObject({ duplicate: true, stored: 0, lastEventId: first.lastEventId, state: 5 });
+    const racing = await Promise.all([nodeA.handle(aggregate, id, add(7, 'cmd-2'), context), nodeB.handle(aggregate, id, add(7, 'cmd-2'), context)]);
+    expect(racing.map((r) => r.lastEventId)[0]).toBe(racing[1]!.lastEventId);
+    expect((await store.readStream(aggregate.streamId(id))).map((e) => (e.data as { n: number }).n)).toEqual([5, 7]);
+  });
+
+  it('concurrent commands on one stream from two nodes all land, in some order, none lost', async () => {
+    const [nodeA, nodeB] = [new CommandHandler(store), new CommandHandler(store)];
+    const id = randomUUID();
+    const context = { context: { max: 1000 } };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? nodeA : nodeB).handle(aggregate, id, add(1), context)));
+    expect((await nodeA.load(aggregate, id)).state).toBe(20);
+    expect(await store.readStream(aggregate.streamId(id))).toHaveLength(20);
+  });
+});
