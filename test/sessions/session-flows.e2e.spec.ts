@@ -43,6 +43,14 @@ const join = (token: string, number: string, as: 'customer' | 'helper', displayN
 const transfer = (token: string, id: string, toUserId: string) =>
   gql(token, `mutation($id: ID!, $to: String!) { transferControl(id: $id, toUserId: $to) { ${SESSION} } }`, { id, to: toUserId });
 
+async function waitForRows(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('read model did not catch up in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A session with its controller and, when asked, one helper in it. */
 async function sessionWithHelper() {
   const csr = user('csr');
@@ -55,6 +63,24 @@ async function sessionWithHelper() {
 }
 
 describe('sessions over GraphQL', () => {
+  it('MC-1 / SES-3 the participants and per-CSR live load read models follow the session', async () => {
+    const { csr, csrToken, helper, s } = await sessionWithHelper();
+    const customer = user('cust');
+    await join(await tokenOf(customer, ['customer']), s.number, 'customer', 'Cleo');
+    await waitForRows(async () => (await db.query('SELECT 1 FROM session_participants WHERE session_id = $1', [s.id])).rowCount === 3);
+    const participants = await db.query('SELECT user_id, place, display_name FROM session_participants WHERE session_id = $1 ORDER BY place, user_id', [s.id]);
+    expect(participants.rows).toEqual([
+      { user_id: csr, place: 'controller', display_name: null },
+      { user_id: customer, place: 'customer', display_name: 'Cleo' },
+      { user_id: helper, place: 'helper', display_name: null },
+    ]);
+    const load = await db.query('SELECT csr_id, live_sessions, live_customers FROM csr_live_load WHERE csr_id = $1', [csr]);
+    expect(load.rows).toEqual([{ csr_id: csr, live_sessions: 1, live_customers: 1 }]);
+    await ok(csrToken, 'mutation($id: ID!) { endSession(id: $id) { status } }', { id: s.id });
+    await waitForRows(async () => (await db.query('SELECT 1 FROM csr_live_load WHERE csr_id = $1', [csr])).rowCount === 0);
+    expect((await db.query('SELECT 1 FROM session_participants WHERE session_id = $1', [s.id])).rowCount).toBe(0);
+  });
+
   it('TL-4 an advanced file transfer waits for the customer, who approves it; moving control ends it (CTL-4)', async () => {
     const { csrToken, helper, s } = await sessionWithHelper();
     const customer = user('cust');

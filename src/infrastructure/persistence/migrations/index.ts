@@ -2,6 +2,7 @@ import { EventStore1763700000000 } from './1763700000000-event-store.js';
 import { ProjectionCheckpoints1763700000001 } from './1763700000001-projection-checkpoints.js';
 import { Sessions1763700000002 } from './1763700000002-sessions.js';
 import { ConsolePresence1763700000003 } from './1763700000003-console-presence.js';
+import { SessionDerivedViews1763700000004 } from './1763700000004-session-derived-views.js';
 
 /** Every migration, in order. Listed by hand: ESM has no glob loading, and the list is the history. */
-export const MIGRATIONS = [EventStore1763700000000, ProjectionCheckpoints1763700000001, Sessions1763700000002, ConsolePresence1763700000003];
+export const MIGRATIONS = [EventStore1763700000000, ProjectionCheckpoints1763700000001, Sessions1763700000002, ConsolePresence1763700000003, SessionDerivedViews1763700000004];
