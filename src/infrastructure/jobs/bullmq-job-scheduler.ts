@@ -1,0 +1,86 @@
+import { Queue, Worker, createPostgresBackend, withBackend, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { JobScheduler } from '../../application/jobs/job-scheduler.port.js';
+
+export type JobBackend = { kind: 'postgres'; url: string; schema?: string } | { kind: 'redis'; url: string };
+
+/**
+ * BullMQ behind the JobScheduler port: one queue of timers, one worker dispatching by job name.
+ * PostgreSQL (BullMQ 6's backend, its own schema) by default, so one database serves
+ * everything; Redis when REDIS_URL is set.
+ */
+export class BullMqJobScheduler implements JobScheduler {
+  private readonly handlers = new Map<string, (data: Record<string, unknown>) => Promise<void>>();
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private readonly redis?: Redis[];
+
+  constructor(
+    private readonly backend: JobBackend,
+    private readonly options: { queueName?: string; concurrency?: number; onFailure?: (name: string, error: unknown) => void } = {},
+  ) {
+    if (backend.kind === 'postgres') {
+      const classes = withBackend(createPostgresBackend);
+      this.queue = new classes.Queue(this.queueName, { connection: this.postgresConnection() }) as unknown as Queue;
+    } else {
+      this.redis = [];
+      this.queue = new Queue(this.queueName, { connection: this.redisConnection() });
+    }
+  }
+
+  private get queueName(): string {
+    return this.options.queueName ?? 'tandem-timers';
+  }
+
+  private postgresConnection() {
+    const backend = this.backend as Extract<JobBackend, { kind: 'postgres' }>;
+    return { connectionString: backend.url, schema: backend.schema ?? 'bullmq', migrate: true };
+  }
+
+  private redisConnection(): Redis {
+    const client = new Redis(this.backend.url, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.redis!.push(client);
+    return client;
+  }
+
+  async schedule(name: string, data: Record<string, unknown>, options: { jobId: string; delayMs?: number; attempts?: number }): Promise<void> {
+    await this.queue.add(name, data, {
+      jobId: options.jobId,
+      delay: Math.max(0, options.delayMs ?? 0),
+      attempts: options.attempts ?? 5,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  handle(name: string, handler: (data: Record<string, unknown>) => Promise<void>): void {
+    if (this.handlers.has(name)) throw new Error(`a handler for job ${name} is registered already`);
+    this.handlers.set(name, handler);
+  }
+
+  async start(): Promise<void> {
+    if (this.worker) return;
+    const processor = async (job: Job) => {
+      const handler = this.handlers.get(job.name);
+      if (!handler) throw new Error(`no handler for job ${job.name}`);
+      await handler(job.data as Record<string, unknown>);
+    };
+    const options = { concurrency: this.options.concurrency ?? 10 };
+    if (this.backend.kind === 'postgres') {
+      const classes = withBackend(createPostgresBackend);
+      this.worker = new classes.Worker(this.queueName, processor, { ...options, connection: this.postgresConnection() }) as unknown as Worker;
+    } else {
+      this.worker = new Worker(this.queueName, processor, { ...options, connection: this.redisConnection() });
+    }
+    this.worker.on('failed', (job, error) => this.options.onFailure?.(job?.name ?? '?', error));
+    this.worker.on('error', (error) => this.options.onFailure?.('worker', error));
+    await this.worker.waitUntilReady();
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    await Promise.all((this.redis ?? []).map((client) => client.quit().catch(() => undefined)));
+  }
+}
