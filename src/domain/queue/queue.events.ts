@@ -1,0 +1,180 @@
+/**
+ * Events of one WebACD queue stream (one stream per queue). They are a stored contract: never
+ * rename a `type` or change a field's meaning; evolve through a new version and an upcaster.
+ * Every event says who caused it (`by`: a user id, or 'system' for the queue's own routing
+ * decisions and timer jobs) and when (`at`, ISO-8601, from the command's metadata).
+ */
+import type { Event } from '../shared/decider.js';
+import type { HandOverTarget } from '../session/session.events.js';
+
+export type { HandOverTarget };
+
+/** How a queue chooses among available agents. Only one policy so far; the switches over it are exhaustive. */
+export type RoutingPolicy = 'longest_idle';
+export const ROUTING_POLICIES: readonly RoutingPolicy[] = ['longest_idle'];
+
+/** The customer of an inbound request, as the web form gave them (SES-2). */
+export interface InboundCustomer {
+  readonly customerId: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+/** Why an open offer was taken back before the agent answered it. */
+export type WithdrawReason = 'item_left' | 'item_abandoned' | 'agent_away' | 'agent_removed' | 'queue_closed';
+/** Why the queue gave up on a waiting item. */
+export type AbandonReason = 'max_wait' | 'queue_closed';
+
+interface Stamp {
+  /** The user who caused the event, or 'system'. */
+  readonly by: string;
+  /** ISO-8601 instant, from the command's metadata. */
+  readonly at: string;
+}
+
+/** An admin created the queue. Its agents start away until each says they are available. */
+export type QueueCreated = Event<
+  'QueueCreated',
+  Stamp & {
+    readonly queueId: string;
+    readonly name: string;
+    /** In the order the admin listed them; it breaks ties between equally idle agents. */
+    readonly agentIds: readonly string[];
+    readonly offerTimeoutMs: number;
+    readonly routing: RoutingPolicy;
+  }
+>;
+
+/**
+ * An admin changed the queue. Only the fields present changed. Added agents start away;
+ * open offers to removed agents are withdrawn by an `OfferWithdrawn` before this event.
+ */
+export type QueueConfigured = Event<
+  'QueueConfigured',
+  Stamp & {
+    readonly name?: string;
+    readonly offerTimeoutMs?: number;
+    readonly routing?: RoutingPolicy;
+    readonly agentsAdded: readonly string[];
+    readonly agentsRemoved: readonly string[];
+  }
+>;
+
+/** An admin closed the queue. Waiting items were abandoned and open offers withdrawn just before. */
+export type QueueClosed = Event<'QueueClosed', Stamp>;
+
+/**
+ * An agent became available for offers, or went away (themselves or an admin). Either way the
+ * agent's idle time starts again from `at` (longest-idle routing).
+ */
+export type AgentAvailabilityChanged = Event<'AgentAvailabilityChanged', Stamp & { readonly agentId: string; readonly available: boolean }>;
+
+/**
+ * A customer's inbound request entered the queue and waits, first in first out (SES-2, Q-6).
+ * `sessionId`: when the application already reserved the session the agent will start.
+ */
+export type InboundRequestEnqueued = Event<
+  'InboundRequestEnqueued',
+  Stamp & {
+    readonly itemId: string;
+    readonly sessionId: string | null;
+    readonly customer: InboundCustomer;
+    /** The customer's description of the problem, at most 2000 characters. */
+    readonly problem: string;
+    /** The web page the customer came from. */
+    readonly originUrl: string;
+  }
+>;
+
+/**
+ * A session handed over by a WebACD agent (session `HandedToQueue`) waits here (Q-2, Q-5).
+ * `target` says who may take it: anyone of this queue, or only the named agents.
+ */
+export type HandOverEnqueued = Event<
+  'HandOverEnqueued',
+  Stamp & {
+    readonly itemId: string;
+    readonly sessionId: string;
+    readonly handedBy: string;
+    /** The giver's personal message, at most 345 characters (Q-3). */
+    readonly message: string | null;
+    readonly target: HandOverTarget;
+  }
+>;
+
+/**
+ * The queue offered a waiting item to one agent until `expiresAt` (Q-5, Q-6). The application
+ * notifies the agent and schedules `ExpireOffer { offerId }` at `expiresAt`.
+ * `offerId` is `${itemId}:${attempt}`; `attempt` counts the offers of this item from 1.
+ */
+export type ItemOffered = Event<
+  'ItemOffered',
+  Stamp & {
+    readonly offerId: string;
+    readonly itemId: string;
+    readonly agentId: string;
+    readonly attempt: number;
+    readonly expiresAt: string;
+  }
+>;
+
+/**
+ * The offered agent took the item; it left the queue. The application now has the agent become
+ * the controller (Q-5): `AcceptHandOver` on the session of a hand-over, `StartSession` (inbound,
+ * with the customer in) for an inbound request.
+ */
+export type OfferAccepted = Event<
+  'OfferAccepted',
+  Stamp & {
+    readonly offerId: string;
+    readonly itemId: string;
+    readonly agentId: string;
+    readonly kind: 'inbound' | 'hand_over';
+    readonly sessionId: string | null;
+    /** The hand-over giver's message (Q-3); null for inbound requests. */
+    readonly message: string | null;
+    /** The inbound customer and their page; null for hand-overs. */
+    readonly customer: InboundCustomer | null;
+    readonly originUrl: string | null;
+    /** From enqueued to accepted; feeds the wait estimate. */
+    readonly waitedMs: number;
+  }
+>;
+
+/** The offered agent said no; the item is offered to the next agent. */
+export type OfferDeclined = Event<'OfferDeclined', Stamp & { readonly offerId: string; readonly itemId: string; readonly agentId: string }>;
+
+/** Nobody answered the offer by its `expiresAt`; the item is offered again. The agent stays available. */
+export type OfferExpired = Event<'OfferExpired', Stamp & { readonly offerId: string; readonly itemId: string; readonly agentId: string }>;
+
+/** The queue took an open offer back before it was answered. */
+export type OfferWithdrawn = Event<
+  'OfferWithdrawn',
+  Stamp & { readonly offerId: string; readonly itemId: string; readonly agentId: string; readonly reason: WithdrawReason }
+>;
+
+/** The customer of an inbound request (or the system for them) left the queue before an agent took it. */
+export type ItemLeft = Event<'ItemLeft', Stamp & { readonly itemId: string; readonly sessionId: string | null; readonly waitedMs: number }>;
+
+/** The queue gave up on a waiting item: it waited too long, or the queue closed. */
+export type ItemAbandoned = Event<
+  'ItemAbandoned',
+  Stamp & { readonly itemId: string; readonly sessionId: string | null; readonly reason: AbandonReason; readonly waitedMs: number }
+>;
+
+export type QueueEvent =
+  | QueueCreated
+  | QueueConfigured
+  | QueueClosed
+  | AgentAvailabilityChanged
+  | InboundRequestEnqueued
+  | HandOverEnqueued
+  | ItemOffered
+  | OfferAccepted
+  | OfferDeclined
+  | OfferExpired
+  | OfferWithdrawn
+  | ItemLeft
+  | ItemAbandoned;
+
+export type QueueEventType = QueueEvent['type'];

@@ -1,0 +1,93 @@
+/**
+ * The queue's routing policy and wait estimate: pure functions over queue state and the facts
+ * the application resolved. The decider calls `planOffers` after every change; readers
+ * (the waiting page, the agents' dashboard) call `estimatedWait`.
+ *
+ * Choices:
+ * - Items are served first in first out; each item has at most one open offer, and each agent
+ *   at most one open offer at a time (an agent answers one thing at once; a second item goes to
+ *   the next free agent instead of piling up on one).
+ * - An agent can be offered work when they are in the queue, available, a WebACD agent (Q-1)
+ *   and below their maximum load (SES-3). A hand-over to named agents goes to those agents only.
+ * - Among those, the agent idle longest goes first (`idleSince`: last availability change,
+ *   offer end or accept); ties go to the agent listed first in the queue.
+ * - An agent who declined an item, or let its offer expire, is skipped for that item until
+ *   every agent who could take it has passed once; then a new round starts.
+ */
+import { assertNever } from '../shared/decider.js';
+import type { AgentFacts } from './queue.commands.js';
+import { eligibleAgentsOf, type OpenQueue, type QueueState } from './queue.state.js';
+
+export interface PlannedOffer {
+  readonly itemId: string;
+  readonly agentId: string;
+  /** The item's offer count after this one; the offer id is `${itemId}:${attempt}`. */
+  readonly attempt: number;
+}
+
+/** The offer id for an item's nth offer: deterministic, so a re-run decides the same ids. */
+export const offerIdFor = (itemId: string, attempt: number) => `${itemId}:${attempt}`;
+
+/**
+ * Who gets offered what now. `extraLoad`: sessions the decision itself just gave an agent
+ * (an accept), which the facts resolved before the command do not count yet.
+ */
+export function planOffers(
+  q: OpenQueue,
+  facts: Readonly<Record<string, AgentFacts>>,
+  extraLoad: Readonly<Record<string, number>> = {},
+): readonly PlannedOffer[] {
+  const canTakeWork = (agentId: string): boolean => {
+    const f = facts[agentId];
+    const slot = q.agents[agentId];
+    return !!slot && slot.available && !!f && f.webacdAgent && f.liveLoad + (extraLoad[agentId] ?? 0) < f.maxLoad;
+  };
+  const busy = new Set(q.offers.map((o) => o.agentId));
+  const offeredItems = new Set(q.offers.map((o) => o.itemId));
+  const plans: PlannedOffer[] = [];
+  for (const item of q.waiting) {
+    if (offeredItems.has(item.itemId)) continue;
+    const pool = eligibleAgentsOf(q, item).filter(canTakeWork);
+    if (pool.length === 0) continue;
+    const roundOver = pool.every((id) => item.passedBy.includes(id));
+    const candidates = pool.filter((id) => !busy.has(id) && (roundOver || !item.passedBy.includes(id)));
+    const agentId = pickAgent(q, candidates);
+    if (agentId === undefined) continue;
+    busy.add(agentId);
+    plans.push({ itemId: item.itemId, agentId, attempt: item.attempts + 1 });
+  }
+  return plans;
+}
+
+function pickAgent(q: OpenQueue, candidates: readonly string[]): string | undefined {
+  switch (q.routing) {
+    case 'longest_idle': {
+      const idle = (id: string) => Date.parse(q.agents[id]?.idleSince ?? '');
+      return [...candidates].sort((a, b) => idle(a) - idle(b) || q.agentIds.indexOf(a) - q.agentIds.indexOf(b))[0];
+    }
+    default:
+      return assertNever(q.routing);
+  }
+}
+
+/**
+ * Estimated wait in milliseconds, or null when the queue has no history to go on (or is not open,
+ * or the item is not waiting). Average of the recent waits (enqueued to accepted) times the
+ * position in line, shared among the available agents: avg * position / max(1, available).
+ * With `itemId`, for that waiting item, less what it has already waited (never below 0);
+ * without, for a customer who would join the line now.
+ */
+export function estimatedWait(state: QueueState, now: Date, itemId?: string): number | null {
+  if (state.status !== 'open' || state.recentWaitsMs.length === 0) return null;
+  const average = state.recentWaitsMs.reduce((sum, ms) => sum + ms, 0) / state.recentWaitsMs.length;
+  const available = Object.values(state.agents).filter((a) => a.available).length;
+  let position = state.waiting.length + 1;
+  let waited = 0;
+  if (itemId !== undefined) {
+    const index = state.waiting.findIndex((i) => i.itemId === itemId);
+    if (index < 0) return null;
+    position = index + 1;
+    waited = now.getTime() - Date.parse(state.waiting[index].enqueuedAt);
+  }
+  return Math.max(0, Math.round((average * position) / Math.max(1, available) - waited));
+}
