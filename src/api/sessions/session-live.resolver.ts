@@ -2,7 +2,7 @@ import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Resolver, Subscription } from '@nestjs/graphql';
 import type { Principal } from '../../application/identity/principal.js';
 import { PresenceService } from '../../application/sessions/presence.service.js';
-import { SessionChangeFeed } from '../../application/sessions/session-change-feed.js';
+import { SessionChangeFeed } from '../../application/projections/change-feed.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { SessionModel, toSession } from './session.types.js';

@@ -33,6 +33,8 @@ const GENERATED_IDS: Partial<Record<SessionCommand['type'], string>> = {
   StartRecording: 'recordingId',
 };
 
+export type StartInput = Omit<StartSession['data'], 'number' | 'sessionId'> & { sessionId?: string };
+
 export interface ExecuteOptions {
   /** Client-supplied id: a retry with the same id does nothing new and returns the same result. */
   readonly commandId?: string;
@@ -60,11 +62,18 @@ export class SessionService {
     this.handler = handler ?? new CommandHandler(store);
   }
 
-  async start(principal: Principal, input: Omit<StartSession['data'], 'number' | 'sessionId'> & { sessionId?: string }, options: ExecuteOptions = {}): Promise<SessionView> {
+  async start(principal: Principal, input: StartInput, options: ExecuteOptions = {}): Promise<SessionView> {
+    const { sessionId, lastEventId } = await this.open(principal, input, options);
+    return this.viewAfter(sessionId, lastEventId, options);
+  }
+
+  /** Starts a session without waiting for the read model (reactions, timers). */
+  async open(principal: Principal, input: StartInput, options: ExecuteOptions = {}): Promise<{ sessionId: string; lastEventId: string | undefined }> {
     const sessionId = input.sessionId ?? randomUUID();
     const number = await this.numbers.allocate(sessionId, () => String(randomInt(0, 1_000_000_000)).padStart(9, '0'));
     try {
-      return await this.execute(principal, sessionId, 'StartSession', { ...input, sessionId, number }, options);
+      const { lastEventId } = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number }, options);
+      return { sessionId, lastEventId };
     } catch (error) {
       await this.numbers.release(sessionId);
       throw error;
@@ -78,15 +87,31 @@ export class SessionService {
     data: Extract<SessionCommand, { type: T }>['data'],
     options: ExecuteOptions = {},
   ): Promise<SessionView> {
+    const { lastEventId } = await this.command(principal, sessionId, type, data as never, options);
+    return this.viewAfter(sessionId, lastEventId, options);
+  }
+
+  /** Runs a command and returns what the handler stored, without waiting for the read model. */
+  async command<T extends SessionCommand['type']>(
+    principal: Principal,
+    sessionId: string,
+    type: T,
+    data: Extract<SessionCommand, { type: T }>['data'],
+    options: Pick<ExecuteOptions, 'commandId'> = {},
+  ) {
     const idField = GENERATED_IDS[type];
     const input = data as Record<string, unknown>;
     const filled = idField && !input[idField] ? { ...input, [idField]: randomUUID() } : input;
     const command = { type, data: filled, metadata: this.metadata(principal, options.commandId) } as SessionCommand;
-    const result = await this.handler.handle(sessionAggregate, sessionId, command, {
+    return this.handler.handle(sessionAggregate, sessionId, command, {
       context: async () => this.context(principal, sessionId, type),
     });
-    if (result.lastEventId && options.waitForProjection !== false) {
-      const shown = await this.projections.waitForEvent(result.lastEventId);
+  }
+
+  /** The session's view once its event `lastEventId` is projected (read-your-writes). */
+  async viewAfter(sessionId: string, lastEventId: string | undefined, options: ExecuteOptions = {}): Promise<SessionView> {
+    if (lastEventId && options.waitForProjection !== false) {
+      const shown = await this.projections.waitForEvent(lastEventId);
       if (!shown) this.onProjectionLag?.(sessionId);
     }
     const view = await this.read.byId(sessionId);

@@ -5,7 +5,9 @@ import {
   asAgent,
   asCustomer,
   asSystem,
+  bid,
   BOB,
+  CID,
   cmd,
   context,
   CUSTOMER,
@@ -115,21 +117,25 @@ describe('WebACD agents only (Q-1)', () => {
 });
 
 describe('hand-overs (Q-2, Q-3)', () => {
-  it('Q-2 a hand-over to the queue is offered to any available agent of it', () => {
+  it('Q-2 a hand-over to the queue is offered to every available agent of it', () => {
     spec
       .given(withAnnAndBob())
       .when(enqueueHandOver('item-1', { kind: 'queue', queueId: QUEUE_ID }))
-      .then([ev.handOver('item-1', { kind: 'queue', queueId: QUEUE_ID }), ev.offered('item-1', ANN)]);
+      .then([ev.handOver('item-1', { kind: 'queue', queueId: QUEUE_ID }), ev.broadcast('item-1', ANN), ev.broadcast('item-1', BOB)]);
   });
 
   it('Q-2 a hand-over to named agents is offered to those agents only', () => {
     spec
       .given(withAnnAndBob())
       .when(enqueueHandOver('item-1', { kind: 'agents', agentIds: [BOB] }))
-      .then([ev.handOver('item-1', { kind: 'agents', agentIds: [BOB] }), ev.offered('item-1', BOB)]);
-    // ...and it waits while they are busy, even with others free.
+      .then([ev.handOver('item-1', { kind: 'agents', agentIds: [BOB] }), ev.broadcast('item-1', BOB)]);
+    // ...and it waits while they are away or at capacity, even with others free.
     spec
-      .given([...withAnnAndBob(), ev.inbound('item-0', 10), ev.offered('item-0', BOB, 1, 10)])
+      .given([...withAnnAndBob(), ev.availability(BOB, 10, false)])
+      .when(enqueueHandOver('item-1', { kind: 'agents', agentIds: [BOB] }))
+      .then([ev.handOver('item-1', { kind: 'agents', agentIds: [BOB] })]);
+    spec
+      .given(withAnnAndBob(), context({ [BOB]: { liveLoad: 1, maxLoad: 1 } }))
       .when(enqueueHandOver('item-1', { kind: 'agents', agentIds: [BOB] }))
       .then([ev.handOver('item-1', { kind: 'agents', agentIds: [BOB] })]);
   });
@@ -148,6 +154,141 @@ describe('hand-overs (Q-2, Q-3)', () => {
     const ok = 'é'.repeat(345);
     spec.given([ev.created()]).when(enqueueHandOver('item-1', target, ok)).then([ev.handOver('item-1', target, NOW_S, ok)]);
     spec.given([ev.created()]).when(enqueueHandOver('item-1', target, 'é'.repeat(346))).thenError(E.HANDOVER_MESSAGE_TOO_LONG);
+  });
+});
+
+describe('hand-over broadcast (Q-3, Q-5)', () => {
+  const named = { kind: 'agents', agentIds: [ANN, BOB] } as const;
+  const queue = { kind: 'queue', queueId: QUEUE_ID } as const;
+  const everyone = [ev.created(), ev.availability(ANN, 1), ev.availability(BOB, 2), ev.availability(CID, 3)];
+  /** Handed over to ANN and BOB at second 10, broadcast at 50 (expires at 80). */
+  const broadcastToAnnAndBob = [...everyone, ev.handOver('item-1', named, 10), ev.broadcast('item-1', ANN, 1, 50), ev.broadcast('item-1', BOB, 1, 50)];
+
+  it("Q-5 a hand-over is offered to every available named agent at once; the first accept wins and the others' offers are withdrawn", () => {
+    spec
+      .given(everyone)
+      .when(enqueueHandOver('item-1', named))
+      .then([ev.handOver('item-1', named), ev.broadcast('item-1', ANN), ev.broadcast('item-1', BOB)]);
+    spec
+      .given(broadcastToAnnAndBob)
+      .when(accept(bid('item-1', 1, BOB), BOB))
+      .then([ev.acceptedHandOver('item-1', BOB, 1, NOW_S, 10), ev.bWithdrawn('item-1', ANN, 'taken')]);
+    const after = stateAfter([...broadcastToAnnAndBob, ev.acceptedHandOver('item-1', BOB, 1, NOW_S, 10), ev.bWithdrawn('item-1', ANN, 'taken')]);
+    expect(after.status === 'open' && [after.waiting, after.offers]).toEqual([[], []]);
+  });
+
+  it('Q-5 a second agent accepting the same handed-over session gets OFFER_ALREADY_TAKEN', () => {
+    const taken = [...broadcastToAnnAndBob, ev.acceptedHandOver('item-1', BOB, 1, 55, 10), ev.bWithdrawn('item-1', ANN, 'taken', 1, 55)];
+    spec.given(taken).when(accept(bid('item-1', 1, ANN), ANN)).thenError(E.OFFER_ALREADY_TAKEN);
+    // ...also when the late offer had expired, and when the winner retries.
+    spec.given(taken).when(accept(bid('item-1', 1, ANN), ANN, t(85))).thenError(E.OFFER_ALREADY_TAKEN);
+    spec.given(taken).when(accept(bid('item-1', 1, BOB), BOB)).thenError(E.OFFER_ALREADY_TAKEN);
+  });
+
+  it('Q-3 the message goes to every agent offered', () => {
+    const message = 'Printer fire, be gentle';
+    spec
+      .given(everyone)
+      .when(enqueueHandOver('item-1', queue, message))
+      .then([
+        ev.handOver('item-1', queue, NOW_S, message),
+        ev.broadcast('item-1', ANN, 1, NOW_S, message),
+        ev.broadcast('item-1', BOB, 1, NOW_S, message),
+        ev.broadcast('item-1', CID, 1, NOW_S, message),
+      ]);
+    // ...to agents joining the round later, and to the agent who takes it.
+    const given = [...withAnnAndBob(), ev.handOver('item-1', queue, 10, message), ev.broadcast('item-1', ANN, 1, 50, message), ev.broadcast('item-1', BOB, 1, 50, message)];
+    spec.given(given).when(cmd('SetAgentAvailability', { agentId: CID, available: true }, asAgent(CID))).then([ev.availability(CID, NOW_S), ev.broadcast('item-1', CID, 1, NOW_S, message)]);
+    spec.given(given).when(accept(bid('item-1', 1, ANN), ANN)).thenContains([{ type: 'OfferAccepted', data: expect.objectContaining({ agentId: ANN, message }) }]);
+  });
+
+  it('Q-5 a broadcast offer does not count against the one-inbound-offer rule', () => {
+    // ANN answers an inbound offer and still gets the hand-over; the next inbound request goes to BOB, who holds only a broadcast.
+    const given = [...withAnnAndBob(), ev.inbound('item-0', 10), ev.offered('item-0', ANN, 1, 10)];
+    spec.given(given).when(enqueueHandOver('item-1', queue)).then([ev.handOver('item-1', queue), ev.broadcast('item-1', ANN), ev.broadcast('item-1', BOB)]);
+    spec
+      .given([...given, ev.handOver('item-1', queue, 20), ev.broadcast('item-1', ANN, 1, 20), ev.broadcast('item-1', BOB, 1, 20)])
+      .when(enqueueInbound('item-2'))
+      .then([ev.inbound('item-2'), ev.offered('item-2', BOB)]);
+  });
+
+  it('Q-5 a decline closes only that agent offer; when every offer is declined or expired a new round goes out', () => {
+    spec.given(broadcastToAnnAndBob).when(decline(bid('item-1', 1, ANN), ANN)).then([ev.bDeclined('item-1', ANN)]);
+    const annDeclined = [...broadcastToAnnAndBob, ev.bDeclined('item-1', ANN, 1, 55)];
+    spec.given(annDeclined).when(decline(bid('item-1', 1, BOB), BOB)).then([ev.bDeclined('item-1', BOB), ev.broadcast('item-1', ANN, 2), ev.broadcast('item-1', BOB, 2)]);
+    spec
+      .given(annDeclined)
+      .when(expire(bid('item-1', 1, BOB), t(80)))
+      .then([ev.bExpired('item-1', BOB, 1, 80), ev.broadcast('item-1', ANN, 2, 80), ev.broadcast('item-1', BOB, 2, 80)]);
+  });
+
+  it('Q-5 a new round skips agents who passed until all have (the round rule)', () => {
+    // To the queue: ANN declined; BOB's offer was withdrawn when he went away and he is back.
+    const given = [
+      ...withAnnAndBob(),
+      ev.handOver('item-1', queue, 10),
+      ev.broadcast('item-1', ANN, 1, 50),
+      ev.broadcast('item-1', BOB, 1, 50),
+      ev.bWithdrawn('item-1', BOB, 'agent_away', 1, 52),
+      ev.availability(BOB, 52, false),
+      ev.availability(BOB, 54),
+    ];
+    spec.given(given).when(decline(bid('item-1', 1, ANN), ANN)).then([ev.bDeclined('item-1', ANN), ev.broadcast('item-1', BOB, 2)]);
+  });
+
+  it('Q-5 expiry stays idempotent per offer', () => {
+    const expiredAnn = [...broadcastToAnnAndBob, ev.bExpired('item-1', ANN, 1, 80)];
+    spec.given(broadcastToAnnAndBob).when(expire(bid('item-1', 1, ANN), t(80))).then([ev.bExpired('item-1', ANN, 1, 80)]);
+    spec.given(expiredAnn).when(expire(bid('item-1', 1, ANN), t(81))).then([]);
+    spec.given(broadcastToAnnAndBob).when(expire(bid('item-1', 1, ANN), t(79))).then([]);
+    const taken = [...broadcastToAnnAndBob, ev.acceptedHandOver('item-1', BOB, 1, 55, 10), ev.bWithdrawn('item-1', ANN, 'taken', 1, 55)];
+    spec.given(taken).when(expire(bid('item-1', 1, ANN), t(80))).then([]);
+  });
+
+  it('Q-5 re-runs are safe: routing again offers nothing new, the same decision gives the same offer ids', () => {
+    spec.given(broadcastToAnnAndBob).when(cmd('RouteWaitingItems', {}, asSystem())).then([]);
+    spec.given(broadcastToAnnAndBob).when(enqueueHandOver('item-1', named)).thenError(E.DUPLICATE_ITEM);
+    const first = spec.given(everyone).when(enqueueHandOver('item-1', queue)).events();
+    expect(spec.given(everyone).when(enqueueHandOver('item-1', queue)).events()).toEqual(first);
+    // An agent offered in this round, whose offer was withdrawn, is not offered the same id again.
+    const awayAndBack = [...broadcastToAnnAndBob, ev.bWithdrawn('item-1', ANN, 'agent_away', 1, 52), ev.availability(ANN, 52, false), ev.availability(ANN, 54)];
+    spec.given(awayAndBack).when(cmd('RouteWaitingItems', {}, asSystem())).then([]);
+    const ids = stateAfter(awayAndBack);
+    expect(ids.status === 'open' && ids.offers.map((o) => o.offerId)).toEqual([bid('item-1', 1, BOB)]);
+  });
+
+  it('SES-3 an accept that fills the agent capacity withdraws their other open offers', () => {
+    const twoHandOvers = [...broadcastToAnnAndBob, ev.handOver('item-2', { kind: 'agents', agentIds: [ANN] }, 20), ev.broadcast('item-2', ANN, 1, 50)];
+    spec
+      .given(twoHandOvers)
+      .when(accept(bid('item-1', 1, ANN), ANN))
+      .then([ev.acceptedHandOver('item-1', ANN, 1, NOW_S, 10), ev.bWithdrawn('item-1', BOB, 'taken'), ev.bWithdrawn('item-2', ANN, 'agent_at_capacity')]);
+    spec
+      .given(twoHandOvers, context({ [ANN]: { maxLoad: 2 } }))
+      .when(accept(bid('item-1', 1, ANN), ANN))
+      .then([ev.acceptedHandOver('item-1', ANN, 1, NOW_S, 10), ev.bWithdrawn('item-1', BOB, 'taken')]);
+    // An open inbound offer of the accepter goes too, and is passed on (to CID: BOB's offer just ended, so he is idle since now).
+    const withInbound = [...broadcastToAnnAndBob, ev.inbound('item-3', 20), ev.offered('item-3', ANN, 1, 50)];
+    spec
+      .given(withInbound)
+      .when(accept(bid('item-1', 1, ANN), ANN))
+      .then([ev.acceptedHandOver('item-1', ANN, 1, NOW_S, 10), ev.bWithdrawn('item-1', BOB, 'taken'), ev.withdrawn('item-3', ANN, 'agent_at_capacity'), ev.offered('item-3', CID, 2)]);
+  });
+
+  it('an agent going away, or the item abandoned, withdraws every offer concerned', () => {
+    const given = [...broadcastToAnnAndBob, ev.inbound('item-2', 20), ev.offered('item-2', ANN, 1, 50)];
+    spec
+      .given(given)
+      .when(cmd('SetAgentAvailability', { agentId: ANN, available: false }, asAgent(ANN)))
+      .then([ev.bWithdrawn('item-1', ANN, 'agent_away'), ev.withdrawn('item-2', ANN, 'agent_away'), ev.availability(ANN, NOW_S, false), ev.offered('item-2', BOB, 2)]);
+    spec
+      .given(broadcastToAnnAndBob)
+      .when(cmd('AbandonItem', { itemId: 'item-1' }, asSystem()))
+      .then([
+        ev.bWithdrawn('item-1', ANN, 'item_abandoned'),
+        ev.bWithdrawn('item-1', BOB, 'item_abandoned'),
+        { type: 'ItemAbandoned', data: { itemId: 'item-1', sessionId: SESSION_ID, reason: 'max_wait', waitedMs: 50_000, by: 'system', at: iso(NOW_S) } },
+      ]);
   });
 });
 

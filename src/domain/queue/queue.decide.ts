@@ -17,8 +17,8 @@ import type {
 } from './queue.commands.js';
 import * as E from './queue.errors.js';
 import { type HandOverTarget, type QueueEvent, ROUTING_POLICIES, type RoutingPolicy, type WithdrawReason } from './queue.events.js';
-import { evolveQueue, findItem, type OpenOffer, type OpenQueue, openOfferOfAgent, openOfferOfItem, type QueueState } from './queue.state.js';
-import { offerIdFor, planOffers } from './routing.js';
+import { evolveQueue, findItem, type OpenOffer, type OpenQueue, openOffersOfAgent, openOffersOfItem, type QueueState } from './queue.state.js';
+import { planOffers } from './routing.js';
 
 export const QUEUE_NAME_MAX_LENGTH = 100;
 export const OFFER_TIMEOUT_MIN_MS = 5_000;
@@ -156,10 +156,12 @@ function withRouting(
   if (after.status !== 'open') return primary;
   const at = now.toISOString();
   const expiresAt = new Date(now.getTime() + after.offerTimeoutMs).toISOString();
-  const offers: QueueEvent[] = planOffers(after, context.agents, extraLoad).map(({ itemId, agentId, attempt }) => ({
-    type: 'ItemOffered',
-    data: { offerId: offerIdFor(itemId, attempt), itemId, agentId, attempt, expiresAt, by: SYSTEM, at },
-  }));
+  const offers: QueueEvent[] = planOffers(after, context.agents, extraLoad).map(({ offerId, itemId, agentId, attempt }) => {
+    const item = findItem(after, itemId);
+    // Q-3: every agent offered a hand-over sees the giver's message with the offer.
+    const message = item?.kind === 'hand_over' ? { message: item.message } : {};
+    return { type: 'ItemOffered', data: { offerId, itemId, agentId, attempt, expiresAt, ...message, by: SYSTEM, at } };
+  });
   return [...primary, ...offers];
 }
 
@@ -248,10 +250,10 @@ function setAgentAvailability({ data, metadata }: SetAgentAvailability, state: Q
   if (available) assertWebacdAgent(context, agentId); // Q-1: nobody else is offered work
   if (q.agents[agentId]?.available === available) return [];
   const stamp = stampOf(metadata);
-  const offer = available ? undefined : openOfferOfAgent(q, agentId);
+  const offers = available ? [] : openOffersOfAgent(q, agentId);
   return withRouting(
     state,
-    [...(offer ? [withdrawn(offer, 'agent_away', stamp.at)] : []), { type: 'AgentAvailabilityChanged', data: { agentId, available, ...stamp } }],
+    [...offers.map((o) => withdrawn(o, 'agent_away', stamp.at)), { type: 'AgentAvailabilityChanged', data: { agentId, available, ...stamp } }],
     context,
     metadata.now,
   );
@@ -374,11 +376,10 @@ function leaveQueue({ data, metadata }: LeaveQueue, state: QueueState, context: 
   const isCustomer = item.kind === 'inbound' && item.customer.customerId === metadata.userId;
   if (!isCustomer && !hasRole(metadata, 'system')) throw forbidden(E.NOT_ITEM_CUSTOMER, 'Only the waiting customer may leave the queue');
   const stamp = stampOf(metadata);
-  const offer = openOfferOfItem(q, item.itemId);
   return withRouting(
     state,
     [
-      ...(offer ? [withdrawn(offer, 'item_left', stamp.at)] : []),
+      ...openOffersOfItem(q, item.itemId).map((o) => withdrawn(o, 'item_left', stamp.at)),
       { type: 'ItemLeft', data: { itemId: item.itemId, sessionId: item.sessionId, waitedMs: waitedMs(item.enqueuedAt, metadata.now), ...stamp } },
     ],
     context,
@@ -394,11 +395,10 @@ function abandonItem({ data, metadata }: AbandonItem, state: QueueState, context
   const item = findItem(q, data.itemId);
   if (!item) return [];
   const stamp = stampOf(metadata);
-  const offer = openOfferOfItem(q, item.itemId);
   return withRouting(
     state,
     [
-      ...(offer ? [withdrawn(offer, 'item_abandoned', stamp.at)] : []),
+      ...openOffersOfItem(q, item.itemId).map((o) => withdrawn(o, 'item_abandoned', stamp.at)),
       {
         type: 'ItemAbandoned',
         data: { itemId: item.itemId, sessionId: item.sessionId, reason: 'max_wait', waitedMs: waitedMs(item.enqueuedAt, metadata.now), ...stamp },
@@ -428,7 +428,12 @@ function offerToAnswer(q: OpenQueue, offerId: string, agentId: string, metadata:
   throw illegalState(E.OFFER_NOT_OPEN, 'The offer is no longer open', { outcome: closed.outcome, itemOutcome: item?.outcome ?? null });
 }
 
-/** Q-5: the offered agent takes the item; the application makes them the session's controller. */
+/**
+ * Q-5: the offered agent takes the item; the application makes them the session's controller.
+ * The first accept wins: the item's other open offers (a hand-over broadcast) are withdrawn
+ * (`taken`), and a later accept of one of them gets OFFER_ALREADY_TAKEN. When the accept fills the
+ * agent's maximum load (SES-3), their other open offers are withdrawn (`agent_at_capacity`).
+ */
 function acceptOffer({ data, metadata }: AcceptOffer, state: QueueState, context: QueueContext): readonly QueueEvent[] {
   const q = assertOpen(state);
   assertWebacdAgent(context, metadata.userId); // Q-1
@@ -440,6 +445,11 @@ function acceptOffer({ data, metadata }: AcceptOffer, state: QueueState, context
   const item = findItem(q, offer.itemId);
   if (!item) throw illegalState(E.OFFER_ALREADY_TAKEN, 'Already taken'); // unreachable from a valid history: offers close with their item
   const inbound = item.kind === 'inbound' ? item : null;
+  const stamp = stampOf(metadata);
+  const others = q.offers.filter((o) => o.offerId !== offer.offerId);
+  const taken = others.filter((o) => o.itemId === item.itemId);
+  const full = !!facts && facts.liveLoad + 1 >= facts.maxLoad;
+  const atCapacity = full ? others.filter((o) => o.agentId === offer.agentId && o.itemId !== item.itemId) : [];
   return withRouting(
     state,
     [
@@ -455,9 +465,11 @@ function acceptOffer({ data, metadata }: AcceptOffer, state: QueueState, context
           customer: inbound?.customer ?? null,
           originUrl: inbound?.originUrl ?? null,
           waitedMs: waitedMs(item.enqueuedAt, metadata.now),
-          ...stampOf(metadata),
+          ...stamp,
         },
       },
+      ...taken.map((o) => withdrawn(o, 'taken', stamp.at)),
+      ...atCapacity.map((o) => withdrawn(o, 'agent_at_capacity', stamp.at)),
     ],
     context,
     metadata.now,
@@ -465,7 +477,10 @@ function acceptOffer({ data, metadata }: AcceptOffer, state: QueueState, context
   );
 }
 
-/** The offered agent passes; routing offers the item to the next agent. */
+/**
+ * The offered agent passes. Inbound: routing offers the item to the next agent. Hand-over: only
+ * this agent's offer closes; a new round starts once none of the item's offers is open.
+ */
 function declineOffer({ data, metadata }: DeclineOffer, state: QueueState, context: QueueContext): readonly QueueEvent[] {
   const q = assertOpen(state);
   assertWebacdAgent(context, metadata.userId); // Q-1

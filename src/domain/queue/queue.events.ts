@@ -20,8 +20,12 @@ export interface InboundCustomer {
   readonly email: string;
 }
 
-/** Why an open offer was taken back before the agent answered it. */
-export type WithdrawReason = 'item_left' | 'item_abandoned' | 'agent_away' | 'agent_removed' | 'queue_closed';
+/**
+ * Why an open offer was taken back before the agent answered it. `taken`: another agent accepted
+ * the same handed-over item first (Q-5 broadcast). `agent_at_capacity`: the agent's accept of
+ * another item filled their maximum load (SES-3), so their other open offers go.
+ */
+export type WithdrawReason = 'item_left' | 'item_abandoned' | 'agent_away' | 'agent_removed' | 'queue_closed' | 'taken' | 'agent_at_capacity';
 /** Why the queue gave up on a waiting item. */
 export type AbandonReason = 'max_wait' | 'queue_closed';
 
@@ -104,8 +108,12 @@ export type HandOverEnqueued = Event<
 
 /**
  * The queue offered a waiting item to one agent until `expiresAt` (Q-5, Q-6). The application
- * notifies the agent and schedules `ExpireOffer { offerId }` at `expiresAt`.
- * `offerId` is `${itemId}:${attempt}`; `attempt` counts the offers of this item from 1.
+ * notifies the agent and schedules `ExpireOffer { offerId }` at `expiresAt` (one timer per offer).
+ * - Inbound request: one agent at a time; `offerId` is `${itemId}:${attempt}`, `attempt` counts
+ *   the offers of this item from 1.
+ * - Hand-over: broadcast, one `ItemOffered` per agent of a round, all open at once;
+ *   `offerId` is `${itemId}:${attempt}:${agentId}`, `attempt` counts the rounds from 1 (every
+ *   offer of a round shares it). Hand-over offers recorded before broadcast have the inbound id form.
  */
 export type ItemOffered = Event<
   'ItemOffered',
@@ -115,13 +123,19 @@ export type ItemOffered = Event<
     readonly agentId: string;
     readonly attempt: number;
     readonly expiresAt: string;
+    /**
+     * Hand-over offers only: the giver's personal message (Q-3), so every agent offered sees it.
+     * Absent on inbound offers (and on hand-over offers recorded before broadcast).
+     */
+    readonly message?: string | null;
   }
 >;
 
 /**
- * The offered agent took the item; it left the queue. The application now has the agent become
- * the controller (Q-5): `AcceptHandOver` on the session of a hand-over, `StartSession` (inbound,
- * with the customer in) for an inbound request.
+ * The offered agent took the item; it left the queue. For a hand-over, `OfferWithdrawn`
+ * (`taken`) events for the item's other open offers follow in the same decision. The application
+ * now has the agent become the controller (Q-5): `AcceptHandOver` on the session of a hand-over,
+ * `StartSession` (inbound, with the customer in) for an inbound request.
  */
 export type OfferAccepted = Event<
   'OfferAccepted',
@@ -141,10 +155,16 @@ export type OfferAccepted = Event<
   }
 >;
 
-/** The offered agent said no; the item is offered to the next agent. */
+/**
+ * The offered agent said no. Inbound: the item is offered to the next agent. Hand-over: only this
+ * agent's offer closes; the others of the round stay open (a new round when none is left).
+ */
 export type OfferDeclined = Event<'OfferDeclined', Stamp & { readonly offerId: string; readonly itemId: string; readonly agentId: string }>;
 
-/** Nobody answered the offer by its `expiresAt`; the item is offered again. The agent stays available. */
+/**
+ * Nobody answered the offer by its `expiresAt`; the agent stays available. Inbound: the item is
+ * offered again. Hand-over: as a decline, a new round once no offer of the item is open.
+ */
 export type OfferExpired = Event<'OfferExpired', Stamp & { readonly offerId: string; readonly itemId: string; readonly agentId: string }>;
 
 /** The queue took an open offer back before it was answered. */

@@ -11,8 +11,13 @@ interface ItemFields {
   readonly itemId: string;
   readonly sessionId: string | null;
   readonly enqueuedAt: string;
-  /** Offers made for this item so far; the next offer is `${itemId}:${attempts + 1}`. */
+  /** Inbound: offers made so far (the next is `${itemId}:${attempts + 1}`). Hand-over: broadcast rounds so far. */
   readonly attempts: number;
+  /**
+   * Agents offered this item in the current attempt (a hand-over round has several). Optional:
+   * states persisted before broadcast lack it; read it with `offeredInRound(item)`.
+   */
+  readonly offeredInRound?: readonly string[];
   /** Agents who declined or let an offer of this item expire in the current round; skipped until every agent has passed. */
   readonly passedBy: readonly string[];
 }
@@ -65,7 +70,10 @@ export interface OpenQueue {
   readonly agents: Readonly<Record<string, AgentSlot>>;
   /** Waiting items, first in first out. */
   readonly waiting: readonly WaitingItem[];
-  /** At most one per item and one per agent. */
+  /**
+   * Inbound items: at most one open offer per item and one per agent. Hand-over items (broadcast):
+   * one per offered agent of the round; they do not count against the agent's one inbound offer.
+   */
   readonly offers: readonly OpenOffer[];
   /** The last CLOSED_HISTORY_SIZE offers answered, expired or withdrawn, newest last. */
   readonly closedOffers: readonly (Omit<OpenOffer, 'offeredAt' | 'expiresAt'> & { readonly outcome: OfferOutcome })[];
@@ -146,7 +154,15 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
         offers: [...q.offers, { offerId, itemId, agentId, offeredAt: at, expiresAt }],
         waiting: q.waiting.map((i) =>
           // Offering again to an agent who passed starts a new round (every agent has passed once).
-          i.itemId === itemId ? { ...i, attempts: attempt, passedBy: i.passedBy.includes(agentId) ? [] : i.passedBy } : i,
+          // A hand-over round offers several agents under one attempt; a new attempt starts a new list.
+          i.itemId === itemId
+            ? {
+                ...i,
+                attempts: attempt,
+                passedBy: i.passedBy.includes(agentId) ? [] : i.passedBy,
+                offeredInRound: attempt === i.attempts ? [...offeredInRound(i), agentId] : [agentId],
+              }
+            : i,
         ),
       }));
     }
@@ -235,8 +251,15 @@ const bounded = <T>(list: readonly T[], size: number): readonly T[] => (list.len
 // ---- queries over state, shared by the decider and by readers
 
 export const findItem = (q: OpenQueue, itemId: string): WaitingItem | undefined => q.waiting.find((i) => i.itemId === itemId);
+export const offeredInRound = (item: WaitingItem): readonly string[] => item.offeredInRound ?? [];
+/** The first open offer of the item. A hand-over may have several: see `openOffersOfItem`. */
 export const openOfferOfItem = (q: OpenQueue, itemId: string): OpenOffer | undefined => q.offers.find((o) => o.itemId === itemId);
+/** The first open offer to the agent. An agent may hold several hand-over offers: see `openOffersOfAgent`. */
 export const openOfferOfAgent = (q: OpenQueue, agentId: string): OpenOffer | undefined => q.offers.find((o) => o.agentId === agentId);
+export const openOffersOfItem = (q: OpenQueue, itemId: string): readonly OpenOffer[] => q.offers.filter((o) => o.itemId === itemId);
+export const openOffersOfAgent = (q: OpenQueue, agentId: string): readonly OpenOffer[] => q.offers.filter((o) => o.agentId === agentId);
+/** A hand-over's offers are broadcast (several open at once, Q-5); an inbound item's go one at a time. */
+export const isBroadcastOffer = (q: OpenQueue, offer: Pick<OpenOffer, 'itemId'>): boolean => findItem(q, offer.itemId)?.kind === 'hand_over';
 
 /** The agents an item may go to: the named agents of a hand-over that are still in the queue (Q-2, Q-5), else every agent. */
 export function eligibleAgentsOf(q: OpenQueue, item: WaitingItem): readonly string[] {

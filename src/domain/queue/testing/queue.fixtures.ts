@@ -62,6 +62,9 @@ export const expire = (offerId: string, now: Date = t(EXPIRES_S)) => cmd('Expire
 
 // ---- event builders (at second `s` after T0)
 
+/** The id of a hand-over broadcast offer to `agentId` in round `attempt`. */
+export const bid = (itemId: string, attempt: number, agentId: string) => `${itemId}:${attempt}:${agentId}`;
+
 export const ev = {
   created: (agentIds: readonly string[] = [ANN, BOB, CID]): Ev.QueueCreated => ({
     type: 'QueueCreated',
@@ -94,6 +97,40 @@ export const ev = {
   withdrawn: (itemId: string, agentId: string, reason: Ev.WithdrawReason, attempt = 1, s: number = NOW_S): Ev.OfferWithdrawn => ({
     type: 'OfferWithdrawn',
     data: { offerId: `${itemId}:${attempt}`, itemId, agentId, reason, by: 'system', at: iso(s) },
+  }),
+  /** A hand-over broadcast offer (Q-5): id `${itemId}:${attempt}:${agentId}`, carrying the giver's message (Q-3). */
+  broadcast: (itemId: string, agentId: string, attempt = 1, s: number = NOW_S, message: string | null = null): Ev.ItemOffered => ({
+    type: 'ItemOffered',
+    data: { offerId: bid(itemId, attempt, agentId), itemId, agentId, attempt, expiresAt: iso(s + TIMEOUT_MS / 1000), message, by: 'system', at: iso(s) },
+  }),
+  /** Decline, expiry or withdrawal of the broadcast offer `bid(itemId, attempt, agentId)`. */
+  bDeclined: (itemId: string, agentId: string, attempt = 1, s: number = NOW_S): Ev.OfferDeclined => ({
+    type: 'OfferDeclined',
+    data: { offerId: bid(itemId, attempt, agentId), itemId, agentId, by: agentId, at: iso(s) },
+  }),
+  bExpired: (itemId: string, agentId: string, attempt = 1, s: number = EXPIRES_S): Ev.OfferExpired => ({
+    type: 'OfferExpired',
+    data: { offerId: bid(itemId, attempt, agentId), itemId, agentId, by: 'system', at: iso(s) },
+  }),
+  bWithdrawn: (itemId: string, agentId: string, reason: Ev.WithdrawReason, attempt = 1, s: number = NOW_S): Ev.OfferWithdrawn => ({
+    type: 'OfferWithdrawn',
+    data: { offerId: bid(itemId, attempt, agentId), itemId, agentId, reason, by: 'system', at: iso(s) },
+  }),
+  acceptedHandOver: (itemId: string, agentId: string, attempt = 1, s: number = NOW_S, enqueuedS: number = NOW_S, message: string | null = null): Ev.OfferAccepted => ({
+    type: 'OfferAccepted',
+    data: {
+      offerId: bid(itemId, attempt, agentId),
+      itemId,
+      agentId,
+      kind: 'hand_over',
+      sessionId: SESSION_ID,
+      message,
+      customer: null,
+      originUrl: null,
+      waitedMs: (s - enqueuedS) * 1000,
+      by: agentId,
+      at: iso(s),
+    },
   }),
   acceptedInbound: (itemId: string, agentId: string, attempt = 1, s: number = NOW_S, enqueuedS: number = NOW_S): Ev.OfferAccepted => ({
     type: 'OfferAccepted',

@@ -1,23 +1,25 @@
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 
-type Listener = (sessionId: string) => void;
+type Listener = (id: string) => void;
 
 /**
- * Tells live subscribers which sessions changed, once the read model shows the change. Fed by
- * the projection runner of this node; every node runs it, so subscribers on any node hear of
- * every change.
+ * Tells live subscribers which aggregates (streams `<prefix><id>`) changed, once the read model
+ * shows the change. Fed by the projection runner of this node; every node runs it, so
+ * subscribers on any node hear of every change.
  */
-export class SessionChangeFeed {
+export class ChangeFeed {
   private readonly listeners = new Set<Listener>();
 
-  /** Called with each batch the session projection committed. */
+  constructor(private readonly prefix: string) {}
+
+  /** Called with each batch the read model's projection committed. */
   applied(events: readonly RecordedEvent[]): void {
-    const changed = new Set(events.filter((e) => e.streamId.startsWith('session-')).map((e) => e.streamId.slice('session-'.length)));
+    const changed = new Set(events.filter((e) => e.streamId.startsWith(this.prefix)).map((e) => e.streamId.slice(this.prefix.length)));
     for (const id of changed) for (const listener of this.listeners) listener(id);
   }
 
-  /** Session ids as they change, until the consumer stops iterating. Bursts are coalesced. */
-  changes(filter: (sessionId: string) => boolean = () => true): AsyncIterableIterator<string> {
+  /** Ids as they change, until the consumer stops iterating. Bursts are coalesced. */
+  changes(filter: (id: string) => boolean = () => true): AsyncIterableIterator<string> {
     const pending = new Set<string>();
     let wake: (() => void) | undefined;
     let done = false;
@@ -47,5 +49,18 @@ export class SessionChangeFeed {
       },
     };
     return iterator;
+  }
+}
+
+/** The feeds of the two live read models. */
+export class SessionChangeFeed extends ChangeFeed {
+  constructor() {
+    super('session-');
+  }
+}
+
+export class QueueChangeFeed extends ChangeFeed {
+  constructor() {
+    super('queue-');
   }
 }
