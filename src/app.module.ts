@@ -15,7 +15,9 @@ import { type AppConfig, localJwtSecret } from './infrastructure/config/app-conf
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { TokenVerifier } from './infrastructure/identity/jwt.js';
 import { sessionProviders } from './infrastructure/sessions.providers.js';
+import { webAcdProviders } from './infrastructure/webacd.providers.js';
 import { SESSION_API } from './api/sessions/index.js';
+import { WEBACD_API } from './api/webacd/index.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
 import { READ_MODEL_ENTITIES } from './infrastructure/persistence/read-model-entities.js';
@@ -29,7 +31,7 @@ export const APP_CONFIG = Symbol('AppConfig');
 @Module({})
 export class AppModule {
   static register(config: AppConfig, databaseUrl: string): DynamicModule {
-    const verifier = new TokenVerifier({ ...config.jwt, secret: config.jwt.jwksUrl ? undefined : localJwtSecret(config) });
+    const verifier = new TokenVerifier({ ...config.jwt, secret: config.jwt.jwksUrl ? undefined : localJwtSecret(config), guestSecret: localJwtSecret(config) });
     return {
       module: AppModule,
       imports: [
@@ -77,7 +79,7 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
@@ -85,7 +87,9 @@ export class AppModule {
         HealthResolver,
         MeResolver,
         ...SESSION_API.providers,
+        ...WEBACD_API.providers,
         ...sessionProviders(config),
+        ...webAcdProviders(config, databaseUrl),
         HealthController,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

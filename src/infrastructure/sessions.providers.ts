@@ -3,10 +3,11 @@ import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { ProjectionRunner } from '../application/projections/projection-runner.js';
 import { PresenceService } from '../application/sessions/presence.service.js';
-import { SessionChangeFeed } from '../application/sessions/session-change-feed.js';
+import { QueueChangeFeed, SessionChangeFeed } from '../application/projections/change-feed.js';
 import { SessionService } from '../application/sessions/session.service.js';
 import type { AppConfig } from './config/app-config.js';
 import { PgPresenceStore } from './persistence/pg-presence-store.js';
+import { queueViewProjection } from './persistence/projections/queue-view.projection.js';
 import { sessionViewProjection } from './persistence/projections/session-view.projection.js';
 import { PgSessionNumbers, TypeOrmSessionReadModel } from './persistence/session-read-model.js';
 
@@ -42,13 +43,15 @@ export function sessionProviders(config: AppConfig): Provider[] {
   const log = (message: string, error?: unknown) => logger.error({ err: error }, message);
   return [
     SessionChangeFeed,
+    QueueChangeFeed,
     { provide: 'PRESENCE_SWEEP_MS', useValue: Math.max(250, Math.min(5000, Math.floor(config.presenceGraceMs / 4))) },
     {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, DataSource, SessionChangeFeed],
-      useFactory: (store: EventStore, dataSource: DataSource, feed: SessionChangeFeed) =>
-        new ProjectionRunner(store, dataSource, [sessionViewProjection], log, (name, events) => {
-          if (name === sessionViewProjection.name) feed.applied(events);
+      inject: [EVENT_STORE, DataSource, SessionChangeFeed, QueueChangeFeed],
+      useFactory: (store: EventStore, dataSource: DataSource, sessionFeed: SessionChangeFeed, queueFeed: QueueChangeFeed) =>
+        new ProjectionRunner(store, dataSource, [sessionViewProjection, queueViewProjection], log, (name, events) => {
+          if (name === sessionViewProjection.name) sessionFeed.applied(events);
+          if (name === queueViewProjection.name) queueFeed.applied(events);
         }),
     },
     {

@@ -110,6 +110,11 @@ export class CommandHandler {
     return loaded;
   }
 
+  /** The stream's events from a version on, as stored (for follow-up work on what a command just did). */
+  recent(streamId: string, fromVersion: number) {
+    return this.store.readStream(streamId, { fromVersion: Math.max(0, fromVersion) });
+  }
+
   private remember(streamId: string, loaded: Loaded<unknown>): void {
     this.cache.delete(streamId);
     this.cache.set(streamId, loaded);

@@ -27,6 +27,10 @@ export interface AppConfig {
   /** Base of the join links handed out in invitations. */
   readonly publicBaseUrl: string;
   readonly dbPoolSize: number;
+  /** WebACD: how long a request may wait in a queue before it is abandoned. */
+  readonly webacdMaxWaitMs: number;
+  /** The public help form (SES-2): requests per minute per client address. */
+  readonly inboundRatePerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +93,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     presenceGraceMs: integer('PRESENCE_GRACE_MS', 30_000, 1_000, 3_600_000),
     publicBaseUrl: url('PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
     dbPoolSize: integer('DB_POOL_SIZE', 20, 2, 500),
+    webacdMaxWaitMs: integer('WEBACD_MAX_WAIT_MS', 30 * 60_000, 10_000, 24 * 3_600_000),
+    inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
   };
 }
 

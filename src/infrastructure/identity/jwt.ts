@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { type Principal, type Role, ROLES } from '../../application/identity/principal.js';
 
 /**
@@ -11,7 +11,11 @@ export class TokenVerifier {
   /** Tokens already verified, until they expire: a console sends the same token on every call. */
   private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
 
-  constructor(private readonly options: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string }) {
+  /**
+   * `guestSecret`: with a JWKS, customers who ask for help from a web page (SES-2) still get
+   * tokens Tandem signs itself; those HS256 tokens are accepted for the customer role only.
+   */
+  constructor(private readonly options: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; guestSecret?: string }) {
     if (options.jwksUrl) this.key = createRemoteJWKSet(new URL(options.jwksUrl));
     else if (options.secret) this.key = new TextEncoder().encode(options.secret);
     else throw new Error('TokenVerifier needs a secret or a JWKS URL');
@@ -21,12 +25,16 @@ export class TokenVerifier {
     const now = Date.now();
     const known = this.verified.get(token);
     if (known && known.expiresAt > now) return known.principal;
-    const { payload } = await jwtVerify(token, this.key as Uint8Array, {
-      issuer: this.options.issuer,
-      audience: this.options.audience,
-      algorithms: this.options.jwksUrl ? undefined : ['HS256'],
-    });
+    const guest = this.options.jwksUrl !== undefined && this.options.guestSecret !== undefined && decodeProtectedHeader(token).alg === 'HS256';
+    const { payload } = guest
+      ? await jwtVerify(token, new TextEncoder().encode(this.options.guestSecret), { algorithms: ['HS256'] })
+      : await jwtVerify(token, this.key as Uint8Array, {
+          issuer: this.options.issuer,
+          audience: this.options.audience,
+          algorithms: this.options.jwksUrl ? undefined : ['HS256'],
+        });
     const principal = principalFromClaims(payload);
+    if (guest && (principal.roles.length !== 1 || principal.roles[0] !== 'customer')) throw new InvalidTokenError('a guest token may only carry the customer role');
     // Kept at most 5 minutes, and never past the token's own expiry.
     const expiresAt = Math.min(now + 300_000, typeof payload.exp === 'number' ? payload.exp * 1000 : now + 300_000);
     if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value!);

@@ -38,15 +38,25 @@ export class PgSessionNumbers implements SessionNumbers {
   constructor(private readonly dataSource: DataSource) {}
 
   async allocate(sessionId: string, candidate: () => string): Promise<string> {
+    // A retried start keeps the number it was given.
+    const existing = await this.numberOf(sessionId);
+    if (existing) return existing;
     for (let attempt = 0; attempt < 20; attempt++) {
       const number = candidate();
       const rows = (await this.dataSource.query(
-        'INSERT INTO session_numbers (number, session_id) VALUES ($1, $2) ON CONFLICT (number) DO NOTHING RETURNING number',
+        'INSERT INTO session_numbers (number, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING number',
         [number, sessionId],
       )) as { number: string }[];
       if (rows.length > 0) return number;
+      const raced = await this.numberOf(sessionId); // the same start, retried concurrently
+      if (raced) return raced;
     }
     throw new Error('could not allocate a free session number in 20 attempts');
+  }
+
+  private async numberOf(sessionId: string): Promise<string | undefined> {
+    const rows = (await this.dataSource.query('SELECT number FROM session_numbers WHERE session_id = $1', [sessionId])) as { number: string }[];
+    return rows[0]?.number;
   }
 
   async sessionIdOf(number: string): Promise<string | undefined> {

@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CommandHandler } from '../application/command-handling/command-handler.js';
+import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
+import { JOB_SCHEDULER, type JobScheduler } from '../application/jobs/job-scheduler.port.js';
+import { ProjectionRunner } from '../application/projections/projection-runner.js';
+import { SessionService } from '../application/sessions/session.service.js';
+import { JOBS, WebAcdService } from '../application/webacd/webacd.service.js';
+import type { AppConfig } from './config/app-config.js';
+import { localJwtSecret } from './config/app-config.js';
+import { signToken } from './identity/jwt.js';
+import { BullMqJobScheduler } from './jobs/bullmq-job-scheduler.js';
+import { PgAgentLoad, TypeOrmQueueReadModel } from './persistence/webacd-read-model.js';
+
+const REACTIONS = 'REACTION_RUNNER';
+
+/** Timers and reactions start with the app and stop with it. */
+@Injectable()
+export class WebAcdLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
+    @Inject(REACTIONS) private readonly reactions: ProjectionRunner,
+    @Inject(WebAcdService) private readonly webacd: WebAcdService,
+  ) {}
+
+  async onApplicationBootstrap() {
+    this.jobs.handle(JOBS.expireOffer, (data) => this.webacd.expireOffer(String(data.queueId), String(data.offerId)));
+    this.jobs.handle(JOBS.abandonItem, (data) => this.webacd.abandonItem(String(data.queueId), String(data.itemId)));
+    await this.jobs.start();
+    await this.reactions.start();
+  }
+
+  async onApplicationShutdown() {
+    await this.reactions.stop();
+    await this.jobs.close();
+  }
+}
+
+export function webAcdProviders(config: AppConfig, databaseUrl: string): Provider[] {
+  const logger = new Logger('WebACD');
+  const guestSecret = localJwtSecret(config);
+  return [
+    {
+      provide: JOB_SCHEDULER,
+      useFactory: () =>
+        new BullMqJobScheduler(config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'postgres', url: databaseUrl }, {
+          onFailure: (name, error) => logger.warn({ err: error, job: name }, 'job failed; it will be retried'),
+        }),
+    },
+    {
+      provide: WebAcdService,
+      inject: [EVENT_STORE, DataSource, SessionService, JOB_SCHEDULER, ProjectionRunner],
+      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, jobs: JobScheduler, readModels: ProjectionRunner) =>
+        new WebAcdService(new CommandHandler(store), sessions, new TypeOrmQueueReadModel(dataSource), new PgAgentLoad(dataSource), jobs, {
+          issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: '4h' }),
+        }, { maxWaitMs: config.webacdMaxWaitMs }, readModels),
+    },
+    {
+      // Side effects of stored events, from a checkpointed subscription of their own: mutations
+      // wait for read models, never for reactions.
+      provide: REACTIONS,
+      inject: [EVENT_STORE, DataSource, WebAcdService],
+      useFactory: (store: EventStore, dataSource: DataSource, webacd: WebAcdService) =>
+        new ProjectionRunner(
+          store,
+          dataSource,
+          [{ name: 'webacd_reactions', handles: new Set(WebAcdService.REACTS_TO), apply: async (_tx, events) => { for (const event of events) await webacd.react(event); } }],
+          (message, error) => logger.error({ err: error }, message),
+        ),
+    },
+    WebAcdLifecycle,
+  ];
+}
