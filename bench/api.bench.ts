@@ -84,6 +84,7 @@ async function main(): Promise<void> {
 
   // ---- the limit: raw single-row INSERT tx/s, same database, same number of writers
   const pool = new pg.Pool({ connectionString: db.url, max: clients });
+  pool.on('error', () => undefined); // idle clients cut when the benchmark's server stops
   await pool.query('CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, data jsonb NOT NULL)');
   const payload = { by: 'csr-bench', at: new Date().toISOString(), text: 'benchmark chat message' };
   const raw = await closedLoop(clients, duration, async (w, i) => {

@@ -19,6 +19,7 @@ const STREAM_LENGTH = 50;
 async function main(): Promise<void> {
   const db = await benchDatabase('store');
   const pool = new pg.Pool({ connectionString: db.url, max: Math.max(...WRITERS) });
+  pool.on('error', () => undefined); // idle clients cut when the benchmark's server stops
   const store = new PostgresEventStore({ pool, listen: false });
   await pool.query('CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, data jsonb NOT NULL)');
   const duration = seconds(5);

@@ -36,8 +36,9 @@ describe.each(backends)('job scheduler on %s', (_name, backend) => {
     });
     await s.start();
     const at = Date.now();
-    await s.schedule('tick', { n: 1 }, { jobId: 'same', delayMs: 400 });
-    await s.schedule('tick', { n: 1 }, { jobId: 'same', delayMs: 400 });
+    // Offer ids have colons (BullMQ's own separator): they are encoded, not refused.
+    await s.schedule('tick', { n: 1 }, { jobId: 'expire:item-1:2:agent-7', delayMs: 400 });
+    await s.schedule('tick', { n: 1 }, { jobId: 'expire:item-1:2:agent-7', delayMs: 400 });
     await waitUntil(() => runs.length > 0, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(runs).toHaveLength(1);

@@ -44,13 +44,38 @@ interface Loaded<S> {
  */
 export class CommandHandler {
   private readonly cache = new Map<string, Loaded<unknown>>();
+  /** The tail of the line of commands waiting for each stream on this node. */
+  private readonly lines = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
     private readonly options: { maxAttempts?: number; cachedStreams?: number; onConflictRetry?: () => void } = {},
   ) {}
 
-  async handle<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
+  /**
+   * Commands for one stream take turns on this node: a hot stream (a busy queue) would otherwise
+   * spend its time in version conflicts. Other nodes still meet the expected-version check.
+   */
+  handle<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
+    return this.inTurn(aggregate.streamId(id), () => this.decideAndAppend(aggregate, id, command, options));
+  }
+
+  private async inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.lines.get(streamId) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const line = before.then(() => mine);
+    this.lines.set(streamId, line);
+    await before;
+    try {
+      return await work();
+    } finally {
+      done();
+      if (this.lines.get(streamId) === line) this.lines.delete(streamId);
+    }
+  }
+
+  private async decideAndAppend<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
     const streamId = aggregate.streamId(id);
     const attempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {

@@ -45,7 +45,7 @@ export class BullMqJobScheduler implements JobScheduler {
 
   async schedule(name: string, data: Record<string, unknown>, options: { jobId: string; delayMs?: number; attempts?: number }): Promise<void> {
     await this.queue.add(name, data, {
-      jobId: options.jobId,
+      jobId: bullMqJobId(options.jobId),
       delay: Math.max(0, options.delayMs ?? 0),
       attempts: options.attempts ?? 5,
       backoff: { type: 'exponential', delay: 500 },
@@ -83,4 +83,9 @@ export class BullMqJobScheduler implements JobScheduler {
     await this.queue.close();
     await Promise.all((this.redis ?? []).map((client) => client.quit().catch(() => undefined)));
   }
+}
+
+/** BullMQ reserves ':' in job ids; percent-encoding keeps distinct ids distinct. */
+export function bullMqJobId(jobId: string): string {
+  return jobId.replace(/%/g, '%25').replace(/:/g, '%3A');
 }
