@@ -55,7 +55,12 @@ describe('PostgreSQL event store: global order with transactions that commit out
       const whileSlowRuns = await readAll(store, head);
       expect(whileSlowRuns.map((e) => e.type)).toEqual([]);
       await slow.query('COMMIT');
-      const afterBoth = await readAll(store, head);
+      // Visible once every older transaction in the cluster (other suites' too) has finished.
+      let afterBoth: RecordedEvent[] = [];
+      for (let tries = 0; afterBoth.length < 2 && tries < 200; tries++) {
+        if (tries > 0) await sleep(25);
+        afterBoth = await readAll(store, head);
+      }
       expect(afterBoth.map((e) => e.type)).toEqual(['Slow', 'Fast']);
     } finally {
       await Promise.all([slow.end(), fast.end()]);
@@ -73,7 +78,11 @@ describe('PostgreSQL event store: global order with transactions that commit out
       await store.appendToStream(`${s}-fast`, [event('Fast')], { expectedVersion: 'no_stream' });
       const checkpointBefore = (await readAll(store, START)).at(-1)?.checkpoint ?? START;
       await slow.query('COMMIT');
-      const later = await readAll(store, checkpointBefore);
+      let later: RecordedEvent[] = [];
+      for (let tries = 0; later.filter((e) => e.streamId.startsWith(s)).length < 2 && tries < 200; tries++) {
+        if (tries > 0) await sleep(25);
+        later = await readAll(store, checkpointBefore);
+      }
       expect(later.filter((e) => e.streamId.startsWith(s)).map((e) => e.type)).toEqual(['Slow', 'Fast']);
     } finally {
       await slow.end();
