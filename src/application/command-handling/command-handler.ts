@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Command, type Decider, type Event } from '../../domain/shared/decider.js';
 import { WrongExpectedVersionError } from '../event-store/event-store.errors.js';
+import { chainHash, linkOf } from './hash-chain.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 
 /** An aggregate the handler can drive: its decider and where its events live. */
@@ -30,6 +31,8 @@ interface Loaded<S> {
   version: number | undefined;
   /** Every command id in the stream, with the id of the last event it stored. */
   commands: Map<string, string>;
+  /** The hash of the stream's last event, which the next event chains to. */
+  lastHash: string | null;
 }
 
 /**
@@ -87,13 +90,16 @@ export class CommandHandler {
       const context = typeof options.context === 'function' ? await (options.context as (s: S) => Promise<Ctx> | Ctx)(state) : options.context;
       const decided = aggregate.decider.decide(command, state, context);
       if (decided.length === 0) return { state, version, lastEventId: undefined, stored: 0, duplicate: false };
-      const metadata = { commandId: commandId ?? null, commandType: command.type, userId: command.metadata.userId, at: command.metadata.now.toISOString() };
-      const toAppend = decided.map((event, i) => ({
-        id: commandId ? eventIdFor(streamId, commandId, i) : undefined,
-        type: event.type,
-        data: event.data,
-        metadata,
-      }));
+      const base = { commandId: commandId ?? null, commandType: command.type, userId: command.metadata.userId, at: command.metadata.now.toISOString() };
+      // Each event chains to the one before it (RPT-2: a history that shows tampering).
+      let prev = loaded.lastHash;
+      const toAppend = decided.map((event, i) => {
+        const eventVersion = (version ?? -1) + 1 + i;
+        const hash = chainHash(prev, { streamId, version: eventVersion, type: event.type, data: event.data, metadata: base });
+        const metadata = { ...base, chain: { prev, hash } };
+        prev = hash;
+        return { id: commandId ? eventIdFor(streamId, commandId, i) : undefined, type: event.type, data: event.data, metadata };
+      });
       try {
         const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: version ?? 'no_stream' });
         const lastEventId = result.positions.at(-1)!.id;
@@ -104,7 +110,7 @@ export class CommandHandler {
         }
         const newState = decided.reduce(aggregate.decider.evolve, state);
         if (commandId) loaded.commands.set(commandId, lastEventId);
-        this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands });
+        this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands, lastHash: prev });
         return { state: newState, version: result.nextExpectedVersion, lastEventId, stored: decided.length, duplicate: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
@@ -130,7 +136,8 @@ export class CommandHandler {
       const commandId = event.metadata.commandId;
       if (typeof commandId === 'string') commands.set(commandId, event.id);
     }
-    const loaded: Loaded<S> = { state, version: tail.at(-1)?.version ?? kept?.version, commands };
+    const last = tail.at(-1);
+    const loaded: Loaded<S> = { state, version: last?.version ?? kept?.version, commands, lastHash: last ? (linkOf(last)?.hash ?? null) : (kept?.lastHash ?? null) };
     if (loaded.version !== undefined) this.remember(streamId, loaded);
     return loaded;
   }
