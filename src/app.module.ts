@@ -16,6 +16,8 @@ import { EventStoreModule } from './infrastructure/event-store/event-store.modul
 import { TokenVerifier } from './infrastructure/identity/jwt.js';
 import { sessionProviders } from './infrastructure/sessions.providers.js';
 import { webAcdProviders } from './infrastructure/webacd.providers.js';
+import { reportProviders } from './infrastructure/reports.providers.js';
+import { ReportsController, ReportsResolver } from './api/reports/reports.api.js';
 import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
@@ -79,7 +81,7 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
@@ -90,6 +92,8 @@ export class AppModule {
         ...WEBACD_API.providers,
         ...sessionProviders(config),
         ...webAcdProviders(config, databaseUrl),
+        ...reportProviders(),
+        ReportsResolver,
         HealthController,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

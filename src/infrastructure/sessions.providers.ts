@@ -7,6 +7,7 @@ import { QueueChangeFeed, SessionChangeFeed } from '../application/projections/c
 import { SessionService } from '../application/sessions/session.service.js';
 import type { AppConfig } from './config/app-config.js';
 import { PgPresenceStore } from './persistence/pg-presence-store.js';
+import { csrActivityProjection } from './persistence/projections/csr-activity.projection.js';
 import { queueViewProjection } from './persistence/projections/queue-view.projection.js';
 import { sessionViewProjection } from './persistence/projections/session-view.projection.js';
 import { PgSessionNumbers, TypeOrmSessionReadModel } from './persistence/session-read-model.js';
@@ -49,7 +50,7 @@ export function sessionProviders(config: AppConfig): Provider[] {
       provide: ProjectionRunner,
       inject: [EVENT_STORE, DataSource, SessionChangeFeed, QueueChangeFeed],
       useFactory: (store: EventStore, dataSource: DataSource, sessionFeed: SessionChangeFeed, queueFeed: QueueChangeFeed) =>
-        new ProjectionRunner(store, dataSource, [sessionViewProjection, queueViewProjection], log, (name, events) => {
+        new ProjectionRunner(store, dataSource, [sessionViewProjection, queueViewProjection, csrActivityProjection], log, (name, events) => {
           if (name === sessionViewProjection.name) sessionFeed.applied(events);
           if (name === queueViewProjection.name) queueFeed.applied(events);
         }),
