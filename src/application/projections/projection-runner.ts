@@ -7,8 +7,23 @@ import type { Projection } from './projection.js';
  * A crash between batches loses nothing and repeats nothing: rows and checkpoint commit in one
  * transaction. `waitForEvent` gives mutations read-your-writes.
  */
+/** The stored checkpoint is not where this runner stood: a rebuild swapped it, or another node moved it. */
+class CheckpointMoved extends Error {
+  constructor(readonly stored: string) {
+    super(`checkpoint moved to ${stored}`);
+  }
+}
+
+interface Running {
+  readonly projection: Projection;
+  subscription: Subscription;
+  /** Where this runner stands: the checkpoint its next batch must find stored. */
+  position: string;
+  resyncing: boolean;
+}
+
 export class ProjectionRunner {
-  private readonly subscriptions: Subscription[] = [];
+  private readonly running: Running[] = [];
   private readonly projected = new Map<string, Set<string>>();
   private readonly waiters = new Map<string, { projection: string; resolve: () => void }[]>();
 
@@ -24,17 +39,20 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     for (const projection of this.projections) {
       this.projected.set(projection.name, new Set());
-      const from = await this.checkpointOf(projection.name);
-      this.subscriptions.push(
-        this.store.subscribe(from, (events, { checkpoint }) => this.applyBatch(projection, events, checkpoint), {
-          onError: (error) => this.log(`projection ${projection.name} failed; retrying`, error),
-        }),
-      );
+      const entry = { projection, position: await this.checkpointOf(projection.name), resyncing: false } as Running;
+      entry.subscription = this.follow(entry);
+      this.running.push(entry);
     }
   }
 
+  private follow(entry: Running): Subscription {
+    return this.store.subscribe(entry.position, (events, { checkpoint }) => this.applyBatch(entry, events, checkpoint), {
+      onError: (error) => this.log(`projection ${entry.projection.name} failed; retrying`, error),
+    });
+  }
+
   async stop(): Promise<void> {
-    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
+    await Promise.all(this.running.splice(0).map((r) => r.subscription.close()));
     for (const list of this.waiters.values()) for (const w of list) w.resolve();
     this.waiters.clear();
   }
@@ -62,19 +80,38 @@ export class ProjectionRunner {
 
   /** Resolves when every projection has caught up with the log as it is now. */
   async caughtUp(): Promise<void> {
-    await Promise.all(this.subscriptions.map((s) => s.caughtUp()));
+    await Promise.all(this.running.map((r) => r.subscription.caughtUp()));
   }
 
-  private async applyBatch(projection: Projection, events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      const handled = events.filter((event) => projection.handles.has(event.type));
-      if (handled.length > 0) await projection.apply(tx, handled);
-      await tx.query(
-        `INSERT INTO projection_checkpoints (name, checkpoint, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (name) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = now()`,
-        [projection.name, checkpoint],
-      );
-    });
+  /** Where each projection stands (the checkpoint of the last batch it committed). */
+  positions(): Record<string, string> {
+    return Object.fromEntries(this.running.map((r) => [r.projection.name, r.position]));
+  }
+
+  private async applyBatch(entry: Running, events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
+    if (entry.resyncing) return; // a superseded subscription draining; its successor reads from the stored checkpoint
+    const { projection } = entry;
+    try {
+      await this.dataSource.transaction(async (tx) => {
+        // The fence: the stored checkpoint must be where this runner stands, and stays locked until commit.
+        const rows = (await tx.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projection.name])) as { checkpoint: string }[];
+        const stored = rows[0]?.checkpoint ?? START;
+        if (stored !== entry.position) throw new CheckpointMoved(stored);
+        const handled = events.filter((event) => projection.handles.has(event.type));
+        if (handled.length > 0) await projection.apply(tx, handled);
+        await tx.query(
+          `INSERT INTO projection_checkpoints (name, checkpoint, updated_at) VALUES ($1, $2, now())
+           ON CONFLICT (name) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = now()`,
+          [projection.name, checkpoint],
+        );
+      });
+    } catch (error) {
+      if (!(error instanceof CheckpointMoved)) throw error;
+      entry.resyncing = true;
+      void this.resync(entry, error.stored);
+      return;
+    }
+    entry.position = checkpoint;
     this.onApplied(projection.name, events);
     // Remember recent ids only: enough for a mutation waiting on its own events.
     const seen = this.projected.get(projection.name)!;
@@ -89,8 +126,21 @@ export class ProjectionRunner {
     if (seen.size > 50_000) for (const id of [...seen].slice(0, seen.size - 25_000)) seen.delete(id);
   }
 
+  /** Follows the log again from the stored checkpoint (after a swap, or another node's progress). */
+  private async resync(entry: Running, from: string): Promise<void> {
+    await entry.subscription.close();
+    if (!this.running.includes(entry)) return;
+    entry.position = from;
+    entry.resyncing = false;
+    entry.subscription = this.follow(entry);
+    this.log(`projection ${entry.projection.name} moved to the stored checkpoint ${from}`);
+  }
+
+  /** The stored checkpoint, creating the row so that even the first batch is fenced. */
   private async checkpointOf(name: string): Promise<string> {
+    await this.dataSource.query(`INSERT INTO projection_checkpoints (name, checkpoint) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, START]);
     const rows = (await this.dataSource.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1', [name])) as { checkpoint: string }[];
     return rows[0]?.checkpoint ?? START;
   }
+
 }
