@@ -44,6 +44,10 @@ export function webAcdProviders(config: AppConfig, databaseUrl: string): Provide
       provide: JOB_SCHEDULER,
       useFactory: () =>
         new BullMqJobScheduler(config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'postgres', url: databaseUrl }, {
+          // On PostgreSQL the timers live in the app's own database; a Redis may be shared by several
+          // deployments (or test databases), whose workers would otherwise take each other's timers
+          // and run them against the wrong event store: one timer queue per database there.
+          queueName: config.redisUrl ? timerQueueName(databaseUrl) : undefined,
           onFailure: (name, error) => logger.warn({ err: error, job: name }, 'job failed; it will be retried'),
         }),
     },
@@ -70,4 +74,15 @@ export function webAcdProviders(config: AppConfig, databaseUrl: string): Provide
     },
     WebAcdLifecycle,
   ];
+}
+
+/** The Redis timer queue of the deployment whose event store is in this database. */
+export function timerQueueName(databaseUrl: string): string {
+  let database = 'tandem';
+  try {
+    database = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, '')) || database;
+  } catch {
+    // not a URL: keep the default
+  }
+  return `tandem-timers-${database.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }

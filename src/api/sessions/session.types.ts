@@ -107,6 +107,7 @@ export class SessionModel {
   @Field(() => String, { nullable: true }) activeCustomerId: string | null;
   @Field(() => ActivitiesView, { nullable: true, description: 'null once the session has ended' }) activities: ActivitiesView | null;
   @Field(() => String, { nullable: true }) joinLink: string | null;
+  @Field(() => String, { nullable: true, description: 'Inbound: the page the customer asked for help from; co-browsing starts there (SHR-3)' }) originUrl: string | null;
   @Field() startedAt: Date;
   @Field(() => Date, { nullable: true }) endedAt: Date | null;
   @Field(() => String, { nullable: true, description: "Why it ended: 'ended_by_csr' or 'console_lost' (SES-5)" }) endReason: string | null;
@@ -140,6 +141,7 @@ export function toSession(view: SessionView): SessionModel {
     activeCustomerId: live?.activeCustomerId ?? null,
     activities: live ? toActivities(live.activities) : null,
     joinLink: live?.joinLink ?? null,
+    originUrl: live?.originUrl ?? null,
     startedAt: view.startedAt,
     endedAt: view.endedAt,
     endReason: state.status === 'ended' ? state.reason : null,

@@ -113,13 +113,17 @@ export class ProjectionRunner {
     }
     entry.position = checkpoint;
     this.onApplied(projection.name, events);
-    // Remember recent ids only: enough for a mutation waiting on its own events.
-    const seen = this.projected.get(projection.name)!;
+    this.markProjected(projection.name, events);
+  }
+
+  /** Releases the mutations waiting for these events; remembers recent ids only. */
+  private markProjected(name: string, events: readonly RecordedEvent[]): void {
+    const seen = this.projected.get(name)!;
     for (const event of events) {
       seen.add(event.id);
       const list = this.waiters.get(event.id);
       if (!list) continue;
-      const still = list.filter((w) => (w.projection === projection.name ? (w.resolve(), false) : true));
+      const still = list.filter((w) => (w.projection === name ? (w.resolve(), false) : true));
       if (still.length > 0) this.waiters.set(event.id, still);
       else this.waiters.delete(event.id);
     }
@@ -130,10 +134,19 @@ export class ProjectionRunner {
   private async resync(entry: Running, from: string): Promise<void> {
     await entry.subscription.close();
     if (!this.running.includes(entry)) return;
+    // What lies between where this runner stood and the stored checkpoint was projected by
+    // someone else (another node, a rebuild): waiters for those events may go on.
+    let cursor = entry.position;
+    let pages = 0; // bounded: a checkpoint moved far (or back) is not worth a long scan; waiters then time out
+    for (let page = await this.store.readAll(cursor, { maxCount: 1000 }); page.length > 0 && pages++ < 20; page = await this.store.readAll(cursor, { maxCount: 1000 })) {
+      const end = page.findIndex((event) => event.checkpoint === from);
+      this.markProjected(entry.projection.name, end >= 0 ? page.slice(0, end + 1) : page);
+      if (end >= 0) break;
+      cursor = page.at(-1)!.checkpoint;
+    }
     entry.position = from;
     entry.resyncing = false;
     entry.subscription = this.follow(entry);
-    this.log(`projection ${entry.projection.name} moved to the stored checkpoint ${from}`);
   }
 
   /** The stored checkpoint, creating the row so that even the first batch is fenced. */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { notFound, validationError } from '../../domain/shared/domain-error.js';
+import { forbidden, notFound, validationError } from '../../domain/shared/domain-error.js';
 import type { CommandMetadata } from '../../domain/shared/decider.js';
 import {
   estimatedWait,
+  NOT_WEBACD_AGENT,
   type OpenQueue,
   type QueueCommand,
   type QueueContext,
@@ -13,7 +14,7 @@ import {
 import { effectiveSettings } from '../../domain/settings/index.js';
 import { type Aggregate, CommandHandler, eventIdFor } from '../command-handling/command-handler.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
-import { type Principal, SYSTEM } from '../identity/principal.js';
+import { hasRole, type Principal, SYSTEM } from '../identity/principal.js';
 import type { JobScheduler } from '../jobs/job-scheduler.port.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import type { SessionService } from '../sessions/session.service.js';
@@ -79,7 +80,17 @@ export class WebAcdService {
 
   // ---- agents
 
-  setAvailability(principal: Principal, queueId: string, available: boolean, agentId = principal.userId) {
+  async setAvailability(principal: Principal, queueId: string, available: boolean, agentId = principal.userId) {
+    // Q-1: a CSR who is no WebACD agent (not flagged, not set by the admin, not in this queue) is
+    // refused as such (403), before the queue's own checks answer "not an agent of this queue".
+    if (agentId === principal.userId && !hasRole(principal, 'admin')) {
+      const { state } = await this.handler.load(queueAggregate, queueId);
+      const context = state.status === 'open' ? await this.context(state, principal) : undefined;
+      // (WebACD off: the queue answers WEBACD_DISABLED / the unknown queue NOT_FOUND itself.)
+      if (context?.webacdEnabled && !context.agents[agentId]?.webacdAgent) {
+        throw forbidden(NOT_WEBACD_AGENT, 'Only a WebACD agent may take part in a queue');
+      }
+    }
     return this.run(principal, queueId, { type: 'SetAgentAvailability', data: { agentId, available } });
   }
 
@@ -88,7 +99,10 @@ export class WebAcdService {
     const { events } = await this.run(principal, queueId, { type: 'AcceptOffer', data: { offerId, agentId: principal.userId } });
     const accepted = events.find((e) => e.type === 'OfferAccepted');
     if (!accepted) throw notFound('OFFER_NOT_FOUND', `offer ${offerId} was not accepted`);
-    const { sessionId, lastEventId } = await this.completeAcceptance(accepted, principal);
+    // The queue decided they are a WebACD agent (flag, user setting or membership, Q-1): the session
+    // is told so, as the OfferAccepted reaction does, or a member-only agent's accept would be refused
+    // after the queue recorded it.
+    const { sessionId, lastEventId } = await this.completeAcceptance(accepted, { ...principal, flags: { ...principal.flags, webacdAgent: true } });
     return this.sessions.viewAfter(sessionId, lastEventId);
   }
 
