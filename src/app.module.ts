@@ -18,6 +18,8 @@ import { sessionProviders } from './infrastructure/sessions.providers.js';
 import { webAcdProviders } from './infrastructure/webacd.providers.js';
 import { reportProviders } from './infrastructure/reports.providers.js';
 import { ReportsController, ReportsResolver } from './api/reports/reports.api.js';
+import { INVITATIONS_API } from './api/invitations/index.js';
+import { invitationProviders } from './infrastructure/mail/invitations.providers.js';
 import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
@@ -81,7 +83,7 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
@@ -93,6 +95,8 @@ export class AppModule {
         ...sessionProviders(config),
         ...webAcdProviders(config, databaseUrl),
         ...reportProviders(),
+        ...INVITATIONS_API.providers,
+        ...invitationProviders(config, databaseUrl),
         ReportsResolver,
         HealthController,
         { provide: APP_GUARD, useClass: AuthGuard },

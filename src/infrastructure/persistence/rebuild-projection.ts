@@ -6,12 +6,14 @@ import { csrActivityProjection } from './projections/csr-activity.projection.js'
 import { queueViewProjection } from './projections/queue-view.projection.js';
 import { sessionViewProjection } from './projections/session-view.projection.js';
 import { READ_MODEL_ENTITIES } from './read-model-entities.js';
+import { invitationViewProjection } from '../mail/pg-invitations.js';
 
 /** The projections that can be rebuilt, with the tables each one writes. */
 export const REBUILDABLE: Readonly<Record<string, { projection: Projection; tables: readonly string[] }>> = {
   session_view: { projection: sessionViewProjection, tables: ['session_view'] },
   queue_view: { projection: queueViewProjection, tables: ['queue_view'] },
   report_sessions: { projection: csrActivityProjection, tables: ['report_sessions'] },
+  invitation_view: { projection: invitationViewProjection, tables: ['invitation_view'] },
 };
 
 const SHADOW = 'tandem_rebuild';

@@ -1,0 +1,114 @@
+import type { InvitationSent } from '../../domain/session/session.events.js';
+import { notFound } from '../../domain/shared/domain-error.js';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { hasRole, type Principal } from '../identity/principal.js';
+import type { JobScheduler } from '../jobs/job-scheduler.port.js';
+import type { SessionView } from '../sessions/session-read.port.js';
+import { type InvitationFacts, type InvitationMessage, invitationMessage, renderInvitationMail } from './invitation-message.js';
+import type { InvitationReadModel, MailSender, SentMailLog } from './invitation.ports.js';
+
+export const INVITATION_JOBS = { sendEmail: 'invitation.send-email' } as const;
+
+/** Mail sending is retried this many times, with BullMQ's exponential backoff. */
+export const SEND_EMAIL_ATTEMPTS = 5;
+
+export interface InvitationsOptions {
+  /**
+   * A reaction that first meets an InvitationSent older than this does not mail it: a new
+   * deployment reading the log from the start must not mail every invitation ever sent.
+   */
+  readonly maxInvitationAgeMs: number;
+  readonly now?: () => Date;
+  /** Resolves once the invitation read model has caught up with the log (read-your-writes). */
+  readonly caughtUp?: () => Promise<void>;
+  readonly log?: (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) => void;
+}
+
+/** The facts of an InvitationSent, keyed by its session (stream `session-<id>`). */
+export function invitationFacts(event: RecordedEvent): InvitationFacts | undefined {
+  if (event.type !== 'InvitationSent' || !event.streamId.startsWith('session-')) return undefined;
+  const d = event.data as InvitationSent['data'];
+  return {
+    sessionId: event.streamId.slice('session-'.length),
+    invitationId: d.invitationId,
+    invitee: d.invitee,
+    channel: d.channel,
+    delivery: d.delivery,
+    address: d.address,
+    joinLink: d.joinLink,
+    sessionNumber: d.sessionNumber,
+    siteUrl: d.siteUrl,
+    composed: d.mail ? { subject: d.mail.subject, body: d.mail.body } : null,
+  };
+}
+
+/**
+ * Invitations that really go out (INV-1..3, SES-4). A reaction, run from a checkpointed
+ * subscription, turns each system-sent email invitation into a job; the job renders and sends
+ * the mail. The other kinds are handed back to the CSR's console to pass on themselves.
+ */
+export class InvitationsService {
+  static readonly REACTS_TO = ['InvitationSent'] as const;
+
+  constructor(
+    private readonly jobs: JobScheduler,
+    private readonly invitations: InvitationReadModel,
+    private readonly sentMail: SentMailLog,
+    private readonly mail: MailSender,
+    private readonly sessions: { get(principal: Principal, sessionId: string): Promise<SessionView> },
+    private readonly options: InvitationsOptions,
+  ) {}
+
+  // ---- reaction (from the subscription)
+
+  /** InvitationSent by email with delivery 'system' -> one send job, its id the event id. */
+  async react(event: RecordedEvent): Promise<void> {
+    const facts = invitationFacts(event);
+    if (!facts || facts.channel !== 'email' || facts.delivery !== 'system' || !facts.address) return;
+    const age = this.now().getTime() - event.recordedAt.getTime();
+    if (age > this.options.maxInvitationAgeMs) {
+      this.options.log?.('warn', 'invitation too old to mail; skipped', { eventId: event.id, invitationId: facts.invitationId, ageMs: age });
+      return;
+    }
+    await this.jobs.schedule(INVITATION_JOBS.sendEmail, { eventId: event.id, invitation: facts }, { jobId: event.id, attempts: SEND_EMAIL_ATTEMPTS });
+  }
+
+  // ---- job processor
+
+  /** Renders and sends one invitation mail; throws (so BullMQ retries) when the server refuses it. */
+  async sendEmail(data: Record<string, unknown>): Promise<void> {
+    const eventId = String(data.eventId);
+    const facts = data.invitation as InvitationFacts;
+    // Sent before (a job run twice, a reaction replayed): nothing more to do.
+    if (await this.sentMail.wasSent(eventId)) return;
+    const { messageId } = await this.mail.send(renderInvitationMail(facts));
+    await this.sentMail.markSent(eventId, facts, messageId);
+    this.options.log?.('info', 'invitation mailed', { eventId, invitationId: facts.invitationId, sessionId: facts.sessionId, messageId });
+  }
+
+  // ---- query
+
+  /**
+   * INV-1..3: what the CSR passes on for one invitation: the mail (with a `mailto:` link when
+   * it is composed in their own mail program), the number and site for the phone, the link for
+   * an instant message. Only CSRs of the session see it; anyone else gets a 404.
+   */
+  async message(principal: Principal, sessionId: string, invitationId: string): Promise<InvitationMessage> {
+    const view = await this.sessions.get(principal, sessionId);
+    if (!hasRole(principal, 'csr') || !view.participantIds.includes(principal.userId)) {
+      throw notFound('INVITATION_NOT_FOUND', `invitation ${invitationId} not found in session ${sessionId}`);
+    }
+    let facts = await this.invitations.find(sessionId, invitationId);
+    if (!facts && this.options.caughtUp) {
+      // Asked right after inviting: the read model may be a batch behind.
+      await Promise.race([this.options.caughtUp(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      facts = await this.invitations.find(sessionId, invitationId);
+    }
+    if (!facts) throw notFound('INVITATION_NOT_FOUND', `invitation ${invitationId} not found in session ${sessionId}`);
+    return invitationMessage(facts);
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '../../application/event-store/event-store.port.js';
+import { DEV_MAILBOX, INVITATION_READ_MODEL } from '../../application/invitations/invitation.ports.js';
+import { INVITATION_JOBS, InvitationsService } from '../../application/invitations/invitations.service.js';
+import type { JobScheduler } from '../../application/jobs/job-scheduler.port.js';
+import { ProjectionRunner } from '../../application/projections/projection-runner.js';
+import { SessionService } from '../../application/sessions/session.service.js';
+import type { AppConfig } from '../config/app-config.js';
+import { BullMqJobScheduler } from '../jobs/bullmq-job-scheduler.js';
+import { MailCatcher } from './mail-catcher.js';
+import { invitationViewProjection, PgInvitationReadModel, PgSentMailLog } from './pg-invitations.js';
+import { parseSmtpUrl, SmtpMailSender } from './smtp-mail-sender.js';
+
+const MAIL_OUTLET = 'INVITATION_MAIL_OUTLET';
+const MAIL_JOBS = 'INVITATION_MAIL_JOBS';
+const VIEW_RUNNER = 'INVITATION_VIEW_RUNNER';
+const REACTIONS = 'INVITATION_REACTIONS_RUNNER';
+
+/** Where mail goes: SMTP_URL, or the embedded catcher (which then also backs GET /dev/mail). */
+interface MailOutlet {
+  readonly sender: SmtpMailSender;
+  readonly catcher: MailCatcher | null;
+}
+
+/** The invitation read model, the mail reaction and the mail job start with the app and stop with it. */
+@Injectable()
+export class InvitationsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(MAIL_JOBS) private readonly jobs: JobScheduler,
+    @Inject(VIEW_RUNNER) private readonly view: ProjectionRunner,
+    @Inject(REACTIONS) private readonly reactions: ProjectionRunner,
+    @Inject(InvitationsService) private readonly invitations: InvitationsService,
+    @Inject(MAIL_OUTLET) private readonly outlet: MailOutlet,
+  ) {}
+
+  async onApplicationBootstrap() {
+    this.jobs.handle(INVITATION_JOBS.sendEmail, (data) => this.invitations.sendEmail(data));
+    await this.jobs.start();
+    await this.view.start();
+    await this.reactions.start();
+  }
+
+  async onApplicationShutdown() {
+    await this.reactions.stop();
+    await this.view.stop();
+    await this.jobs.close();
+    this.outlet.sender.close();
+    await this.outlet.catcher?.close();
+  }
+}
+
+/**
+ * Invitations that really go out (INV-1..3, SES-4). Mail goes to SMTP_URL (smtp:// or
+ * smtps://, read from `env`); without it, to a mail catcher started here on a free 127.0.0.1
+ * port that keeps each mail under `<DATA_DIR>/mail/`. MAIL_FROM sets the sender.
+ */
+export function invitationProviders(config: AppConfig, databaseUrl: string, env: Record<string, string | undefined> = process.env): Provider[] {
+  const logger = new Logger('Invitations');
+  const smtpUrl = parseSmtpUrl(env.SMTP_URL);
+  const from = env.MAIL_FROM?.trim() || `Tandem <no-reply@${new URL(config.publicBaseUrl).hostname}>`;
+  return [
+    {
+      provide: MAIL_OUTLET,
+      useFactory: async (): Promise<MailOutlet> => {
+        if (smtpUrl) return { sender: new SmtpMailSender(smtpUrl, from), catcher: null };
+        const catcher = new MailCatcher(join(config.dataDir, 'mail'));
+        await catcher.start();
+        logger.warn(`SMTP_URL is not set: invitation mail is caught at ${catcher.url} and kept in ${join(config.dataDir, 'mail')}, not delivered (GET /dev/mail)`);
+        return { sender: new SmtpMailSender(catcher.url, from), catcher };
+      },
+    },
+    { provide: DEV_MAILBOX, inject: [MAIL_OUTLET], useFactory: (outlet: MailOutlet) => outlet.catcher },
+    {
+      // A queue of its own: a mail server that is down slows no WebACD timer.
+      provide: MAIL_JOBS,
+      useFactory: () =>
+        new BullMqJobScheduler(config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'postgres', url: databaseUrl }, {
+          queueName: 'tandem-mail',
+          concurrency: 5,
+          onFailure: (name, error) => logger.warn({ err: error, job: name }, 'mail job failed; it will be retried'),
+        }),
+    },
+    { provide: INVITATION_READ_MODEL, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgInvitationReadModel(dataSource) },
+    {
+      provide: VIEW_RUNNER,
+      inject: [EVENT_STORE, DataSource],
+      useFactory: (store: EventStore, dataSource: DataSource) =>
+        new ProjectionRunner(store, dataSource, [invitationViewProjection], (message, error) => logger.error({ err: error }, message)),
+    },
+    {
+      provide: InvitationsService,
+      inject: [MAIL_JOBS, INVITATION_READ_MODEL, DataSource, MAIL_OUTLET, SessionService, VIEW_RUNNER],
+      useFactory: (jobs: JobScheduler, read: PgInvitationReadModel, dataSource: DataSource, outlet: MailOutlet, sessions: SessionService, view: ProjectionRunner) =>
+        new InvitationsService(jobs, read, new PgSentMailLog(dataSource), outlet.sender, sessions, {
+          maxInvitationAgeMs: 24 * 3_600_000,
+          caughtUp: () => view.caughtUp(),
+          log: (level, message, details) => logger[level === 'info' ? 'log' : 'warn'](details ?? {}, message),
+        }),
+    },
+    {
+      // The side effect, from a checkpointed subscription of its own (STYLE 9): it only
+      // schedules the job, whose id is the event id.
+      provide: REACTIONS,
+      inject: [EVENT_STORE, DataSource, InvitationsService],
+      useFactory: (store: EventStore, dataSource: DataSource, invitations: InvitationsService) =>
+        new ProjectionRunner(
+          store,
+          dataSource,
+          [{ name: 'invitation_mail_reactions', handles: new Set(InvitationsService.REACTS_TO), apply: async (_tx, events) => { for (const event of events) await invitations.react(event); } }],
+          (message, error) => logger.error({ err: error }, message),
+        ),
+    },
+    InvitationsLifecycle,
+  ];
+}

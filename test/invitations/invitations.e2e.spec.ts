@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Role } from '../../src/application/identity/principal.js';
+import { EVENT_STORE, type EventStore } from '../../src/application/event-store/event-store.port.js';
+import { InvitationsService } from '../../src/application/invitations/invitations.service.js';
+import { MailCatcher } from '../../src/infrastructure/mail/mail-catcher.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+// ---------------------------------------------------------------- helpers
+
+interface Gql {
+  data?: Record<string, any> | null;
+  errors?: { message: string; extensions: { code: string; status?: number } }[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 15_000, every = 50): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(every);
+  }
+}
+
+let seq = 0;
+// Single-session mode (SES-3) lets a CSR run one session at a time: every test uses CSRs of its own.
+const user = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++seq}`;
+const address = (name: string) => `${name}.${Date.now().toString(36)}${++seq}@example.com`;
+
+function api(app: () => TestApp) {
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+  const tokenOf = (id: string, roles: Role[]) => app().token(id, roles);
+  async function gql(token: string, query: string, variables: Record<string, unknown> = {}): Promise<Gql> {
+    const res = await request(app().url).post('/graphql').set(auth(token)).send({ query, variables });
+    return res.body as Gql;
+  }
+  async function ok(token: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+    const body = await gql(token, query, variables);
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return Object.values(body.data!)[0];
+  }
+  const SESSION = 'id number joinLink';
+  return {
+    auth,
+    tokenOf,
+    gql,
+    ok,
+    /** SES-4: start with invitees at once. */
+    start: (token: string, invitations: Record<string, unknown>[] = []) =>
+      ok(token, `mutation($i: [InvitationInput!]) { startSession(invitations: $i) { ${SESSION} } }`, { i: invitations }),
+    invite: (token: string, id: string, invitations: Record<string, unknown>[]) =>
+      ok(token, `mutation($id: ID!, $i: [InvitationInput!]!) { inviteParticipants(id: $id, invitations: $i) { ${SESSION} } }`, { id, i: invitations }),
+    message: (token: string, sessionId: string, invitationId: string) =>
+      request(app().url).get(`/api/v1/sessions/${sessionId}/invitations/${invitationId}/message`).set(auth(token)),
+    inbox: async (adminToken: string): Promise<{ id: string; to: string[]; subject: string; date: string }[]> =>
+      (await request(app().url).get('/dev/mail').set(auth(adminToken)).expect(200)).body,
+    mail: async (adminToken: string, id: string) => (await request(app().url).get(`/dev/mail/${id}`).set(auth(adminToken)).expect(200)).body,
+  };
+}
+
+/** `mailto:` back to its parts (RFC 6068). */
+function parseMailto(link: string) {
+  expect(link.startsWith('mailto:')).toBe(true);
+  const [to, query = ''] = link.slice('mailto:'.length).split('?');
+  const fields = Object.fromEntries(query.split('&').map((pair) => pair.split('=').map((part) => decodeURIComponent(part!)) as [string, string]));
+  return { to: decodeURIComponent(to!), subject: fields.subject, body: fields.body };
+}
+
+const formatted = (number: string) => `${number.slice(0, 3)} ${number.slice(3, 6)} ${number.slice(6)}`;
+
+// ---------------------------------------------------------------- the app with its embedded mail catcher
+
+describe('invitations (embedded mail catcher)', () => {
+  let t: TestApp;
+  let smtpUrlBefore: string | undefined;
+  const a = api(() => t);
+  let admin: string;
+
+  beforeAll(async () => {
+    smtpUrlBefore = process.env.SMTP_URL;
+    delete process.env.SMTP_URL;
+    t = await startTestApp();
+    admin = await a.tokenOf('admin-1', ['admin']);
+  });
+  afterAll(async () => {
+    await t.close();
+    if (smtpUrlBefore !== undefined) process.env.SMTP_URL = smtpUrlBefore;
+  });
+
+  const mailTo = (to: string) => until(`mail to ${to}`, async () => (await a.inbox(admin)).find((m) => m.to.includes(to)));
+
+  it('SES-4 / INV-1 a session started with an email invitee sends the mail, with the join link, number and site', async () => {
+    const csr = await a.tokenOf(user('csr'), ['csr']);
+    const to = address('ann');
+    const invitationId = randomUUID();
+    const s = await a.start(csr, [{ invitationId, invitee: 'customer', channel: 'email', address: to, delivery: 'system' }]);
+
+    const listed = await mailTo(to);
+    expect(listed.subject).toContain(formatted(s.number));
+    const mail = await a.mail(admin, listed.id);
+    expect(mail.to).toEqual([to]);
+    expect(mail.text).toContain(s.joinLink); // INV-3
+    expect(mail.text).toContain(formatted(s.number));
+    expect(mail.text).toContain(t.config.publicBaseUrl);
+    expect(mail.html).toContain(`href="${s.joinLink}"`);
+    expect(mail.raw).toMatch(/^Subject: /m);
+
+    // The message query tells the console what went out; nothing to compose by hand.
+    const message = (await a.message(csr, s.id, invitationId).expect(200)).body;
+    expect(message).toMatchObject({ channel: 'email', delivery: 'system', subject: listed.subject, joinLink: s.joinLink, mailto: null });
+  });
+
+  it('INV-1 another CSR is invited by email (inviteParticipants) and the mail arrives', async () => {
+    const csr = await a.tokenOf(user('csr'), ['csr']);
+    const s = await a.start(csr);
+    const to = address('helper');
+    await a.invite(csr, s.id, [{ invitee: 'csr', channel: 'email', address: to }]);
+    const mail = await a.mail(admin, (await mailTo(to)).id);
+    expect(mail.text).toContain(s.joinLink);
+    expect(mail.text).toContain(formatted(s.number));
+  });
+
+  it('INV-1 the mail is sent once, even when its reaction and its job run again', async () => {
+    const csr = await a.tokenOf(user('csr'), ['csr']);
+    const to = address('once');
+    const s = await a.start(csr, [{ invitee: 'customer', channel: 'email', address: to }]);
+    await mailTo(to);
+
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const invitations = t.app.get(InvitationsService);
+    const event = (await store.readStream(`session-${s.id}`)).find((e) => e.type === 'InvitationSent')!;
+    await invitations.react(event); // the reaction replayed: same job id, no second job
+    const data = { eventId: event.id, invitation: { ...(event.data as object), sessionId: s.id, composed: null } };
+    await invitations.sendEmail(data); // the job run again: the sent marker stops it
+    await sleep(1000);
+    expect((await a.inbox(admin)).filter((m) => m.to.includes(to))).toHaveLength(1);
+  });
+
+  it('INV-2 composed in the own mail program: subject, body, link and a mailto: that decodes back to them; nothing is sent', async () => {
+    const csr = await a.tokenOf(user('csr'), ['csr']);
+    const own = address('own');
+    const sent = address('sent');
+    const invitationId = randomUUID();
+    const s = await a.start(csr, [
+      { invitationId, invitee: 'customer', channel: 'email', address: own, delivery: 'own_mail_program' },
+      { invitee: 'customer', channel: 'email', address: sent, delivery: 'system' },
+    ]);
+
+    const message = (await a.message(csr, s.id, invitationId).expect(200)).body;
+    expect(message).toMatchObject({ channel: 'email', delivery: 'own_mail_program', address: own, joinLink: s.joinLink });
+    expect(message.subject).toContain(formatted(s.number));
+    expect(message.body).toContain(s.joinLink);
+    const parts = parseMailto(message.mailto);
+    expect(parts.to).toBe(own);
+    expect(parts.subject).toBe(message.subject);
+    expect(parts.body.replace(/\r\n/g, '\n')).toBe(message.body);
+    expect(message.mailto).not.toMatch(/[ \n]/); // percent-encoded
+    expect(message.mailto).toContain('%0D%0A'); // RFC 6068: line breaks as CRLF
+
+    // The same through GraphQL.
+    const viaGraphql = await a.ok(csr, 'query($s: ID!, $i: ID!) { invitationMessage(sessionId: $s, invitationId: $i) { channel delivery subject body joinLink mailto } }', { s: s.id, i: invitationId });
+    expect(viaGraphql).toEqual({ channel: 'email', delivery: 'own_mail_program', subject: message.subject, body: message.body, joinLink: s.joinLink, mailto: message.mailto });
+
+    // The system-sent one of the same start arrives; the composed one never does.
+    await mailTo(sent);
+    await sleep(500);
+    expect((await a.inbox(admin)).filter((m) => m.to.includes(own))).toEqual([]);
+  });
+
+  it('INV-1 / INV-3 instant message: the join link', async () => {
+    const csr = await a.tokenOf(user('csr'), ['csr']);
+    const invitationId = randomUUID();
+    const s = await a.start(csr);
+    await a.invite(csr, s.id, [{ invitationId, invitee: 'customer', channel: 'instant_message', address: 'ann@chat' }]);
+    const message = (await a.message(csr, s.id, invitationId).expect(200)).body;
+    expect(message).toMatchObject({ channel: 'instant_message', joinLink: s.joinLink, address: 'ann@chat' });
+    expect(message.text).toContain(s.joinLink);
+  });
+
+  it('INV-1 / INV-3 phone: the number to read aloud and the site address', async () => {
+    const csr = await a.tokenOf(user('csr'), ['csr']);
+    const invitationId = randomUUID();
+    const s = await a.start(csr);
+    await a.invite(csr, s.id, [{ invitationId, invitee: 'customer', channel: 'phone', address: '+1 555 0100' }]);
+    const message = (await a.message(csr, s.id, invitationId).expect(200)).body;
+    expect(message).toMatchObject({ channel: 'phone', sessionNumber: formatted(s.number), siteUrl: t.config.publicBaseUrl, joinLink: s.joinLink });
+    expect(message.sessionNumberSpoken).toBe(formatted(s.number).split(' ').map((g) => g.split('').join(' ')).join(', '));
+    expect(message.script).toContain(t.config.publicBaseUrl);
+    expect(message.script).toContain(formatted(s.number));
+  });
+
+  it("INV-2 only the session's CSRs read an invitation's message: a customer (of this or another session) and another CSR get 404", async () => {
+    const csr = await a.tokenOf(user('csr'), ['csr']);
+    const invitationId = randomUUID();
+    const s = await a.start(csr, [{ invitationId, invitee: 'customer', channel: 'email', address: address('x'), delivery: 'own_mail_program' }]);
+    await a.message(csr, s.id, invitationId).expect(200);
+
+    const otherCsr = await a.tokenOf(user('csr'), ['csr']);
+    const other = await a.start(otherCsr);
+    const customerElsewhere = await a.tokenOf(user('cust'), ['customer']);
+    await request(t.url).post('/api/v1/sessions/join').set(a.auth(customerElsewhere)).send({ number: other.number, as: 'customer' }).expect(200);
+    const customerHere = await a.tokenOf(user('cust'), ['customer']);
+    await request(t.url).post('/api/v1/sessions/join').set(a.auth(customerHere)).send({ number: s.number, as: 'customer' }).expect(200);
+
+    for (const token of [customerElsewhere, customerHere, otherCsr]) {
+      const res = await a.message(token, s.id, invitationId).expect(404);
+      expect(JSON.stringify(res.body)).not.toContain('mailto');
+    }
+    const viaGraphql = await a.gql(customerElsewhere, 'query($s: ID!, $i: ID!) { invitationMessage(sessionId: $s, invitationId: $i) { mailto } }', { s: s.id, i: invitationId });
+    expect(viaGraphql.errors?.[0]?.extensions.status).toBe(404);
+    expect(viaGraphql.data?.invitationMessage ?? null).toBeNull();
+    // An unknown invitation of one's own session is a 404 too.
+    await a.message(csr, s.id, randomUUID()).expect(404);
+  });
+
+  it('INV-1 the caught mail is for admins only', async () => {
+    await request(t.url).get('/dev/mail').expect(401);
+    await request(t.url).get('/dev/mail').set(a.auth(await a.tokenOf(user('csr'), ['csr']))).expect(403);
+    await request(t.url).get('/dev/mail/no-such-mail').set(a.auth(admin)).expect(404);
+  });
+});
+
+// ---------------------------------------------------------------- a configured SMTP server (SMTP_URL)
+
+describe('invitations (SMTP_URL)', () => {
+  it('INV-1 with SMTP_URL the mail goes to that server; a refused delivery is retried until the server is up', async () => {
+    const port = await freePort();
+    const before = process.env.SMTP_URL;
+    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+    let t: TestApp | undefined;
+    // The "real" mail server, on a port where nothing listens yet.
+    const server = new MailCatcher(mkdtempSync(join(tmpdir(), 'tandem-smtp-')), port);
+    try {
+      t = await startTestApp();
+      const a = api(() => t!);
+      const admin = await a.tokenOf('admin-1', ['admin']);
+      // No catcher in the app: its inbox is off.
+      await request(t.url).get('/dev/mail').set(a.auth(admin)).expect(404);
+
+      const csr = await a.tokenOf(user('csr'), ['csr']);
+      const to = address('retry');
+      const s = await a.start(csr, [{ invitee: 'customer', channel: 'email', address: to }]);
+      await sleep(1500); // the first attempt(s) meet a closed port
+      expect(await server.list()).toEqual([]);
+      await server.start();
+
+      const listed = await until('the retried mail', async () => (await server.list()).find((m) => m.to.includes(to)), 30_000, 100);
+      const mail = (await server.get(listed.id))!;
+      expect(mail.text).toContain(s.joinLink);
+      expect(mail.text).toContain(formatted(s.number));
+      await sleep(500);
+      expect((await server.list()).filter((m) => m.to.includes(to))).toHaveLength(1);
+    } finally {
+      await t?.close();
+      await server.close();
+      if (before === undefined) delete process.env.SMTP_URL;
+      else process.env.SMTP_URL = before;
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
