@@ -19,6 +19,7 @@ import { webAcdProviders } from './infrastructure/webacd.providers.js';
 import { reportProviders } from './infrastructure/reports.providers.js';
 import { ReportsController, ReportsResolver } from './api/reports/reports.api.js';
 import { INVITATIONS_API } from './api/invitations/index.js';
+import { REPLAY_API } from './api/replay/index.js';
 import { invitationProviders } from './infrastructure/mail/invitations.providers.js';
 import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
@@ -83,7 +84,7 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
@@ -96,6 +97,7 @@ export class AppModule {
         ...webAcdProviders(config, databaseUrl),
         ...reportProviders(),
         ...INVITATIONS_API.providers,
+        ...REPLAY_API.providers,
         ...invitationProviders(config, databaseUrl),
         ReportsResolver,
         HealthController,
