@@ -8,25 +8,12 @@ import type { Role } from '../../src/application/identity/principal.js';
 import { EVENT_STORE, type EventStore } from '../../src/application/event-store/event-store.port.js';
 import { InvitationsService } from '../../src/application/invitations/invitations.service.js';
 import { MailCatcher } from '../../src/infrastructure/mail/mail-catcher.js';
+import { type Gql, sleep, until } from '../support/graphql.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 // ---------------------------------------------------------------- helpers
 
-interface Gql {
-  data?: Record<string, any> | null;
-  errors?: { message: string; extensions: { code: string; status?: number } }[];
-}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 15_000, every = 50): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(every);
-  }
-}
 
 let seq = 0;
 // Single-session mode (SES-3) lets a CSR run one session at a time: every test uses CSRs of its own.
@@ -93,7 +80,7 @@ describe('invitations (embedded mail catcher)', () => {
     if (smtpUrlBefore !== undefined) process.env.SMTP_URL = smtpUrlBefore;
   });
 
-  const mailTo = (to: string) => until(`mail to ${to}`, async () => (await a.inbox(admin)).find((m) => m.to.includes(to)));
+  const mailTo = (to: string) => until(`mail to ${to}`, async () => (await a.inbox(admin)).find((m) => m.to.includes(to)), 15_000, 50);
 
   it('SES-4 / INV-1 a session started with an email invitee sends the mail, with the join link, number and site', async () => {
     const csr = await a.tokenOf(user('csr'), ['csr']);

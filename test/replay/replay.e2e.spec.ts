@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import request from 'supertest';
 import type { Role } from '../../src/application/identity/principal.js';
+import { graphqlClient } from '../support/graphql.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const run = promisify(execFile);
@@ -24,19 +25,7 @@ const SESSION = `id number status mode controllerId activeCustomerId joinLink ve
   activities { chatOpen shares { shareId kind mode customerId status applicationName } fileTransfers { transferId customerId status }
     video { videoId } voiceCall { callId hostId withUserId } recording { recordingId automatic } }`;
 
-interface Gql {
-  data?: Record<string, any>;
-  errors?: { message: string; extensions: { code: string; status?: number } }[];
-}
-async function gql(token: string, query: string, variables: Record<string, unknown> = {}): Promise<Gql> {
-  const res = await request(t.url).post('/graphql').set('authorization', `Bearer ${token}`).send({ query, variables });
-  return res.body as Gql;
-}
-async function ok(token: string, query: string, variables: Record<string, unknown> = {}) {
-  const body = await gql(token, query, variables);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return Object.values(body.data!)[0];
-}
+const { gql, ok } = graphqlClient(() => t.url);
 const tokenOf = (id: string, roles: Role[]) => t.token(id, roles);
 
 /** jsonb keeps no key order, so the read model lists CSRs in another order than a fresh fold: compare as sets. */

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import request from 'supertest';
 import type { Role } from '../../src/application/identity/principal.js';
+import { graphqlClient } from '../support/graphql.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -23,19 +24,7 @@ let seq = 0;
 const user = (prefix: string) => `${prefix}-${++seq}`;
 const tokenOf = (id: string, roles: Role[]) => t.token(id, roles);
 
-interface Gql {
-  data?: Record<string, any>;
-  errors?: { message: string; extensions: { code: string; status?: number } }[];
-}
-async function gql(token: string, query: string, variables: Record<string, unknown> = {}): Promise<Gql> {
-  const res = await request(t.url).post('/graphql').set('authorization', `Bearer ${token}`).send({ query, variables });
-  return res.body as Gql;
-}
-async function ok(token: string, query: string, variables: Record<string, unknown> = {}) {
-  const body = await gql(token, query, variables);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return Object.values(body.data!)[0];
-}
+const { gql, ok } = graphqlClient(() => t.url);
 
 const start = (token: string) => ok(token, `mutation { startSession { ${SESSION} } }`);
 const join = (token: string, number: string, as: 'customer' | 'helper', displayName?: string) =>

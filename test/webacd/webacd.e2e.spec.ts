@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/infrastructure/config/app-config.js';
 import { signToken } from '../../src/infrastructure/identity/jwt.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+import { type Gql, graphqlClient as client, sleep, until } from '../support/graphql.js';
 
 // ---------------------------------------------------------------- backends (Redis when REDIS_URL is set)
 
@@ -24,36 +25,9 @@ else console.warn('WebACD e2e: REDIS_URL is not set, so the Redis backend run of
 
 // ---------------------------------------------------------------- helpers
 
-interface Gql {
-  data?: Record<string, any> | null;
-  errors?: { message: string; extensions: { code: string; status?: number } }[];
-}
-
-function client(url: () => string) {
-  async function gql(token: string, query: string, variables: Record<string, unknown> = {}): Promise<Gql> {
-    const res = await request(url()).post('/graphql').set('authorization', `Bearer ${token}`).send({ query, variables });
-    return res.body as Gql;
-  }
-  async function ok(token: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-    const body = await gql(token, query, variables);
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return Object.values(body.data!)[0];
-  }
-  return { gql, ok };
-}
 
 const token = (user: string, roles: Role[], flags: Record<string, boolean> = {}) => signToken(TEST_JWT_SECRET, { sub: user, roles, flags });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 10_000, every = 25): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(every);
-  }
-}
 
 const SESSION = 'id status kind controllerId participants { userId place displayName }';
 const OFFER = 'offerId queueId itemId kind expiresAt sessionId message customerName problem originUrl';
