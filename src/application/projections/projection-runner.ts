@@ -17,8 +17,10 @@ class CheckpointMoved extends Error {
 interface Running {
   readonly projection: Projection;
   subscription: Subscription;
-  /** Where this runner stands: the checkpoint its next batch must find stored. */
+  /** Where this runner stands in the log. */
   position: string;
+  /** The checkpoint it last stored; its next write must find this one (the fence). Lags `position` over batches it had nothing to do for. */
+  stored: string;
   resyncing: boolean;
 }
 
@@ -39,7 +41,8 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     for (const projection of this.projections) {
       this.projected.set(projection.name, new Set());
-      const entry = { projection, position: await this.checkpointOf(projection.name), resyncing: false } as Running;
+      const position = await this.checkpointOf(projection.name);
+      const entry = { projection, position, stored: position, resyncing: false } as Running;
       entry.subscription = this.follow(entry);
       this.running.push(entry);
     }
@@ -91,14 +94,21 @@ export class ProjectionRunner {
   private async applyBatch(entry: Running, events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
     if (entry.resyncing) return; // a superseded subscription draining; its successor reads from the stored checkpoint
     const { projection } = entry;
+    const handled = events.filter((event) => projection.handles.has(event.type));
+    if (handled.length === 0) {
+      // Nothing for this read model: no transaction, no fsync. The stored checkpoint lags until
+      // the next batch it has work in (a restart re-reads a few events it ignores anyway).
+      entry.position = checkpoint;
+      this.markProjected(projection.name, events);
+      return;
+    }
     try {
       await this.dataSource.transaction(async (tx) => {
-        // The fence: the stored checkpoint must be where this runner stands, and stays locked until commit.
+        // The fence: the stored checkpoint must be the one this runner last wrote, and stays locked until commit.
         const rows = (await tx.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projection.name])) as { checkpoint: string }[];
         const stored = rows[0]?.checkpoint ?? START;
-        if (stored !== entry.position) throw new CheckpointMoved(stored);
-        const handled = events.filter((event) => projection.handles.has(event.type));
-        if (handled.length > 0) await projection.apply(tx, handled);
+        if (stored !== entry.stored) throw new CheckpointMoved(stored);
+        await projection.apply(tx, handled);
         await tx.query(
           `INSERT INTO projection_checkpoints (name, checkpoint, updated_at) VALUES ($1, $2, now())
            ON CONFLICT (name) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = now()`,
@@ -112,6 +122,7 @@ export class ProjectionRunner {
       return;
     }
     entry.position = checkpoint;
+    entry.stored = checkpoint;
     this.onApplied(projection.name, events);
     this.markProjected(projection.name, events);
   }
@@ -136,7 +147,7 @@ export class ProjectionRunner {
     if (!this.running.includes(entry)) return;
     // What lies between where this runner stood and the stored checkpoint was projected by
     // someone else (another node, a rebuild): waiters for those events may go on.
-    let cursor = entry.position;
+    let cursor = entry.stored;
     let pages = 0; // bounded: a checkpoint moved far (or back) is not worth a long scan; waiters then time out
     for (let page = await this.store.readAll(cursor, { maxCount: 1000 }); page.length > 0 && pages++ < 20; page = await this.store.readAll(cursor, { maxCount: 1000 })) {
       const end = page.findIndex((event) => event.checkpoint === from);
@@ -145,6 +156,7 @@ export class ProjectionRunner {
       cursor = page.at(-1)!.checkpoint;
     }
     entry.position = from;
+    entry.stored = from;
     entry.resyncing = false;
     entry.subscription = this.follow(entry);
   }

@@ -24,13 +24,22 @@ export class TypeOrmQueueReadModel implements QueueReadModel {
   }
 }
 
-/** Live load from the csr_live_load read model (a view over session_view). */
+/**
+ * Live load per agent (SES-3), from session_view's csr_ids alone: every queue command asks, so
+ * it must not open the sessions' state documents (the csr_live_load view does, for customers).
+ */
 export class PgAgentLoad implements AgentLoad {
   constructor(private readonly dataSource: DataSource) {}
 
   async liveSessions(agentIds: readonly string[]): Promise<Record<string, number>> {
     if (agentIds.length === 0) return {};
-    const rows = (await this.dataSource.query('SELECT csr_id, live_sessions FROM csr_live_load WHERE csr_id = ANY($1::text[])', [agentIds])) as {
+    const rows = (await this.dataSource.query(
+      `SELECT csr_id, count(*)::int AS live_sessions
+         FROM session_view s, unnest(s.csr_ids) AS csr_id
+        WHERE s.status <> 'ended' AND s.csr_ids && $1::text[] AND csr_id = ANY($1::text[])
+        GROUP BY csr_id`,
+      [agentIds],
+    )) as {
       csr_id: string;
       live_sessions: number;
     }[];
