@@ -55,20 +55,27 @@ export function planOffers(
   // Only inbound offers make an agent busy; hand-over broadcasts do not.
   const busy = new Set(q.offers.filter((o) => !isBroadcastOffer(q, o)).map((o) => o.agentId));
   const offeredItems = new Set(q.offers.map((o) => o.itemId));
+  // Agents who could take an inbound offer now. When none is left, the remaining inbound items
+  // are passed over in O(1) each: a long queue with every agent busy costs no agent scans.
+  const freeForInbound = new Set(q.agentIds.filter((id) => canTakeWork(id) && !busy.has(id)));
   const plans: PlannedOffer[] = [];
   for (const item of q.waiting) {
-    const pool = eligibleAgentsOf(q, item).filter(canTakeWork);
     switch (item.kind) {
-      case 'hand_over':
+      case 'hand_over': {
+        const pool = eligibleAgentsOf(q, item).filter(canTakeWork);
         plans.push(...broadcast(item, pool, q.offers.filter((o) => o.itemId === item.itemId).map((o) => o.agentId)));
         break;
+      }
       case 'inbound': {
-        if (offeredItems.has(item.itemId) || pool.length === 0) continue;
+        if (offeredItems.has(item.itemId) || freeForInbound.size === 0) continue;
+        const pool = eligibleAgentsOf(q, item).filter(canTakeWork);
+        if (pool.length === 0) continue;
         const roundOver = pool.every((id) => item.passedBy.includes(id));
         const candidates = pool.filter((id) => !busy.has(id) && (roundOver || !item.passedBy.includes(id)));
         const agentId = pickAgent(q, candidates);
         if (agentId === undefined) continue;
         busy.add(agentId);
+        freeForInbound.delete(agentId);
         const attempt = item.attempts + 1;
         plans.push({ offerId: offerIdFor(item.itemId, attempt), itemId: item.itemId, agentId, attempt });
         break;
