@@ -23,7 +23,7 @@ import pg from 'pg';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
-import { benchDatabase, closedLoop, report, seconds } from './support.js';
+import { benchDatabase, closedLoop, rawInsertLimit, report, seconds } from './support.js';
 
 const TARGET_PER_SECOND = 1500;
 const TARGET_P99_MS = 50;
@@ -85,12 +85,7 @@ async function main(): Promise<void> {
   // ---- the limit: raw single-row INSERT tx/s, same database, same number of writers
   const pool = new pg.Pool({ connectionString: db.url, max: clients });
   pool.on('error', () => undefined); // idle clients cut when the benchmark's server stops
-  await pool.query('CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, data jsonb NOT NULL)');
-  const payload = { by: 'csr-bench', at: new Date().toISOString(), text: 'benchmark chat message' };
-  const raw = await closedLoop(clients, duration, async (w, i) => {
-    await pool.query({ name: 'raw', text: 'INSERT INTO bench_raw (stream_id, data) VALUES ($1, $2)', values: [`raw-${w}-${i}`, payload] });
-  });
-  console.error(`raw INSERT, ${clients} writers: ${raw.perSecond}/s p50 ${raw.p50ms} ms p99 ${raw.p99ms} ms`);
+  const raw = await rawInsertLimit(pool, clients, duration, { by: 'csr-bench', at: new Date().toISOString(), text: 'benchmark chat message' });
 
   // ---- the application
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', JWT_SECRET, LOG_LEVEL: 'warn', DATA_DIR: dataDir, DB_POOL_SIZE: '40' });

@@ -23,7 +23,7 @@ import { SessionService } from '../src/application/sessions/session.service.js';
 import { WebAcdService } from '../src/application/webacd/webacd.service.js';
 import { QueueChangeFeed } from '../src/application/projections/change-feed.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
-import { benchDatabase, closedLoop, report, round } from './support.js';
+import { benchDatabase, rawInsertLimit, report, round } from './support.js';
 
 const AGENTS = positive(process.env.BENCH_AGENTS, 200);
 const CUSTOMERS = positive(process.env.BENCH_CUSTOMERS, 2000);
@@ -36,11 +36,7 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: db.url, max: CLIENTS });
   pool.on('error', () => undefined); // idle clients cut when the benchmark's server stops
 
-  await pool.query('CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, data jsonb NOT NULL)');
-  const raw = await closedLoop(CLIENTS, 5, async (w, i) => {
-    await pool.query({ name: 'raw', text: 'INSERT INTO bench_raw (stream_id, data) VALUES ($1, $2)', values: [`raw-${w}-${i}`, { n: i }] });
-  });
-  console.error(`raw INSERT, ${CLIENTS} writers: ${raw.perSecond}/s`);
+  const raw = await rawInsertLimit(pool, CLIENTS, 5, { queueId: QUEUE, name: 'Customer', problem: 'My printer is on fire' });
 
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DB_POOL_SIZE: '40', JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789' });
   const app: INestApplication = await createApp(config, db.url);

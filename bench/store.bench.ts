@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres-event-store.js';
 import { uuidv7 } from '../src/infrastructure/event-store/uuid-v7.js';
-import { benchDatabase, closedLoop, report, seconds } from './support.js';
+import { benchDatabase, closedLoop, rawInsertLimit, report, seconds } from './support.js';
 
 const WRITERS = (process.env.BENCH_WRITERS ?? '1,8,32').split(',').map(Number);
 const BATCHES = [1, 5];
@@ -21,16 +21,12 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: db.url, max: Math.max(...WRITERS) });
   pool.on('error', () => undefined); // idle clients cut when the benchmark's server stops
   const store = new PostgresEventStore({ pool, listen: false });
-  await pool.query('CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, data jsonb NOT NULL)');
   const duration = seconds(5);
   const data = { sessionId: randomUUID(), by: 'alice', at: new Date().toISOString(), note: 'benchmark event payload' };
   const results: Parameters<typeof report>[0][] = [];
 
   for (const writers of WRITERS) {
-    const raw = await closedLoop(writers, duration, async (w, i) => {
-      await pool.query({ name: 'raw', text: 'INSERT INTO bench_raw (stream_id, data) VALUES ($1, $2)', values: [`raw-${w}-${i}`, data] });
-    });
-    console.error(`raw INSERT, ${writers} writers: ${raw.perSecond}/s p50 ${raw.p50ms} ms p99 ${raw.p99ms} ms`);
+    const raw = await rawInsertLimit(pool, writers, duration, data);
     for (const batch of BATCHES) {
       const run = randomUUID().slice(0, 8);
       const result = await closedLoop(writers, duration, async (w, i) => {

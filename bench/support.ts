@@ -76,3 +76,16 @@ export function seconds(fallback: number): number {
   const raw = Number(process.env.BENCH_SECONDS);
   return Number.isFinite(raw) && raw > 0 ? raw : fallback;
 }
+
+/**
+ * The physical limit the benchmarks compare with: single-row INSERT transactions (autocommit,
+ * prepared, one round trip each) from `writers` concurrent writers, on the same database.
+ */
+export async function rawInsertLimit(pool: { query: (config: any) => Promise<unknown> }, writers: number, seconds: number, payload: object): Promise<LoadResult> {
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, data jsonb NOT NULL)');
+  const result = await closedLoop(writers, seconds, async (w, i) => {
+    await pool.query({ name: 'raw', text: 'INSERT INTO bench_raw (stream_id, data) VALUES ($1, $2)', values: [`raw-${w}-${i}`, payload] });
+  });
+  console.error(`raw INSERT, ${writers} writers: ${result.perSecond}/s p50 ${result.p50ms} ms p99 ${result.p99ms} ms`);
+  return result;
+}

@@ -20,10 +20,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application on a fresh database, listening on a free port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase('app');
-  const config = loadConfig({
+/** The configuration tests run the app with: free port, test secret, quiet logs, its own data folder. */
+export function testConfig(env: Record<string, string> = {}): AppConfig {
+  return loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'tandem-test-')),
@@ -32,9 +31,20 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DB_POOL_SIZE: '10',
     ...env,
   });
-  const app = await createApp(config, db.url);
+}
+
+/** A real app on `databaseUrl`, listening on a free port (tests that restart or add a node use it). */
+export async function listenApp(config: AppConfig, databaseUrl: string): Promise<{ app: INestApplication; url: string }> {
+  const app = await createApp(config, databaseUrl);
   await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
+
+/** The real application on a fresh database, listening on a free port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase('app');
+  const config = testConfig(env);
+  const { app, url } = await listenApp(config, db.url);
   return {
     app,
     config,

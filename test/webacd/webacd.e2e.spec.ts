@@ -1,15 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory.js';
 import type { Role } from '../../src/application/identity/principal.js';
-import { loadConfig } from '../../src/infrastructure/config/app-config.js';
 import { signToken } from '../../src/infrastructure/identity/jwt.js';
 import { createTestDatabase } from '../support/test-database.js';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+import { listenApp, startTestApp, TEST_JWT_SECRET, testConfig, type TestApp } from '../support/test-app.js';
 import { type Gql, graphqlClient as client, sleep, until } from '../support/graphql.js';
 
 // ---------------------------------------------------------------- backends (Redis when REDIS_URL is set)
@@ -317,14 +312,11 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
   });
 
   // Two nodes on one database: the accepts really race in PostgreSQL (the one-node run above is
-  // ordered by the node's per-stream line). Few rounds: since the projection runners fence their
-  // checkpoints, a mutation on the node whose runner did not project its events waits out the 5 s
-  // read-your-writes timeout (reported), so a round takes seconds instead of ~150 ms.
+  // ordered by the node's per-stream line). Each node's projection runner releases the waiters of
+  // events the other node projected, so a round stays ~150-200 ms; a slow round is reported.
   it('Q-5 race across two app nodes on the same database: exactly one accept wins each round, never a 500', async () => {
-    const second = await createApp(t.config, t.db.url);
+    const { app: second, url: url2 } = await listenApp(t.config, t.db.url);
     try {
-      await second.listen(0, '127.0.0.1');
-      const url2 = (await second.getUrl()).replace('[::1]', '127.0.0.1');
       const rounds = Number(process.env.WEBACD_TWO_NODE_ROUNDS ?? 20);
       const started = Date.now();
       console.info(`WebACD race, two nodes: ${await race(rounds, [t.url, url2])}`);
@@ -341,21 +333,11 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
 describe.each(backends)('WebACD queue state across a restart ($name)', ({ env }) => {
   it('Q-6 an inbound offer survives a restart: it still stands, the timeout job fires after the restart and re-offers, the agent accepts (REST)', async () => {
     const db = await createTestDatabase('app');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'tandem-test-')),
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: '10',
-      ...env,
-    });
+    const config = testConfig(env);
     let app: INestApplication | undefined;
     let url = '';
     const boot = async () => {
-      app = await createApp(config, db.url);
-      await app.listen(0, '127.0.0.1');
-      url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      ({ app, url } = await listenApp(config, db.url));
     };
     const api = webacd(() => url);
     try {
