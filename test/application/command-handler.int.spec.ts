@@ -4,7 +4,7 @@ import { CommandHandler } from '../../src/application/command-handling/command-h
 import type { Command, Decider, Event } from '../../src/domain/shared/decider.js';
 import { illegalState } from '../../src/domain/shared/domain-error.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createTestEventStore, type TestEventStore } from '../support/test-database.js';
 
 /** A counter with a ceiling: enough to see stale state lead to a wrong decision. */
 type Add = Command<'Add', { n: number }>;
@@ -20,20 +20,14 @@ const counter: Decider<Add, Added, number, { max: number }> = {
 const aggregate = { decider: counter, streamId: (id: string) => `counter-${id}` };
 const add = (n: number, commandId?: string): Add => ({ type: 'Add', data: { n }, metadata: { userId: 'u', roles: [], now: new Date(), commandId } });
 
-let db: TestDatabase;
+let t: TestEventStore;
 let pool: pg.Pool;
 let store: PostgresEventStore;
 beforeAll(async () => {
-  db = await createTestDatabase('handler');
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  pool.on('error', () => undefined);
-  store = new PostgresEventStore({ pool, listen: false });
+  t = await createTestEventStore('handler');
+  ({ pool, store } = t);
 });
-afterAll(async () => {
-  await store.close();
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => t.close());
 
 describe('the command handler', () => {
   it('two nodes with their own cached states: each sees what the other appended before deciding', async () => {

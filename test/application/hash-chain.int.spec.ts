@@ -4,7 +4,7 @@ import { CommandHandler } from '../../src/application/command-handling/command-h
 import { canonicalJson, verifyChain } from '../../src/application/command-handling/hash-chain.js';
 import type { Command, Decider, Event } from '../../src/domain/shared/decider.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createTestEventStore, type TestEventStore } from '../support/test-database.js';
 
 type Note = Command<'Note', { text: string; tags: Record<string, number> }>;
 type Noted = Event<'Noted', { text: string; tags: Record<string, number> }>;
@@ -15,20 +15,14 @@ const notes: Decider<Note, Noted, number, void> = {
 };
 const aggregate = { decider: notes, streamId: (id: string) => `notes-${id}` };
 
-let db: TestDatabase;
+let t: TestEventStore;
 let pool: pg.Pool;
 let store: PostgresEventStore;
 beforeAll(async () => {
-  db = await createTestDatabase('chain');
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  pool.on('error', () => undefined);
-  store = new PostgresEventStore({ pool, listen: false });
+  t = await createTestEventStore('chain');
+  ({ pool, store } = t);
 });
-afterAll(async () => {
-  await store.close();
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => t.close());
 
 async function writeNotes(count: number) {
   const id = randomUUID();

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
 import { createDatabase, dropDatabase } from '../../src/infrastructure/postgres/embedded-postgres.js';
 import { runMigrations } from '../../src/infrastructure/persistence/migrate.js';
 
@@ -22,4 +24,29 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
   const url = await createDatabase(server, name);
   await runMigrations(url);
   return { url, name, drop: () => dropDatabase(server, name) };
+}
+
+export interface TestEventStore {
+  readonly db: TestDatabase;
+  readonly pool: pg.Pool;
+  readonly store: PostgresEventStore;
+  close(): Promise<void>;
+}
+
+/** A PostgreSQL event store on a fresh database, for integration specs below the API. */
+export async function createTestEventStore(prefix: string): Promise<TestEventStore> {
+  const db = await createTestDatabase(prefix);
+  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  pool.on('error', () => undefined);
+  const store = new PostgresEventStore({ pool, listen: false });
+  return {
+    db,
+    pool,
+    store,
+    close: async () => {
+      await store.close();
+      await pool.end();
+      await db.drop();
+    },
+  };
 }
