@@ -20,6 +20,7 @@ import { reportProviders } from './infrastructure/reports.providers.js';
 import { ReportsController, ReportsResolver } from './api/reports/reports.api.js';
 import { INVITATIONS_API } from './api/invitations/index.js';
 import { REPLAY_API } from './api/replay/index.js';
+import { IceServersController, IceServersResolver } from './api/media/ice-servers.api.js';
 import { invitationProviders } from './infrastructure/mail/invitations.providers.js';
 import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
@@ -84,7 +85,7 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers, IceServersController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
@@ -98,6 +99,7 @@ export class AppModule {
         ...reportProviders(),
         ...INVITATIONS_API.providers,
         ...REPLAY_API.providers,
+        IceServersResolver,
         ...invitationProviders(config, databaseUrl),
         ReportsResolver,
         HealthController,

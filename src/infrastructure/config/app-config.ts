@@ -31,6 +31,8 @@ export interface AppConfig {
   readonly webacdMaxWaitMs: number;
   /** The public help form (SES-2): requests per minute per client address. */
   readonly inboundRatePerMinute: number;
+  /** WebRTC: STUN/TURN handed to clients; TURN credentials are minted with the coturn shared secret. */
+  readonly ice: { readonly stunUrls: readonly string[]; readonly turnUrls: readonly string[]; readonly turnSecret?: string; readonly turnTtlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -69,6 +71,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return raw;
   };
 
+  /** A comma-separated list of ICE URLs (stun:host:3478, turn:host:3478?transport=udp, ...). */
+  const iceUrls = (name: string, schemes: string[]) => {
+    const raw = read(name);
+    if (raw === undefined) return [];
+    const urls = raw.split(',').map((u) => u.trim()).filter(Boolean);
+    for (const u of urls) if (!schemes.some((scheme) => u.startsWith(scheme))) throw new ConfigError(name, `must be a comma-separated list of ${schemes.join(' or ')} URLs`, raw);
+    return urls;
+  };
+
   const port = integer('PORT', 3000, 0, 65535);
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`, logLevel);
@@ -95,6 +106,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: integer('DB_POOL_SIZE', 20, 2, 500),
     webacdMaxWaitMs: integer('WEBACD_MAX_WAIT_MS', 30 * 60_000, 10_000, 24 * 3_600_000),
     inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
+    ice: {
+      stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
+      turnUrls: iceUrls('TURN_URLS', ['turn:', 'turns:']),
+      turnSecret: read('TURN_SECRET'),
+      turnTtlSeconds: integer('TURN_TTL_SECONDS', 3600, 60, 86_400),
+    },
   };
 }
 
