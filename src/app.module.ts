@@ -24,6 +24,7 @@ import { IceServersController, IceServersResolver } from './api/media/ice-server
 import { invitationProviders } from './infrastructure/mail/invitations.providers.js';
 import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
+import { SIGNALLING_API } from './api/signalling/index.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
 import { READ_MODEL_ENTITIES } from './infrastructure/persistence/read-model-entities.js';
@@ -99,6 +100,7 @@ export class AppModule {
         ...reportProviders(),
         ...INVITATIONS_API.providers,
         ...REPLAY_API.providers,
+        ...SIGNALLING_API.providers,
         IceServersResolver,
         ...invitationProviders(config, databaseUrl),
         ReportsResolver,

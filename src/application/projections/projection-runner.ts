@@ -151,7 +151,10 @@ export class ProjectionRunner {
     let pages = 0; // bounded: a checkpoint moved far (or back) is not worth a long scan; waiters then time out
     for (let page = await this.store.readAll(cursor, { maxCount: 1000 }); page.length > 0 && pages++ < 20; page = await this.store.readAll(cursor, { maxCount: 1000 })) {
       const end = page.findIndex((event) => event.checkpoint === from);
-      this.markProjected(entry.projection.name, end >= 0 ? page.slice(0, end + 1) : page);
+      const projectedElsewhere = end >= 0 ? page.slice(0, end + 1) : page;
+      // Live subscribers of this node hear of those changes too (change feeds, close-media).
+      this.onApplied(entry.projection.name, projectedElsewhere);
+      this.markProjected(entry.projection.name, projectedElsewhere);
       if (end >= 0) break;
       cursor = page.at(-1)!.checkpoint;
     }

@@ -1,0 +1,363 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { SessionState } from '../../domain/session/index.js';
+import { hasRole, type Principal } from '../../application/identity/principal.js';
+import { SessionChangeFeed } from '../../application/projections/change-feed.js';
+import { PresenceService } from '../../application/sessions/presence.service.js';
+import { SessionService } from '../../application/sessions/session.service.js';
+import { type RelayMessage, SESSION_VERSIONS, type SessionVersions, SIGNALLING_BUS, type SignallingBus } from '../../application/signalling/signalling-bus.port.js';
+import { mediaToClose, participantsOf, participates, relayTargets } from '../../application/signalling/signalling.policy.js';
+import { TokenVerifier } from '../../infrastructure/identity/jwt.js';
+import { toProblem } from '../errors/problem.filter.js';
+import { BadFrame, type ClientFrame, parseFrame } from './signalling-frames.js';
+
+export const SIGNALLING_PATH = '/signalling';
+export const SIGNALLING_NODE_ID = Symbol('SignallingNodeId');
+
+/** Limits of one socket; exported so tests and docs name the same numbers. */
+export const SIGNALLING_LIMITS = {
+  /** Bigger frames get FRAME_TOO_LARGE and the socket closes with 1009. */
+  maxFrameBytes: 64 * 1024,
+  /** ws itself drops anything bigger (1009) before it is buffered whole. */
+  hardMaxFrameBytes: 1024 * 1024,
+  framesPerSecond: 50,
+  /** Over the rate this long without a quiet second: close 4429. */
+  floodCloseMs: 3000,
+  socketsPerUser: 5,
+  pingEveryMs: 30_000,
+  /** How often joined sessions' read-model versions are compared (changes projected by another node). */
+  resyncEveryMs: 500,
+} as const;
+
+export const CLOSE = { unauthenticated: 4401, tooManySockets: 4408, flood: 4429, tooBig: 1009 } as const;
+
+interface Client {
+  readonly ws: WebSocket;
+  principal?: Principal;
+  readonly sessions: Set<string>;
+  /** Token bucket (SIGNALLING_LIMITS.framesPerSecond). */
+  tokens: number;
+  refilledAt: number;
+  floodSince?: number;
+  lastDropAt: number;
+  lastRateErrorAt: number;
+  alive: boolean;
+  /** Frames are handled one after another, in the order they came. */
+  chain: Promise<void>;
+}
+
+/**
+ * The WebRTC signalling socket (`/signalling?access_token=<JWT>`): relays SDP offers/answers and
+ * ICE candidates between the participants of a session, only where the session's state allows
+ * the media (SHR-4, TL-2, TL-5, MC-2), and tells both ends to close a peer connection when the
+ * read model shows its consent gone (CTL-4, MC-3, session end). Nothing relayed is stored.
+ *
+ * A plain `ws` server on the app's HTTP server rather than a `@WebSocketGateway`: the handshake
+ * is authenticated here and refused with our own close codes, frame sizes are checked before
+ * parsing, and other paths' upgrades (graphql-ws on /graphql) are left alone — Nest's WsAdapter
+ * destroys every upgrade whose path it does not own.
+ */
+@Injectable()
+export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Signalling');
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: SIGNALLING_LIMITS.hardMaxFrameBytes, perMessageDeflate: false });
+  private readonly clients = new Set<Client>();
+  private readonly bySession = new Map<string, Set<Client>>();
+  private readonly socketsOfUser = new Map<string, number>();
+  /** The last state seen per joined session, to diff against the next (close-media). */
+  private readonly states = new Map<string, { state: SessionState; version: number }>();
+  private changes?: AsyncIterableIterator<string>;
+  private pinger?: NodeJS.Timeout;
+  private resyncer?: NodeJS.Timeout;
+  private resyncing?: Promise<void>;
+  private upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+  constructor(
+    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
+    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(PresenceService) private readonly presence: PresenceService,
+    @Inject(SessionChangeFeed) private readonly feed: SessionChangeFeed,
+    @Inject(SIGNALLING_BUS) private readonly bus: SignallingBus,
+    @Inject(SIGNALLING_NODE_ID) private readonly node: string,
+    @Inject(SESSION_VERSIONS) private readonly versions: SessionVersions,
+  ) {}
+
+  async onApplicationBootstrap() {
+    const server = this.host.httpAdapter.getHttpServer() as import('node:http').Server;
+    this.upgrade = (req, socket, head) => {
+      const index = req.url?.indexOf('?') ?? -1;
+      const path = index === -1 ? req.url : req.url!.slice(0, index);
+      if (path !== SIGNALLING_PATH) return; // another server's path (graphql-ws)
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, req));
+    };
+    server.on('upgrade', this.upgrade);
+    await this.bus.start((message) => this.relayed(message));
+    this.changes = this.feed.changes((id) => this.bySession.has(id));
+    void this.watch(this.changes);
+    this.pinger = setInterval(() => this.ping(), SIGNALLING_LIMITS.pingEveryMs);
+    this.pinger.unref();
+    this.resyncer = setInterval(() => {
+      this.resyncing ??= this.resync().finally(() => (this.resyncing = undefined));
+    }, SIGNALLING_LIMITS.resyncEveryMs);
+    this.resyncer.unref();
+  }
+
+  async onModuleDestroy() {
+    clearInterval(this.pinger);
+    clearInterval(this.resyncer);
+    await this.resyncing;
+    if (this.upgrade) (this.host.httpAdapter.getHttpServer() as import('node:http').Server).off('upgrade', this.upgrade);
+    await this.changes?.return?.();
+    for (const client of this.clients) client.ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.bus.stop();
+  }
+
+  // ---- connection
+
+  private connected(ws: WebSocket, req: IncomingMessage) {
+    const now = Date.now();
+    const client: Client = { ws, sessions: new Set(), tokens: SIGNALLING_LIMITS.framesPerSecond, refilledAt: now, lastDropAt: 0, lastRateErrorAt: 0, alive: true, chain: Promise.resolve() };
+    this.clients.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('error', (error) => this.logger.warn({ err: error, userId: client.principal?.userId }, 'signalling socket error'));
+    ws.on('close', () => this.disconnected(client));
+    const authenticated = this.authenticate(client, req);
+    ws.on('message', (data, isBinary) => {
+      if (!this.admit(client, data, isBinary)) return;
+      client.chain = client.chain.then(async () => {
+        if (!(await authenticated) || ws.readyState !== WebSocket.OPEN) return;
+        await this.handle(client, data.toString());
+      });
+    });
+  }
+
+  private async authenticate(client: Client, req: IncomingMessage): Promise<boolean> {
+    const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token');
+    try {
+      if (!token) throw new Error('access_token is missing');
+      client.principal = await this.verifier.verify(token);
+    } catch (error) {
+      this.logger.warn({ reason: (error as Error).message }, 'signalling socket refused: bad or missing token');
+      this.send(client, { type: 'error', code: 'UNAUTHENTICATED', message: 'a valid access_token is required' });
+      client.ws.close(CLOSE.unauthenticated, 'unauthenticated');
+      return false;
+    }
+    const userId = client.principal.userId;
+    const count = (this.socketsOfUser.get(userId) ?? 0) + 1;
+    this.socketsOfUser.set(userId, count);
+    if (count > SIGNALLING_LIMITS.socketsPerUser) {
+      this.logger.warn({ userId, sockets: count }, 'signalling socket refused: too many sockets');
+      this.send(client, { type: 'error', code: 'TOO_MANY_SOCKETS', message: `at most ${SIGNALLING_LIMITS.socketsPerUser} signalling sockets per user` });
+      client.ws.close(CLOSE.tooManySockets, 'too many sockets');
+      return false;
+    }
+    return true;
+  }
+
+  private disconnected(client: Client) {
+    if (!this.clients.delete(client)) return;
+    const userId = client.principal?.userId;
+    if (userId) {
+      const left = (this.socketsOfUser.get(userId) ?? 1) - 1;
+      if (left <= 0) this.socketsOfUser.delete(userId);
+      else this.socketsOfUser.set(userId, left);
+    }
+    for (const sessionId of client.sessions) {
+      const set = this.bySession.get(sessionId);
+      set?.delete(client);
+      if (set?.size === 0) {
+        this.bySession.delete(sessionId);
+        this.states.delete(sessionId);
+      }
+    }
+  }
+
+  private ping() {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+
+  // ---- limits, checked as each frame arrives (before it is queued)
+
+  private admit(client: Client, data: RawData, isBinary: boolean): boolean {
+    if (client.ws.readyState !== WebSocket.OPEN) return false; // closing: what is still buffered is dropped
+    const now = Date.now();
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+    if (size > SIGNALLING_LIMITS.maxFrameBytes) {
+      this.logger.warn({ userId: client.principal?.userId, bytes: size }, 'signalling frame too large');
+      this.error(client, 'FRAME_TOO_LARGE', `frames are limited to ${SIGNALLING_LIMITS.maxFrameBytes} bytes`);
+      client.ws.close(CLOSE.tooBig, 'frame too large');
+      return false;
+    }
+    client.tokens = Math.min(SIGNALLING_LIMITS.framesPerSecond, client.tokens + ((now - client.refilledAt) / 1000) * SIGNALLING_LIMITS.framesPerSecond);
+    client.refilledAt = now;
+    if (client.tokens < 1) {
+      if (client.floodSince === undefined || now - client.lastDropAt > 1000) client.floodSince = now;
+      client.lastDropAt = now;
+      if (now - client.floodSince >= SIGNALLING_LIMITS.floodCloseMs) {
+        this.logger.warn({ userId: client.principal?.userId }, 'signalling socket closed: sustained flood');
+        this.error(client, 'RATE_LIMITED', 'sustained flood: closing');
+        client.ws.close(CLOSE.flood, 'flood');
+        return false;
+      }
+      // One error and one log line per second of breach, not one per dropped frame.
+      if (now - client.lastRateErrorAt >= 1000) {
+        client.lastRateErrorAt = now;
+        this.logger.warn({ userId: client.principal?.userId }, 'signalling rate limit breached: frames dropped');
+        this.error(client, 'RATE_LIMITED', `at most ${SIGNALLING_LIMITS.framesPerSecond} frames per second; frame dropped`);
+      }
+      return false;
+    }
+    client.tokens -= 1;
+    if (isBinary) {
+      this.logger.warn({ userId: client.principal?.userId }, 'signalling binary frame refused');
+      this.error(client, 'BAD_FRAME', 'frames are JSON text');
+      return false;
+    }
+    return true;
+  }
+
+  // ---- frames
+
+  private async handle(client: Client, text: string): Promise<void> {
+    let frame: ClientFrame;
+    try {
+      frame = parseFrame(text);
+    } catch (error) {
+      const bad = error as BadFrame;
+      this.logger.warn({ userId: client.principal?.userId, reason: bad.message }, 'signalling bad frame');
+      this.error(client, 'BAD_FRAME', bad.message, bad.ref);
+      return;
+    }
+    try {
+      switch (frame.type) {
+        case 'join':
+          return await this.join(client, frame);
+        case 'signal':
+          return await this.signal(client, frame);
+        case 'heartbeat':
+          return await this.heartbeat(client, frame);
+        default:
+          return frame satisfies never;
+      }
+    } catch (error) {
+      const problem = toProblem(error);
+      if (!(error instanceof DomainError)) this.logger.error({ err: error }, 'signalling frame failed');
+      this.error(client, problem.code, problem.detail, frame.ref);
+    }
+  }
+
+  private async join(client: Client, frame: Extract<ClientFrame, { type: 'join' }>) {
+    const principal = client.principal!;
+    const view = await this.sessions.get(principal, frame.sessionId);
+    const state = view.state as unknown as SessionState;
+    if (state.status === 'ended') return this.error(client, 'SESSION_ENDED', 'the session has ended', frame.ref);
+    // Supervisors may read any session, but only its participants take part in its media.
+    if (!participates(state, principal.userId)) return this.error(client, 'SESSION_NOT_FOUND', `session ${frame.sessionId} not found`, frame.ref);
+    client.sessions.add(frame.sessionId);
+    let set = this.bySession.get(frame.sessionId);
+    if (!set) this.bySession.set(frame.sessionId, (set = new Set()));
+    set.add(client);
+    this.observe(frame.sessionId, state, view.version);
+    this.send(client, { type: 'joined', sessionId: frame.sessionId, you: principal.userId, participants: participantsOf(state), ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
+  }
+
+  private async signal(client: Client, frame: Extract<ClientFrame, { type: 'signal' }>) {
+    const from = client.principal!.userId;
+    if (!client.sessions.has(frame.sessionId)) return this.error(client, 'NOT_JOINED', 'join the session on this socket first', frame.ref);
+    const known = this.states.get(frame.sessionId);
+    let decision = known ? relayTargets(known.state, from, frame.to, frame.media, frame.shareId) : undefined;
+    if (!decision?.ok) {
+      // Refusals are checked against the read model itself: the change feed may lag a moment.
+      const view = await this.sessions.viewAfter(frame.sessionId, undefined);
+      this.observe(frame.sessionId, view.state as unknown as SessionState, view.version);
+      decision = relayTargets(view.state as unknown as SessionState, from, frame.to, frame.media, frame.shareId);
+    }
+    if (!decision.ok) {
+      this.logger.warn({ userId: from, sessionId: frame.sessionId, media: frame.media, code: decision.code }, 'signalling frame refused');
+      return this.error(client, decision.code, decision.message, frame.ref);
+    }
+    const out = { type: 'signal', sessionId: frame.sessionId, from, media: frame.media, shareId: frame.shareId, kind: frame.kind, payload: frame.payload };
+    for (const to of decision.to) {
+      this.deliver(frame.sessionId, to, out);
+      await this.bus.publish({ node: this.node, sessionId: frame.sessionId, to, frame: out });
+    }
+  }
+
+  private async heartbeat(client: Client, frame: Extract<ClientFrame, { type: 'heartbeat' }>) {
+    if (!hasRole(client.principal!, 'csr')) return; // a customer's browser has no console to keep open
+    await this.presence.heartbeat(client.principal!, frame.sessionId);
+  }
+
+  // ---- delivery
+
+  /** A frame from another node's socket. */
+  private relayed(message: RelayMessage) {
+    this.deliver(message.sessionId, message.to, message.frame);
+  }
+
+  private deliver(sessionId: string, to: string, frame: Record<string, unknown>) {
+    for (const client of this.bySession.get(sessionId) ?? []) {
+      const userId = client.principal?.userId;
+      if (to === '*' ? userId !== frame.from : userId === to) this.send(client, frame);
+    }
+  }
+
+  // ---- consent withdrawn: diff the read model per joined session
+
+  private async watch(changes: AsyncIterableIterator<string>) {
+    for await (const sessionId of changes) await this.refresh(sessionId);
+  }
+
+  /** The change feed only hears of what this node projected: joined sessions' versions are compared too. */
+  private async resync() {
+    try {
+      const versions = await this.versions.of([...this.bySession.keys()]);
+      for (const [sessionId, version] of versions) if (version > (this.states.get(sessionId)?.version ?? Infinity)) await this.refresh(sessionId);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'signalling could not compare session versions');
+    }
+  }
+
+  private async refresh(sessionId: string) {
+    try {
+      const view = await this.sessions.viewAfter(sessionId, undefined);
+      this.observe(sessionId, view.state as unknown as SessionState, view.version);
+    } catch (error) {
+      this.logger.warn({ err: error, sessionId }, 'signalling could not read a changed session');
+    }
+  }
+
+  /** Keeps the newest state of a joined session, telling both ends of every media it no longer allows. */
+  private observe(sessionId: string, state: SessionState, version: number) {
+    if (!this.bySession.has(sessionId)) return;
+    const known = this.states.get(sessionId);
+    if (known && known.version >= version) return;
+    this.states.set(sessionId, { state, version });
+    if (!known) return;
+    for (const close of mediaToClose(known.state, state)) {
+      const frame = { type: 'close-media', sessionId, media: close.media, ...(close.shareId ? { shareId: close.shareId } : {}), reason: close.reason };
+      for (const party of new Set(close.parties)) this.deliver(sessionId, party, frame);
+    }
+  }
+
+  private error(client: Client, code: string, message: string, ref?: string | number) {
+    this.send(client, { type: 'error', code, message, ...(ref !== undefined ? { ref } : {}) });
+  }
+
+  private send(client: Client, frame: Record<string, unknown>) {
+    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+  }
+}

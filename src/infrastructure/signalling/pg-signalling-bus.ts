@@ -1,0 +1,106 @@
+import pg from 'pg';
+import type { RelayMessage, SignallingBus } from '../../application/signalling/signalling-bus.port.js';
+
+export const SIGNALLING_CHANNEL = 'tandem_signalling';
+/** PostgreSQL refuses NOTIFY payloads from 8000 bytes; bigger messages go through a relay row. */
+const NOTIFY_LIMIT = 7900;
+const RELAY_TTL_S = 60;
+
+/**
+ * Relays signalling frames between nodes through LISTEN/NOTIFY on one database. A message too big
+ * for a notification is written to the UNLOGGED table `signalling_relay` and only its id is
+ * notified; a sweeper deletes rows older than a minute. The table is created here, at start
+ * (CREATE TABLE IF NOT EXISTS): it is a transient mailbox, not part of the read or event model.
+ */
+export class PgSignallingBus implements SignallingBus {
+  private readonly pool: pg.Pool;
+  private listener?: pg.Client;
+  private deliver?: (message: RelayMessage) => void;
+  private stopped = false;
+  private sweeper?: NodeJS.Timeout;
+  private reconnect?: NodeJS.Timeout;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly node: string,
+    private readonly log: (message: string, error?: unknown) => void,
+  ) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    this.pool.on('error', (error) => this.log('signalling relay pool error', error));
+  }
+
+  async start(deliver: (message: RelayMessage) => void): Promise<void> {
+    this.deliver = deliver;
+    try {
+      await this.pool.query(
+        `CREATE UNLOGGED TABLE IF NOT EXISTS signalling_relay (id bigserial PRIMARY KEY, frame jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+      );
+    } catch (error) {
+      // Two nodes starting at once on a fresh database: IF NOT EXISTS is not atomic; the other one made it.
+      if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error;
+    }
+    await this.listen();
+    this.sweeper = setInterval(() => {
+      this.pool.query(`DELETE FROM signalling_relay WHERE created_at < now() - make_interval(secs => $1)`, [RELAY_TTL_S]).catch((e) => this.log('signalling relay sweep failed', e));
+    }, 10_000);
+    this.sweeper.unref();
+  }
+
+  async publish(message: RelayMessage): Promise<void> {
+    const payload = JSON.stringify(message);
+    if (Buffer.byteLength(payload) <= NOTIFY_LIMIT) {
+      await this.pool.query('SELECT pg_notify($1, $2)', [SIGNALLING_CHANNEL, payload]);
+      return;
+    }
+    // One statement: the row is committed before the notification is sent.
+    await this.pool.query(
+      `WITH row AS (INSERT INTO signalling_relay (frame) VALUES ($2::jsonb) RETURNING id)
+       SELECT pg_notify($1, json_build_object('node', $3::text, 'ref', (SELECT id FROM row))::text)`,
+      [SIGNALLING_CHANNEL, payload, this.node],
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweeper);
+    clearTimeout(this.reconnect);
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /** One LISTEN connection, re-opened after a failure until stop(). */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    const retry = (error: unknown) => {
+      if (this.stopped || this.listener !== client) return;
+      this.log('signalling LISTEN connection lost; reconnecting', error);
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      this.reconnect = setTimeout(() => void this.listen().catch((e) => retry(e)), 500);
+    };
+    this.listener = client;
+    client.on('error', retry);
+    client.on('end', () => retry(new Error('connection ended')));
+    client.on('notification', (n) => {
+      if (n.channel === SIGNALLING_CHANNEL && n.payload) void this.received(n.payload);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${SIGNALLING_CHANNEL}`);
+  }
+
+  private async received(payload: string): Promise<void> {
+    try {
+      const parsed = JSON.parse(payload) as RelayMessage | { node: string; ref: string };
+      if (parsed.node === this.node) return;
+      let message: RelayMessage;
+      if ('ref' in parsed) {
+        const { rows } = await this.pool.query<{ frame: RelayMessage }>('SELECT frame FROM signalling_relay WHERE id = $1', [parsed.ref]);
+        if (!rows[0]) return;
+        message = rows[0].frame;
+      } else message = parsed;
+      this.deliver?.(message);
+    } catch (error) {
+      this.log('could not deliver a relayed signalling frame', error);
+    }
+  }
+}
