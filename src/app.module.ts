@@ -21,6 +21,7 @@ import { ReportsController, ReportsResolver } from './api/reports/reports.api.js
 import { INVITATIONS_API } from './api/invitations/index.js';
 import { REPLAY_API } from './api/replay/index.js';
 import { IceServersController, IceServersResolver } from './api/media/ice-servers.api.js';
+import { PagesController } from './api/pages/index.js';
 import { invitationProviders } from './infrastructure/mail/invitations.providers.js';
 import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
@@ -48,7 +49,8 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+            // Page loads carry their token in the query string: keep those URLs out of the logs.
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || (req.url ?? '').startsWith('/pages/') },
           },
         }),
         TypeOrmModule.forRoot({
@@ -86,7 +88,7 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers, IceServersController],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers, IceServersController, PagesController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },

@@ -292,7 +292,10 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     const out = { type: 'signal', sessionId: frame.sessionId, from, media: frame.media, shareId: frame.shareId, kind: frame.kind, payload: frame.payload };
     for (const to of decision.to) {
       this.deliver(frame.sessionId, to, out);
-      await this.bus.publish({ node: this.node, sessionId: frame.sessionId, to, frame: out });
+      // Other nodes' sockets get it through the bus; the socket's next frame does not wait for that.
+      this.bus.publish({ node: this.node, sessionId: frame.sessionId, to, frame: out }).catch((error: unknown) =>
+        this.logger.warn({ err: error, sessionId: frame.sessionId }, 'signalling frame not relayed to other nodes'),
+      );
     }
   }
 

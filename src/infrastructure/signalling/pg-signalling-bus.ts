@@ -19,6 +19,9 @@ export class PgSignallingBus implements SignallingBus {
   private stopped = false;
   private sweeper?: NodeJS.Timeout;
   private reconnect?: NodeJS.Timeout;
+  private queued: string[] = [];
+  private nextFlush?: Promise<void>;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string,
@@ -46,18 +49,52 @@ export class PgSignallingBus implements SignallingBus {
     this.sweeper.unref();
   }
 
-  async publish(message: RelayMessage): Promise<void> {
-    const payload = JSON.stringify(message);
-    if (Buffer.byteLength(payload) <= NOTIFY_LIMIT) {
-      await this.pool.query('SELECT pg_notify($1, $2)', [SIGNALLING_CHANNEL, payload]);
-      return;
+  /**
+   * Queues a message for the other nodes. Messages of one tick leave together, packed into as
+   * few notifications as fit under the payload limit, one flush at a time, so they arrive in
+   * the order they were published.
+   */
+  publish(message: RelayMessage): Promise<void> {
+    this.queued.push(JSON.stringify(message));
+    if (!this.nextFlush) {
+      this.nextFlush = new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          const batch = this.queued.splice(0);
+          this.nextFlush = undefined;
+          this.flushing = this.flushing.then(() => this.send(batch)).then(resolve, reject);
+        }),
+      );
     }
-    // One statement: the row is committed before the notification is sent.
-    await this.pool.query(
-      `WITH row AS (INSERT INTO signalling_relay (frame) VALUES ($2::jsonb) RETURNING id)
-       SELECT pg_notify($1, json_build_object('node', $3::text, 'ref', (SELECT id FROM row))::text)`,
-      [SIGNALLING_CHANNEL, payload, this.node],
-    );
+    return this.nextFlush;
+  }
+
+  private async send(batch: readonly string[]): Promise<void> {
+    let chunk: string[] = [];
+    let size = 0;
+    const overhead = `{"node":${JSON.stringify(this.node)},"batch":[]}`.length;
+    const flushChunk = async () => {
+      if (chunk.length === 0) return;
+      await this.pool.query('SELECT pg_notify($1, $2)', [SIGNALLING_CHANNEL, `{"node":${JSON.stringify(this.node)},"batch":[${chunk.join(',')}]}`]);
+      chunk = [];
+      size = 0;
+    };
+    for (const payload of batch) {
+      const bytes = Buffer.byteLength(payload);
+      if (overhead + bytes > NOTIFY_LIMIT) {
+        await flushChunk();
+        // One statement: the row is committed before the notification is sent.
+        await this.pool.query(
+          `WITH row AS (INSERT INTO signalling_relay (frame) VALUES ($2::jsonb) RETURNING id)
+           SELECT pg_notify($1, json_build_object('node', $3::text, 'ref', (SELECT id FROM row))::text)`,
+          [SIGNALLING_CHANNEL, payload, this.node],
+        );
+        continue;
+      }
+      if (overhead + size + bytes + 1 > NOTIFY_LIMIT) await flushChunk();
+      chunk.push(payload);
+      size += bytes + 1;
+    }
+    await flushChunk();
   }
 
   async stop(): Promise<void> {
@@ -90,15 +127,18 @@ export class PgSignallingBus implements SignallingBus {
 
   private async received(payload: string): Promise<void> {
     try {
-      const parsed = JSON.parse(payload) as RelayMessage | { node: string; ref: string };
+      const parsed = JSON.parse(payload) as RelayMessage | { node: string; ref: string } | { node: string; batch: RelayMessage[] };
       if (parsed.node === this.node) return;
-      let message: RelayMessage;
+      if ('batch' in parsed) {
+        for (const message of parsed.batch) this.deliver?.(message);
+        return;
+      }
       if ('ref' in parsed) {
         const { rows } = await this.pool.query<{ frame: RelayMessage }>('SELECT frame FROM signalling_relay WHERE id = $1', [parsed.ref]);
-        if (!rows[0]) return;
-        message = rows[0].frame;
-      } else message = parsed;
-      this.deliver?.(message);
+        if (rows[0]) this.deliver?.(rows[0].frame);
+        return;
+      }
+      this.deliver?.(parsed);
     } catch (error) {
       this.log('could not deliver a relayed signalling frame', error);
     }
