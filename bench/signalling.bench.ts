@@ -32,7 +32,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from 'node:inspector';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -42,6 +41,7 @@ import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
 import { benchDatabase, report, round, seconds } from './support.js';
+import { profiled, summarise } from './profile.js';
 
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const TARGET_RATIO = 0.5;
@@ -453,90 +453,6 @@ async function main(): Promise<void> {
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-
-// ============================================================ CPU profile (node:inspector, in process)
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-async function profiled<T>(work: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> {
-  const session = new Session();
-  session.connect();
-  const post = <R>(method: string, params?: object) =>
-    new Promise<R>((resolve, reject) => session.post(method, params ?? {}, (error, answer) => (error ? reject(error) : resolve(answer as R))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 1000 });
-  await post('Profiler.start');
-  try {
-    const result = await work();
-    const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
-    return { result, profile };
-  } finally {
-    await post('Profiler.disable').catch(() => undefined);
-    session.disconnect();
-  }
-}
-
-/** Self time per function and per area (package / tandem layer), main thread only. */
-function summarise(profile: CpuProfile, top: number): string {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parentOf = new Map<number, ProfileNode>();
-  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n);
-  // A native frame (writev, ...) says little alone: name the first caller outside node core.
-  const callerOf = (node: ProfileNode): string => {
-    for (let p = parentOf.get(node.id); p; p = parentOf.get(p.id)) {
-      if (p.callFrame.url && !p.callFrame.url.startsWith('node:')) return ` <- ${p.callFrame.functionName || '(anonymous)'} ${shortUrl(p.callFrame.url)}:${p.callFrame.lineNumber + 1}`;
-    }
-    return '';
-  };
-  const self = new Map<string, number>();
-  const byArea = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const node = byId.get(id);
-    const us = Math.max(0, profile.timeDeltas[i] ?? 0);
-    if (!node) return;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${shortUrl(url)}:${lineNumber + 1}` : functionName.startsWith('(') ? '' : `(native)${callerOf(node)}`;
-    const key = `${functionName || '(anonymous)'}  ${where}`;
-    self.set(key, (self.get(key) ?? 0) + us);
-    const area = areaOf(functionName, url);
-    byArea.set(area, (byArea.get(area) ?? 0) + us);
-    total += us;
-  });
-  const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
-  const ms = (us: number) => `${(us / 1000).toFixed(0).padStart(7)} ms`;
-  return [
-    `CPU profile: ${(total / 1e6).toFixed(1)} s sampled; top ${top} functions by self time`,
-    ...[...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, us]) => `${ms(us)} ${pct(us)}  ${key}`),
-    'self time by area:',
-    ...[...byArea.entries()].sort((a, b) => b[1] - a[1]).map(([area, us]) => `${ms(us)} ${pct(us)}  ${area}`),
-  ].join('\n');
-}
-
-function shortUrl(url: string): string {
-  const nm = url.lastIndexOf('node_modules/');
-  if (nm >= 0) return url.slice(nm + 'node_modules/'.length);
-  const dist = url.indexOf('/dist/');
-  return dist >= 0 ? url.slice(dist + 1) : url.replace(/^file:\/\//, '');
-}
-
-function areaOf(functionName: string, url: string): string {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native/builtin)';
-  const nm = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-  if (nm) return nm[1]!;
-  if (url.startsWith('node:')) return 'node core';
-  if (url.includes('/dist/src/')) return `tandem ${url.split('/dist/src/')[1]!.split('/')[0]}`;
-  return 'other';
-}
 
 // ============================================================ entry
 
