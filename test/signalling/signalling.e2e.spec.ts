@@ -3,7 +3,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import type { Role } from '../../src/application/identity/principal.js';
 import { graphqlClient, sleep, until } from '../support/graphql.js';
-import { listenApp, startTestApp, type TestApp } from '../support/test-app.js';
+import { listenApp, startTestApp, testConfig, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let db: pg.Pool;
@@ -341,6 +341,29 @@ describe('signalling gateway (WebSocket /signalling)', () => {
       for (const ws of [csrWs, custWs]) expect(await ws.next((f) => f.type === 'close-media')).toMatchObject({ reason: 'share_ended', shareId });
       custWs.send(offer(s.id, s.csr.id, shareId, 'desktop', 'candidate'));
       await custWs.error('SHARE_NOT_APPROVED');
+    });
+  });
+
+  // The same across nodes through Redis pub/sub, when there is a Redis (.ci/run starts one).
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) console.warn('Signalling across nodes on Redis: skipped, REDIS_URL is not set; the PostgreSQL relay is tested above');
+  const onRedis = redisUrl ? describe : describe.skip;
+  onRedis('two nodes relaying through Redis pub/sub', () => {
+    let nodes: { app: INestApplication; url: string }[] = [];
+    beforeAll(async () => {
+      nodes = [await listenApp(testConfig({ REDIS_URL: redisUrl! }), t.db.url), await listenApp(testConfig({ REDIS_URL: redisUrl! }), t.db.url)];
+    });
+    afterAll(async () => {
+      await Promise.all(nodes.map((n) => n.app.close()));
+    });
+
+    it('SHR-4 a CSR on one node and a customer on another relay offer and answer through Redis, big frames too', async () => {
+      const { s, csrWs, custWs, shareId } = await relayingPair(nodes[0]!.url, nodes[1]!.url);
+      csrWs.send(offer(s.id, s.customer.id, shareId, 'desktop', 'offer', { sdp: 'over redis' }));
+      expect(await custWs.signal({ kind: 'offer' })).toMatchObject({ from: s.csr.id, shareId, payload: { sdp: 'over redis' } });
+      const sdp = 'a=candidate:'.padEnd(20_000, 'x');
+      custWs.send(offer(s.id, s.csr.id, shareId, 'desktop', 'answer', { sdp }));
+      expect((await csrWs.signal({ kind: 'answer' })).payload.sdp).toBe(sdp);
     });
   });
 });
