@@ -27,6 +27,7 @@ import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
 import { SIGNALLING_API } from './api/signalling/index.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
+import { sessionParameters, withSessionLimits } from './infrastructure/postgres/session-limits.js';
 import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
 import { READ_MODEL_ENTITIES } from './infrastructure/persistence/read-model-entities.js';
 
@@ -38,7 +39,10 @@ export const APP_CONFIG = Symbol('AppConfig');
  */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+  static register(config: AppConfig, givenDatabaseUrl: string): DynamicModule {
+    // Every connection below carries the statement and idle-in-transaction limits (issue 12).
+    const limits = { statementTimeoutMs: config.dbStatementTimeoutMs, idleInTransactionTimeoutMs: config.dbIdleInTransactionTimeoutMs };
+    const databaseUrl = withSessionLimits(givenDatabaseUrl, limits);
     const verifier = new TokenVerifier({ ...config.jwt, secret: config.jwt.jwksUrl ? undefined : localJwtSecret(config), guestSecret: localJwtSecret(config) });
     return {
       module: AppModule,
@@ -60,7 +64,7 @@ export class AppModule {
           migrations: MIGRATIONS,
           migrationsRun: false,
           synchronize: false,
-          extra: { max: config.dbPoolSize },
+          extra: { max: config.dbPoolSize, ...sessionParameters(limits) },
         }),
         TerminusModule,
         EventStoreModule.register(config, databaseUrl),

@@ -12,12 +12,19 @@ import { DomainError } from '../../src/domain/shared/domain-error.js';
 export interface ContractHarness {
   open(upcasters?: UpcasterRegistry): Promise<EventStore>;
   close(): Promise<void>;
+  /**
+   * Optional: make the backend busy the way an operator's tools do (for PostgreSQL, a transaction
+   * left open and idle in another database of the cluster). The whole suite then runs while it
+   * is held; the returned function releases it.
+   */
+  busyNeighbour?(): Promise<() => Promise<void>>;
 }
 
 export function eventStoreContract(name: string, harness: () => ContractHarness | undefined) {
   describe(`event store contract: ${name}`, () => {
     let h: ContractHarness;
     let store: EventStore;
+    let releaseNeighbour: (() => Promise<void>) | undefined;
     const stream = (label: string) => `${label}-${randomUUID()}`;
     const ev = (type: string, data: unknown = {}) => ({ id: randomUUID(), type, data });
     const ofStreams = (events: RecordedEvent[], ...streams: string[]) => events.filter((e) => streams.includes(e.streamId));
@@ -41,8 +48,10 @@ export function eventStoreContract(name: string, harness: () => ContractHarness 
       if (!made) return;
       h = made;
       store = await h.open();
+      releaseNeighbour = await h.busyNeighbour?.();
     });
     afterAll(async () => {
+      await releaseNeighbour?.();
       await store?.close();
       await h?.close();
     });
@@ -220,6 +229,27 @@ export function eventStoreContract(name: string, harness: () => ContractHarness 
         await waitUntil(() => applied.length === 6);
         await second.close();
         expect(applied).toEqual([0, 1, 2, 3, 4, 5]);
+      });
+
+      it('caughtUp() resolves only when every event committed before the call has been delivered (whatever else the backend is doing)', async () => {
+        const prefix = stream('caught-up');
+        const delivered = new Set<string>();
+        const subscription = store.subscribe(START, async (events) => {
+          for (const e of events) if (e.streamId.startsWith(prefix)) delivered.add(e.id);
+        });
+        try {
+          for (let round = 0; round < 5; round++) {
+            // Appends from concurrent writers, all acknowledged before the call.
+            const appended = await Promise.all(
+              Array.from({ length: 4 }, (_, w) => store.appendToStream(`${prefix}-${round}-${w}`, [ev('E', { round, w }), ev('E', { round, w })], { expectedVersion: 'no_stream' })),
+            );
+            await subscription.caughtUp();
+            const ids = appended.flatMap((a) => a.positions.map((p) => p.id));
+            expect(ids.filter((id) => !delivered.has(id))).toEqual([]);
+          }
+        } finally {
+          await subscription.close();
+        }
       });
 
       it('a handler that fails gets the same batch again; the checkpoint does not move past it', async () => {

@@ -4,7 +4,8 @@ import { type RecordedEvent, START } from '../../src/application/event-store/eve
 import { UpcasterRegistry } from '../../src/application/event-store/upcasters.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
 import { eventStoreContract, waitUntil } from '../contract/event-store.contract.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createDatabase, dropDatabase } from '../../src/infrastructure/postgres/embedded-postgres.js';
+import { createTestDatabase, testServerUrl, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
 const pools: pg.Pool[] = [];
@@ -23,10 +24,104 @@ afterAll(async () => {
   await db.drop();
 });
 
+/**
+ * `BEGIN; SELECT pg_current_xact_id();` left open in another database of the same cluster (an
+ * admin's psql, a report tool): it appends nothing, so no reader may wait for it (issue 12).
+ */
+async function idleTransactionInAnotherDatabase(): Promise<{ client: pg.Client; xid: string; release(): Promise<void> }> {
+  const name = `neighbour_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const client = new pg.Client({ connectionString: await createDatabase(testServerUrl(), name) });
+  await client.connect();
+  await client.query('BEGIN');
+  const { rows } = await client.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+  return {
+    client,
+    xid: rows[0]!.xid,
+    release: async () => {
+      await client.end();
+      await dropDatabase(testServerUrl(), name);
+    },
+  };
+}
+
 eventStoreContract('PostgreSQL', () => ({
   open: async (upcasters) => openStore(upcasters),
   close: async () => undefined,
+  busyNeighbour: async () => (await idleTransactionInAnotherDatabase()).release,
 }));
+
+describe('PostgreSQL event store: readers wait only for appends in flight (issue 12)', () => {
+  const event = (type: string) => ({ id: randomUUID(), type, data: {} });
+
+  it('a transaction idle in another database, or idle in this one without appending, holds no reader back', async () => {
+    const store = openStore();
+    const neighbour = await idleTransactionInAnotherDatabase();
+    const local = new pg.Client({ connectionString: db.url });
+    await local.connect();
+    try {
+      await local.query('BEGIN');
+      const { rows } = await local.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+      const s = `idle-${randomUUID()}`;
+      const appended = await store.appendToStream(s, [event('AfterIdle')], { expectedVersion: 'no_stream' });
+      // Both idle transactions are older than the append...
+      expect(BigInt(neighbour.xid)).toBeLessThan(BigInt(appended.positions[0]!.checkpoint.split(':')[0]!));
+      expect(BigInt(rows[0]!.xid)).toBeLessThan(BigInt(appended.positions[0]!.checkpoint.split(':')[0]!));
+      // ...yet the event is readable at once, and counts for the head.
+      const read = await store.readAll(START, { maxCount: 1_000_000 });
+      expect(read.filter((e) => e.streamId === s).map((e) => e.type)).toEqual(['AfterIdle']);
+      expect(await store.headCheckpoint()).toBe(appended.positions[0]!.checkpoint);
+    } finally {
+      await local.end();
+      await neighbour.release();
+      await store.close();
+    }
+  });
+
+  it('an append in a transaction that already wrote something else is refused (TS428) unless it registered first', async () => {
+    const store = openStore();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_current_xact_id()'); // the transaction now has an id: readers may have passed it
+      const refused = await store.appendOn(client, `late-${randomUUID()}`, PostgresEventStore.payload([event('Late')]), 'no_stream').catch((e: { code?: string }) => e);
+      expect((refused as { code?: string }).code).toBe('TS428');
+      await client.query('ROLLBACK');
+
+      await client.query('BEGIN');
+      await client.query('SELECT es_register_append()');
+      await client.query('SELECT pg_current_xact_id()');
+      const s = `registered-${randomUUID()}`;
+      await store.appendOn(client, s, PostgresEventStore.payload([event('Registered')]), 'no_stream');
+      await client.query('COMMIT');
+      expect((await store.readStream(s)).map((e) => e.type)).toEqual(['Registered']);
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  });
+
+  it('a raw INSERT into es_events registers as an append too (statement trigger)', async () => {
+    const store = openStore();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO es_events (event_id, stream_id, stream_version, type, schema_version, data, metadata) VALUES ($1, $2, 0, 'Raw', 1, '{}', '{}')`,
+        [randomUUID(), `raw-${randomUUID()}`],
+      );
+      const after = await store.appendToStream(`after-raw-${randomUUID()}`, [event('After')], { expectedVersion: 'no_stream' });
+      // The raw insert is in flight and older: the later append stays hidden until it ends.
+      expect((await store.readAll(START, { maxCount: 1_000_000 })).some((e) => e.id === after.positions[0]!.id)).toBe(false);
+      await client.query('COMMIT');
+      expect((await store.readAll(START, { maxCount: 1_000_000 })).some((e) => e.id === after.positions[0]!.id)).toBe(true);
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  });
+});
 
 describe('PostgreSQL event store: global order with transactions that commit out of order', () => {
   const event = (type: string, i = 0) => ({ id: randomUUID(), type, data: { i } });
@@ -51,12 +146,12 @@ describe('PostgreSQL event store: global order with transactions that commit out
       const b = await store.appendOn(fast, s2, PostgresEventStore.payload([event('Fast')]), 'no_stream');
       expect(BigInt(a.positions[0]!.checkpoint.split(':')[1]!)).toBeLessThan(BigInt(b.positions[0]!.checkpoint.split(':')[1]!));
       // ...and commits last. While it runs, the fast commit stays invisible to readers.
-      // Only these two streams: other suites' events may surface at any moment (cluster-wide xmin).
+      // Only these two streams: other tests' events may surface at any moment.
       const mine = async () => (await readAll(store, head)).filter((e) => e.streamId === s1 || e.streamId === s2);
       await fast.query('COMMIT');
       expect((await mine()).map((e) => e.type)).toEqual([]);
       await slow.query('COMMIT');
-      // Visible once every older transaction in the cluster (other suites' too) has finished.
+      // Visible once every older append in flight has finished.
       let afterBoth: RecordedEvent[] = [];
       for (let tries = 0; afterBoth.length < 2 && tries < 200; tries++) {
         if (tries > 0) await sleep(25);
@@ -153,7 +248,7 @@ describe('PostgreSQL event store: global order with transactions that commit out
     for (let w = 0; w < writers; w++) {
       expect(received.filter((e) => e.streamId === `${prefix}-${w}`).map((e) => e.version)).toEqual(Array.from({ length: appendsEach }, (_, i) => i));
     }
-    // xmin is cluster-wide: a transaction of another suite's database may hide the newest rows a moment.
+    // An append still in flight may hide the newest rows a moment.
     let reread: RecordedEvent[] = [];
     for (let tries = 0; reread.length < writers * appendsEach && tries < 200; tries++) {
       if (tries > 0) await sleep(25);

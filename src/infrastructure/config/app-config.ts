@@ -27,6 +27,9 @@ export interface AppConfig {
   /** Base of the join links handed out in invitations. */
   readonly publicBaseUrl: string;
   readonly dbPoolSize: number;
+  /** Every Tandem connection: longest statement, and longest idle time inside a transaction (ms; issue 12). */
+  readonly dbStatementTimeoutMs: number;
+  readonly dbIdleInTransactionTimeoutMs: number;
   /** WebACD: how long a request may wait in a queue before it is abandoned. */
   readonly webacdMaxWaitMs: number;
   /** The public help form (SES-2): requests per minute per client address. */
@@ -104,6 +107,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     presenceGraceMs: integer('PRESENCE_GRACE_MS', 30_000, 1_000, 3_600_000),
     publicBaseUrl: url('PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
     dbPoolSize: integer('DB_POOL_SIZE', 20, 2, 500),
+    dbStatementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    dbIdleInTransactionTimeoutMs: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 0, 3_600_000),
     webacdMaxWaitMs: integer('WEBACD_MAX_WAIT_MS', 30 * 60_000, 10_000, 24 * 3_600_000),
     inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
     ice: {

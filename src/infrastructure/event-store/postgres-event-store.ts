@@ -132,24 +132,21 @@ export class PostgresEventStore implements EventStore {
     const { txId, position } = parsePgCheckpoint(fromCheckpoint);
     const limit = options.maxCount ?? 1000;
     if (!Number.isSafeInteger(limit) || limit < 1) throw validationError('INVALID_MAX_COUNT', 'maxCount', 'maxCount must be an integer >= 1');
-    const { rows } = await this.query<EventRow>(
-      'es_read_all',
-      `SELECT ${COLUMNS} FROM es_events
-        WHERE (tx_id, global_position) > ($1::xid8, $2::bigint)
-          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY tx_id, global_position LIMIT $3`,
-      [txId, position, limit],
-    );
+    // es_read_all reads below es_read_boundary(): the oldest append still in flight, not the
+    // oldest transaction of the whole cluster (migration 1763700000008, README "The read boundary").
+    const { rows } = await this.query<EventRow>('es_read_all', `SELECT ${COLUMNS} FROM es_read_all($1::xid8, $2::bigint, $3)`, [txId, position, limit]);
     return rows.map((row) => this.toRecorded(row));
   }
 
-  /** The checkpoint of the last event a reader can see now (for catch-up targets). */
+  /**
+   * The checkpoint of the newest event committed now, whether or not a reader may pass it yet
+   * (an older append may still be in flight). A subscription is caught up once it has delivered
+   * this far: every event committed before the call.
+   */
   async headCheckpoint(): Promise<string | undefined> {
     const { rows } = await this.query<{ tx_text: string; global_position: string }>(
       'es_head',
-      `SELECT tx_id::text AS tx_text, global_position FROM es_events
-        WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY tx_id DESC, global_position DESC LIMIT 1`,
+      `SELECT tx_id::text AS tx_text, global_position FROM es_events ORDER BY tx_id DESC, global_position DESC LIMIT 1`,
       [],
     );
     return rows[0] ? formatPgCheckpoint(rows[0].tx_text, rows[0].global_position) : undefined;
