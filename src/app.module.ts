@@ -31,6 +31,11 @@ import { sessionParameters, withSessionLimits } from './infrastructure/postgres/
 import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
 import { READ_MODEL_ENTITIES } from './infrastructure/persistence/read-model-entities.js';
 
+import { READINESS_PROBE } from './application/operations/readiness.port.js';
+import { PgReadinessProbe } from './infrastructure/operations/pg-readiness.js';
+import { REBUILDABLE } from './infrastructure/persistence/rebuild-projection.js';
+import { DataSource } from 'typeorm';
+
 export const APP_CONFIG = Symbol('AppConfig');
 
 /**
@@ -54,7 +59,7 @@ export class AppModule {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             // Page loads carry their token in the query string: keep those URLs out of the logs.
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || (req.url ?? '').startsWith('/pages/') },
+            autoLogging: { ignore: (req) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/.test(req.url ?? '') || (req.url ?? '').startsWith('/pages/') },
           },
         }),
         TypeOrmModule.forRoot({
@@ -66,7 +71,8 @@ export class AppModule {
           synchronize: false,
           extra: { max: config.dbPoolSize, ...sessionParameters(limits) },
         }),
-        TerminusModule,
+        // Not-ready is reported in the 503 body; it is not an error to log.
+        TerminusModule.forRoot({ logger: false }),
         EventStoreModule.register(config, databaseUrl),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -111,6 +117,7 @@ export class AppModule {
         ...invitationProviders(config, databaseUrl),
         ReportsResolver,
         HealthController,
+        { provide: READINESS_PROBE, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgReadinessProbe(dataSource, Object.values(REBUILDABLE).map((spec) => spec.projection)) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

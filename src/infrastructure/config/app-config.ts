@@ -35,6 +35,8 @@ export interface AppConfig {
   /** The public help form (SES-2): requests per minute per client address. */
   readonly inboundRatePerMinute: number;
   /** WebRTC: STUN/TURN handed to clients; TURN credentials are minted with the coturn shared secret. */
+  /** Readiness (`/health/ready`) fails while a projection's oldest unprocessed event is older than this. */
+  readonly readyMaxProjectionLagSeconds: number;
   readonly ice: { readonly stunUrls: readonly string[]; readonly turnUrls: readonly string[]; readonly turnSecret?: string; readonly turnTtlSeconds: number };
 }
 
@@ -111,6 +113,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbIdleInTransactionTimeoutMs: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 0, 3_600_000),
     webacdMaxWaitMs: integer('WEBACD_MAX_WAIT_MS', 30 * 60_000, 10_000, 24 * 3_600_000),
     inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
+    readyMaxProjectionLagSeconds: integer('READY_MAX_PROJECTION_LAG_SECONDS', 30, 1, 86_400),
     ice: {
       stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
       turnUrls: iceUrls('TURN_URLS', ['turn:', 'turns:']),
