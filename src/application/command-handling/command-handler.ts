@@ -8,6 +8,12 @@ import type { EventStore } from '../event-store/event-store.port.js';
 export interface Aggregate<C extends Command, E extends Event, S, Ctx> {
   readonly decider: Decider<C, E, S, Ctx>;
   streamId(id: string): string;
+  /**
+   * The authorisation a repeated command meets before its first outcome is returned: the same
+   * checks a new command of its type meets first (who may see the stream, the role it needs).
+   * Throws the DomainError a new command would get. Without it, a repeat is answered as is.
+   */
+  authorizeRepeat?(command: C, state: S): void;
 }
 
 export interface Handled<S> {
@@ -29,7 +35,7 @@ export interface HandleOptions<S, Ctx> {
 interface Loaded<S> {
   state: S;
   version: number | undefined;
-  /** Every command id in the stream, with the id of the last event it stored. */
+  /** Every (sender, command id) in the stream (see `commandKey`), with the id of the last event it stored. */
   commands: Map<string, string>;
   /** The hash of the stream's last event, which the next event chains to. */
   lastHash: string | null;
@@ -38,8 +44,11 @@ interface Loaded<S> {
 /**
  * The one command handler: load the stream, fold it, decide, append with the expected version.
  * A version conflict (someone appended in between) reloads and decides again, with backoff.
- * A command id seen before in the stream returns without deciding again, and event ids derive
- * from the command id, so even two identical requests racing each other store the events once.
+ * A command id belongs to its sender: a command whose sender already sent that id to the stream
+ * returns without deciding again (after the aggregate's `authorizeRepeat`), and event ids derive
+ * from the sender, the stream and the command id, so even two identical requests racing each
+ * other store the events once. The same id from another sender is an ordinary new command: it is
+ * decided like any other and can neither read nor suppress the first sender's outcome.
  *
  * Folded states are kept per stream (LRU) and each load reads only the events after the kept
  * version, so a long session is not re-read and re-folded on every command. Every load still
@@ -85,8 +94,12 @@ export class CommandHandler {
       const loaded = await this.load(aggregate, id);
       const { state, version } = loaded;
       const commandId = command.metadata.commandId;
-      const earlier = commandId ? loaded.commands.get(commandId) : undefined;
-      if (earlier) return { state, version, lastEventId: earlier, stored: 0, duplicate: true };
+      const key = commandId ? commandKey(command.metadata.userId, commandId) : undefined;
+      const earlier = key ? loaded.commands.get(key) : undefined;
+      if (earlier) {
+        aggregate.authorizeRepeat?.(command, state);
+        return { state, version, lastEventId: earlier, stored: 0, duplicate: true };
+      }
       const context = typeof options.context === 'function' ? await (options.context as (s: S) => Promise<Ctx> | Ctx)(state) : options.context;
       const decided = aggregate.decider.decide(command, state, context);
       if (decided.length === 0) return { state, version, lastEventId: undefined, stored: 0, duplicate: false };
@@ -98,7 +111,7 @@ export class CommandHandler {
         const hash = chainHash(prev, { streamId, version: eventVersion, type: event.type, data: event.data, metadata: base });
         const metadata = { ...base, chain: { prev, hash } };
         prev = hash;
-        return { id: commandId ? eventIdFor(streamId, commandId, i) : undefined, type: event.type, data: event.data, metadata };
+        return { id: key ? eventIdFor(streamId, key, i) : undefined, type: event.type, data: event.data, metadata };
       });
       try {
         const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: version ?? 'no_stream' });
@@ -109,7 +122,7 @@ export class CommandHandler {
           return { state, version: result.nextExpectedVersion, lastEventId, stored: 0, duplicate: true };
         }
         const newState = decided.reduce(aggregate.decider.evolve, state);
-        if (commandId) loaded.commands.set(commandId, lastEventId);
+        if (key) loaded.commands.set(key, lastEventId);
         this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands, lastHash: prev });
         return { state: newState, version: result.nextExpectedVersion, lastEventId, stored: decided.length, duplicate: false };
       } catch (error) {
@@ -133,8 +146,8 @@ export class CommandHandler {
     let state = kept?.state ?? aggregate.decider.initialState();
     for (const event of tail) {
       state = aggregate.decider.evolve(state, { type: event.type, data: event.data } as E);
-      const commandId = event.metadata.commandId;
-      if (typeof commandId === 'string') commands.set(commandId, event.id);
+      const { commandId, userId } = event.metadata;
+      if (typeof commandId === 'string' && typeof userId === 'string') commands.set(commandKey(userId, commandId), event.id);
     }
     const last = tail.at(-1);
     const loaded: Loaded<S> = { state, version: last?.version ?? kept?.version, commands, lastHash: last ? (linkOf(last)?.hash ?? null) : (kept?.lastHash ?? null) };
@@ -155,9 +168,21 @@ export class CommandHandler {
   }
 }
 
-/** A UUID (name-based, SHA-1 as in RFC 9562 v5) for the i-th event of a command on a stream. */
-export function eventIdFor(streamId: string, commandId: string, index: number): string {
-  const hash = createHash('sha1').update(`${streamId}\u0000${commandId}\u0000${index}`).digest();
+/**
+ * The key a command id is remembered under in a stream: its sender's user id and the id, so one
+ * principal's ids never collide with another's (a replayed id of someone else is a new command).
+ */
+export function commandKey(userId: string, commandId: string): string {
+  return `${userId}\u0000${commandId}`;
+}
+
+/**
+ * A UUID (name-based, SHA-1 as in RFC 9562 v5) for the i-th event of a command on a stream.
+ * `name` is what makes the command unique there: `commandKey(sender, commandId)` for commands,
+ * or any string the caller derives from what caused the event (a reaction's cause).
+ */
+export function eventIdFor(streamId: string, name: string, index: number): string {
+  const hash = createHash('sha1').update(`${streamId}\u0000${name}\u0000${index}`).digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -10,7 +10,7 @@ export * from './session.errors.js';
 export * from './session.events.js';
 export * from './session.state.js';
 export * from './session-number.js';
-export { CHAT_MESSAGE_MAX_LENGTH, HANDOVER_MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH } from './session.decide.js';
+export { assertMaySee, authorizeSessionRepeat, CHAT_MESSAGE_MAX_LENGTH, HANDOVER_MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH } from './session.decide.js';
 export { joinLinkFor } from './invitation.decide.js';
 export { SessionErrors };
 

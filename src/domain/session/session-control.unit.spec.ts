@@ -28,8 +28,8 @@ describe('assisting CSRs', () => {
     spec.given(withCustomerAndHelper()).when(transfer(CSR, false, HELPER)).thenError(E.NOT_CONTROLLER);
   });
 
-  it('AST-2 a CSR who is not in the session cannot act on it', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('StartRecording', { recordingId: 'r' }, asCsr(STRANGER))).thenError(E.NOT_A_PARTICIPANT);
+  it('AST-2 a CSR who is not in the session cannot act on it, nor learn that it exists', () => {
+    spec.given(withCustomerAndHelper()).when(cmd('StartRecording', { recordingId: 'r' }, asCsr(STRANGER))).thenError(E.SESSION_NOT_FOUND);
   });
 
   it('AST-3 the primary CSR passes control to a helper', () => {
@@ -254,7 +254,9 @@ describe('handing over to a WebACD queue or agents', () => {
   });
 
   it('Q-5 accepting a session that is not queued is refused', () => {
-    spec.given(agentSession(), agentContext()).when(accept('agent-x')).thenError(E.SESSION_NOT_QUEUED);
+    spec.given(agentSession(), agentContext()).when(accept(AGENT)).thenError(E.SESSION_NOT_QUEUED);
+    // Someone who never took part learns nothing of it.
+    spec.given(agentSession(), agentContext()).when(accept('agent-x')).thenError(E.SESSION_NOT_FOUND);
   });
 
   it('Q-5 once accepted, the session cannot be accepted a second time', () => {
@@ -263,7 +265,8 @@ describe('handing over to a WebACD queue or agents', () => {
       data: { agentId: 'agent-x', handedBy: AGENT, message: null, target: { kind: 'queue', queueId: 'q-1' }, by: 'agent-x', at: AT },
     } as const;
     const history = [...queuedTo({ kind: 'queue', queueId: 'q-1' }), accepted];
-    spec.given(history, agentContext()).when(accept('agent-y')).thenError(E.SESSION_NOT_QUEUED);
+    spec.given(history, agentContext()).when(accept('agent-x')).thenError(E.SESSION_NOT_QUEUED);
+    spec.given(history, agentContext()).when(accept('agent-y')).thenError(E.SESSION_NOT_FOUND);
   });
 
   it('Q-5 an agent already at the multi-session limit cannot accept', () => {

@@ -19,6 +19,7 @@ import {
   ORIGIN_URL,
   SESSION_ID,
   SITE_URL,
+  STRANGER,
   spec,
   withCustomerAndHelper,
 } from './testing/session.fixtures.js';
@@ -163,7 +164,7 @@ describe('ending a session', () => {
   const everyCommand: readonly SessionCommand[] = [
     cmd('StartSession', { sessionId: SESSION_ID, number: NUMBER, kind: 'outbound' }),
     cmd('InviteParticipants', { invitations: [{ invitationId: 'i', invitee: 'customer', channel: 'phone' }] }),
-    cmd('JoinSession', { number: NUMBER, as: 'customer' }, asCustomer('cust-new')),
+    cmd('JoinSession', { number: NUMBER, as: 'customer' }, asCustomer()),
     cmd('LeaveSession', {}, asCustomer()),
     cmd('SelectActiveCustomer', { customerId: CUSTOMER }),
     cmd('TransferControl', { toUserId: HELPER, receiverSupportsVoice: true }),
@@ -195,6 +196,11 @@ describe('ending a session', () => {
     spec.given([...withCustomerAndHelper(), ev.shareRequested('sh-1'), ev.ended()], agentContext()).when(command).thenError(E.SESSION_ENDED);
   });
 
+  it('SES-7 to someone who never took part, an ended session is not found: no hint that the number was live', () => {
+    spec.given([...withCustomerAndHelper(), ev.ended()]).when(cmd('JoinSession', { number: NUMBER, as: 'customer' }, asCustomer('cust-new'))).thenError(E.SESSION_NOT_FOUND);
+    spec.given([...withCustomerAndHelper(), ev.ended()]).when(cmd('SaveNote', { noteId: 'n', text: 'x' }, asCsr(STRANGER))).thenError(E.SESSION_NOT_FOUND);
+  });
+
   it('SES-7 commands on a session that never started are not found', () => {
     spec.given([]).when(cmd('EndSession', { reason: 'ended_by_csr' })).thenError(E.SESSION_NOT_FOUND);
   });
@@ -207,6 +213,7 @@ describe('ending a session', () => {
       reason: 'console_lost',
       endedBy: 'system',
       endedAt: AT,
+      everParticipantIds: [CSR, CUSTOMER, HELPER],
     });
   });
 });

@@ -49,8 +49,8 @@ describe('chat', () => {
     spec.given(withCustomerAndHelper()).when(chat('hi', STRANGER)).thenError(E.RECIPIENT_NOT_IN_SESSION);
   });
 
-  it('TL-1 someone outside the session cannot chat in it', () => {
-    spec.given(withCustomerAndHelper()).when(chat('hi', undefined, asCustomer(CUSTOMER2))).thenError(E.NOT_A_PARTICIPANT);
+  it('TL-1 someone outside the session cannot chat in it, nor learn that it exists', () => {
+    spec.given(withCustomerAndHelper()).when(chat('hi', undefined, asCustomer(CUSTOMER2))).thenError(E.SESSION_NOT_FOUND);
   });
 
   it('TL-1 the first message opens the chat', () => {
@@ -172,8 +172,8 @@ describe('notes', () => {
     spec.given(withCustomerAndHelper()).when(note(asCustomer())).thenError(E.NOT_A_CSR_OF_SESSION);
   });
 
-  it('TL-6 a CSR outside the session cannot save notes on it', () => {
-    spec.given(withCustomerAndHelper()).when(note(asCsr(STRANGER))).thenError(E.NOT_A_PARTICIPANT);
+  it('TL-6 a CSR outside the session cannot save notes on it, nor learn that it exists', () => {
+    spec.given(withCustomerAndHelper()).when(note(asCsr(STRANGER))).thenError(E.SESSION_NOT_FOUND);
   });
 
   it('TL-6 refuses an empty note', () => {

@@ -45,6 +45,7 @@ import { parseSessionNumber } from './session-number.js';
 import {
   type ActiveSession,
   evolveSession,
+  hasTakenPart,
   isCsrPlace,
   type LiveSession,
   type QueuedSession,
@@ -58,6 +59,7 @@ export const HANDOVER_MESSAGE_MAX_LENGTH = 345;
 export const NOTE_MAX_LENGTH = 10_000;
 
 export function decideSession(command: SessionCommand, state: SessionState, context: SessionContext): readonly SessionEvent[] {
+  assertMaySee(command, state);
   switch (command.type) {
     case 'StartSession':
       return startSession(command, state, context);
@@ -119,6 +121,54 @@ export function decideSession(command: SessionCommand, state: SessionState, cont
 }
 
 // ============================================================ guards
+
+const SEES_EVERY_SESSION = ['system', 'supervisor', 'admin'];
+
+/**
+ * Nothing to enumerate: a session exists only for those who take or took part in it, for
+ * supervisors, admins and the system. Anyone else gets, for every command, the answer an absent
+ * session gives (SESSION_NOT_FOUND, no id, no state), never a hint such as "ended" or "queued".
+ * The ways in stay open: a join carrying the session's number (INV-4, AST-1) and an agent taking
+ * a session waiting in a queue (Q-5; the decider checks the offer's target).
+ */
+export function assertMaySee(command: SessionCommand, state: SessionState): void {
+  if (state.status === 'none') return;
+  const { userId, roles } = command.metadata;
+  if (roles.some((role) => SEES_EVERY_SESSION.includes(role)) || hasTakenPart(state, userId)) return;
+  // A malformed number is a validation error whatever the session: it tells nothing.
+  const typed = command.type === 'JoinSession' ? parseSessionNumber(command.data.number) : null;
+  if (state.status !== 'ended') {
+    if (typed !== null && typed === state.number) return;
+    if (command.type === 'AcceptHandOver' && state.status === 'queued') return;
+  }
+  throw notFound(E.SESSION_NOT_FOUND, 'There is no such session');
+}
+
+/**
+ * What a repeated command (the same sender, the same command id) must pass before its first
+ * outcome is returned: the same checks a new command of its type meets first, i.e. that the
+ * sender may see the session and holds the role the command needs. Throws like a new command.
+ */
+export function authorizeSessionRepeat(command: SessionCommand, state: SessionState): void {
+  if (state.status === 'none') throw notFound(E.SESSION_NOT_FOUND, 'There is no such session');
+  assertMaySee(command, state);
+  const { roles } = command.metadata;
+  const needs = (role: string, code: string, message: string) => {
+    if (!roles.includes(role)) throw forbidden(code, message);
+  };
+  switch (command.type) {
+    case 'StartSession':
+    case 'AcceptHandOver':
+      return needs('csr', E.NOT_A_CSR, 'Only a CSR does this');
+    case 'JoinSession':
+      return command.data.as === 'helper' ? needs('csr', E.NOT_A_CSR, 'Only a CSR joins as helper') : needs('customer', E.NOT_A_CUSTOMER, 'Joining as customer needs the customer role');
+    case 'EndSession':
+      if (command.data.reason === 'console_lost') needs('system', E.SYSTEM_ONLY, 'Only the system ends a session for a lost console');
+      return;
+    default:
+      return;
+  }
+}
 
 type Stamp = { readonly by: string; readonly at: string };
 const stampOf = (metadata: CommandMetadata): Stamp => ({ by: metadata.userId, at: metadata.now.toISOString() });

@@ -69,6 +69,8 @@ interface LiveSessionFields {
   readonly activities: Activities;
   /** Every share and file-transfer id used so far, so none is reused. */
   readonly usedActivityIds: readonly string[];
+  /** Everyone who has taken part so far, including those who left: who may see the session. */
+  readonly everParticipantIds: readonly string[];
 }
 
 export interface NoSession {
@@ -94,6 +96,8 @@ export interface EndedSession {
   readonly reason: SessionEndReason;
   readonly endedBy: string;
   readonly endedAt: string;
+  /** Everyone who took part: they, and nobody else, may still read it and hear repeats. */
+  readonly everParticipantIds: readonly string[];
 }
 
 export type SessionState = NoSession | ActiveSession | QueuedSession | EndedSession;
@@ -135,6 +139,7 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
         publishedFiles: [],
         activities: NO_ACTIVITIES,
         usedActivityIds: [],
+        everParticipantIds: [d.by],
       };
     }
     case 'InvitationSent':
@@ -146,10 +151,15 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
         ...s,
         customers: [...s.customers, { customerId, displayName }],
         activeCustomerId: s.activeCustomerId ?? customerId,
+        everParticipantIds: withMember(s.everParticipantIds, customerId),
       }));
     }
     case 'HelperJoined':
-      return live(state, (s) => ({ ...s, csrs: { ...s.csrs, [event.data.helperId]: 'helper' } }));
+      return live(state, (s) => ({
+        ...s,
+        csrs: { ...s.csrs, [event.data.helperId]: 'helper' },
+        everParticipantIds: withMember(s.everParticipantIds, event.data.helperId),
+      }));
     case 'ParticipantLeft': {
       const { userId } = event.data;
       return live(state, (s) => ({
@@ -183,7 +193,13 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
       if (state.status !== 'queued') return state;
       const { handOver: _handOver, ...rest } = state;
       const { agentId } = event.data;
-      return { ...rest, status: 'active', controllerId: agentId, csrs: { ...state.csrs, [agentId]: 'controller' } };
+      return {
+        ...rest,
+        status: 'active',
+        controllerId: agentId,
+        csrs: { ...state.csrs, [agentId]: 'controller' },
+        everParticipantIds: withMember(state.everParticipantIds, agentId),
+      };
     }
     case 'ShareRequested': {
       const { shareId, kind, mode, customerId, startUrl } = event.data;
@@ -255,7 +271,15 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
     case 'SessionEnded': {
       if (state.status !== 'active' && state.status !== 'queued') return state;
       const { reason, by, at } = event.data;
-      return { status: 'ended', sessionId: state.sessionId, number: state.number, reason, endedBy: by, endedAt: at };
+      return {
+        status: 'ended',
+        sessionId: state.sessionId,
+        number: state.number,
+        reason,
+        endedBy: by,
+        endedAt: at,
+        everParticipantIds: state.everParticipantIds ?? [],
+      };
     }
     default:
       return assertNever(event);
@@ -280,6 +304,12 @@ function activities<S extends LiveSession>(s: S, change: Partial<Activities>): S
   return { ...s, activities: { ...s.activities, ...change } };
 }
 
+/** The list with `userId` added once; rows folded before the list existed start from nothing. */
+function withMember(ids: readonly string[] | undefined, userId: string): readonly string[] {
+  const known = ids ?? [];
+  return known.includes(userId) ? known : [...known, userId];
+}
+
 function withoutKey<V>(record: Readonly<Record<string, V>>, key: string): Readonly<Record<string, V>> {
   const { [key]: _removed, ...rest } = record;
   return rest;
@@ -289,13 +319,18 @@ function withoutKey<V>(record: Readonly<Record<string, V>>, key: string): Readon
 
 /** Where the user stands in the session, or null when they take no part. */
 export function placeOf(s: LiveSession, userId: string): Place | null {
-  const csrPlace = s.csrs[userId];
-  if (csrPlace) return csrPlace;
+  // Own keys only: a user called `constructor` or `__proto__` is nobody's CSR by inheritance.
+  if (Object.hasOwn(s.csrs, userId)) return s.csrs[userId]!;
   return s.customers.some((c) => c.customerId === userId) ? 'customer' : null;
 }
 
 export const isCsrPlace = (place: Place | null): place is CsrPlace =>
   place === 'controller' || place === 'helper' || place === 'observer';
+
+/** Whether the user takes or took part in the session (who may see it and hear repeats). */
+export function hasTakenPart(state: LiveSession | EndedSession, userId: string): boolean {
+  return (state.everParticipantIds ?? []).includes(userId) || (state.status !== 'ended' && placeOf(state, userId) !== null);
+}
 
 /** Everyone in the session: CSRs in any place and every customer. */
 export function participantIds(s: LiveSession): readonly string[] {
