@@ -22,8 +22,8 @@ export interface SessionReadModel {
   byId(id: string): Promise<SessionView | undefined>;
   byIds(ids: readonly string[]): Promise<SessionView[]>;
   list(filter: SessionFilter, page: { offset: number; limit: number }): Promise<{ items: SessionView[]; total: number }>;
-  /** Live sessions this CSR is in, other than `exceptSessionId`. */
-  liveSessionsOf(userId: string, exceptSessionId?: string): Promise<number>;
+  /** Ids of the live sessions this CSR is in, as far as the read model knows (it lags; SES-3 re-checks each on the event store). */
+  liveSessionIdsOf(userId: string): Promise<string[]>;
 }
 
 /** Live session numbers: allocated without a race, freed when the session ends. */

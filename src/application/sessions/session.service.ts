@@ -1,7 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { CommandMetadata } from '../../domain/shared/decider.js';
-import { notFound } from '../../domain/shared/domain-error.js';
+import { forbidden, notFound } from '../../domain/shared/domain-error.js';
 import {
+  authorizeSessionRepeat,
+  NOT_A_CSR,
+  NOT_A_CUSTOMER,
   parseSessionNumber,
   type SessionCommand,
   type SessionContext,
@@ -9,7 +12,8 @@ import {
   type StartSession,
 } from '../../domain/session/index.js';
 import { effectiveSettings, settingsDecider, type SettingsCommand } from '../../domain/settings/index.js';
-import { type Aggregate, CommandHandler } from '../command-handling/command-handler.js';
+import { type CsrLoadCommand, type CsrLoadContext, csrLoadDecider, type CsrLoadState } from '../../domain/csr-load/index.js';
+import { type Aggregate, CommandHandler, commandKey, eventIdFor } from '../command-handling/command-handler.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { hasRole, type Principal } from '../identity/principal.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
@@ -18,8 +22,24 @@ import type { SessionFilter, SessionNumbers, SessionReadModel, SessionView } fro
 export const sessionAggregate: Aggregate<SessionCommand, never, ReturnType<typeof sessionDecider.initialState>, SessionContext> = {
   decider: sessionDecider as never,
   streamId: (id) => `session-${id}`,
+  authorizeRepeat: authorizeSessionRepeat,
 };
 const settingsAggregate = { decider: settingsDecider, streamId: () => 'settings-site' };
+
+/** One stream per CSR: the sessions they were admitted to run (SES-3), appended with an expected version. */
+export const csrLoadAggregate: Aggregate<CsrLoadCommand, never, CsrLoadState, CsrLoadContext> = {
+  decider: csrLoadDecider as never,
+  streamId: (userId) => `csr-load-${userId}`,
+};
+
+/**
+ * The id of the session a principal's start with `commandId` opens: the same principal and id
+ * always name the same session (a retry, concurrent or after a restart, finds it), and no other
+ * principal can name it (a UUID v5 of the sender and the id).
+ */
+export function sessionIdFor(userId: string, commandId: string): string {
+  return eventIdFor('start-session', commandKey(userId, commandId), 0);
+}
 
 /** Ids of activities a client may leave out; the service fills them in. */
 const GENERATED_IDS: Partial<Record<SessionCommand['type'], string>> = {
@@ -32,6 +52,9 @@ const GENERATED_IDS: Partial<Record<SessionCommand['type'], string>> = {
   SaveNote: 'noteId',
   StartRecording: 'recordingId',
 };
+
+/** What a number that is not live, or not the caller's to see, answers (no id, no hint). */
+const NO_SUCH_NUMBER = 'No live session you may join or see has this number (INV-6)';
 
 export type StartInput = Omit<StartSession['data'], 'number' | 'sessionId'> & { sessionId?: string };
 
@@ -67,15 +90,32 @@ export class SessionService {
     return this.viewAfter(sessionId, lastEventId, options);
   }
 
-  /** Starts a session without waiting for the read model (reactions, timers). */
+  /**
+   * Starts a session without waiting for the read model (reactions, timers). Idempotent: with a
+   * `commandId` the session id derives from the principal and the id (`sessionIdFor`), so a retry
+   * answers with the first session. SES-3 holds under concurrency: the CSR's place is claimed on
+   * their own load stream (an append with an expected version) before the start is stored, and
+   * given back if the start is refused.
+   */
   async open(principal: Principal, input: StartInput, options: ExecuteOptions = {}): Promise<{ sessionId: string; lastEventId: string | undefined }> {
-    const sessionId = input.sessionId ?? randomUUID();
+    const sessionId = input.sessionId ?? (options.commandId ? sessionIdFor(principal.userId, options.commandId) : randomUUID());
+    const before = (await this.handler.load(sessionAggregate, sessionId)).state;
+    if (before.status !== 'none') {
+      // Started already: a repeat for its sender (the handler authorises it), a refusal for anyone else.
+      const { lastEventId } = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number: before.number }, options);
+      return { sessionId, lastEventId };
+    }
     const number = await this.numbers.allocate(sessionId, () => String(randomInt(0, 1_000_000_000)).padStart(9, '0'));
     try {
+      if (hasRole(principal, 'csr')) await this.claimSlot(principal, sessionId);
       const { lastEventId } = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number }, options);
       return { sessionId, lastEventId };
     } catch (error) {
-      await this.numbers.release(sessionId);
+      // Nothing was started (a twin that did start keeps both: its state is no longer 'none').
+      if ((await this.handler.load(sessionAggregate, sessionId)).state.status === 'none') {
+        await this.numbers.release(sessionId);
+        if (hasRole(principal, 'csr')) await this.releaseSlot(principal, sessionId);
+      }
       throw error;
     }
   }
@@ -103,9 +143,50 @@ export class SessionService {
     const input = data as Record<string, unknown>;
     const filled = idField && !input[idField] ? { ...input, [idField]: randomUUID() } : input;
     const command = { type, data: filled, metadata: this.metadata(principal, options.commandId) } as SessionCommand;
-    return this.handler.handle(sessionAggregate, sessionId, command, {
-      context: async () => this.context(principal, sessionId, type),
-    });
+    const run = () => this.handler.handle(sessionAggregate, sessionId, command, { context: async () => this.context(principal, sessionId, type) });
+    if (type !== 'AcceptHandOver' || !hasRole(principal, 'csr')) return run();
+    // SES-3: taking a session over takes a place in the agent's load, claimed first (see `open`).
+    await this.claimSlot(principal, sessionId);
+    try {
+      return await run();
+    } catch (error) {
+      await this.releaseSlot(principal, sessionId);
+      throw error;
+    }
+  }
+
+  /** SES-3, atomically: the CSR's load stream admits the session or refuses it (CSR_ALREADY_IN_SESSION, CSR_SESSION_LIMIT_REACHED). */
+  private async claimSlot(principal: Principal, sessionId: string): Promise<void> {
+    const command = { type: 'ClaimSessionSlot', data: { sessionId }, metadata: this.metadata(principal) } as const;
+    await this.handler.handle(csrLoadAggregate, principal.userId, command, { context: (state) => this.loadContext(principal, state, sessionId) });
+  }
+
+  private async releaseSlot(principal: Principal, sessionId: string): Promise<void> {
+    const command = { type: 'ReleaseSessionSlot', data: { sessionId }, metadata: this.metadata(principal) } as const;
+    await this.handler.handle(csrLoadAggregate, principal.userId, command, { context: (state) => this.loadContext(principal, state, sessionId) });
+  }
+
+  /**
+   * The CSR's sessions as the event store holds them now: those they hold a claim for, and those
+   * the read model knows them in (joined as helper), each checked against its own stream.
+   */
+  private async loadContext(principal: Principal, state: CsrLoadState, except?: string): Promise<CsrLoadContext> {
+    const settings = effectiveSettings(await this.settings(), principal.userId);
+    const { live, unstarted } = await this.sessionsOf(principal.userId, state, except);
+    return { sessionMode: settings.sessionMode, maxCustomers: settings.maxCustomers, liveSessionIds: live, unstartedSessionIds: unstarted };
+  }
+
+  private async sessionsOf(userId: string, load: CsrLoadState, except?: string): Promise<{ live: string[]; unstarted: string[] }> {
+    const candidates = new Set([...load.claims.map((claim) => claim.sessionId), ...(await this.read.liveSessionIdsOf(userId))]);
+    if (except) candidates.delete(except);
+    const live: string[] = [];
+    const unstarted: string[] = [];
+    for (const id of candidates) {
+      const { state } = await this.handler.load(sessionAggregate, id);
+      if (state.status === 'none') unstarted.push(id);
+      else if ((state.status === 'active' || state.status === 'queued') && Object.hasOwn(state.csrs, userId)) live.push(id);
+    }
+    return { live, unstarted };
   }
 
   /** The session's view once its event `lastEventId` is projected (read-your-writes). */
@@ -115,29 +196,38 @@ export class SessionService {
       if (!shown) this.onProjectionLag?.(sessionId);
     }
     const view = await this.read.byId(sessionId);
-    if (!view) throw notFound('SESSION_NOT_FOUND', `session ${sessionId} not found`);
+    if (!view) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     return view;
   }
 
-  /** INV-4 / AST-1: join with the number alone. */
+  /**
+   * INV-4 / AST-1: join with the number alone. Nothing to enumerate: what a caller may not do with
+   * any session (the role a place needs) is refused before the number is looked up, and an absent
+   * number answers SESSION_NOT_FOUND with no id, so the answer does not tell a live number from an
+   * absent one. The API limits how often a principal and an address may try (LookupLimiter).
+   */
   async joinByNumber(principal: Principal, typedNumber: string, as: 'customer' | 'helper', displayName?: string, options: ExecuteOptions = {}): Promise<SessionView> {
     const number = parseSessionNumber(typedNumber);
+    if (as === 'helper' && !hasRole(principal, 'csr')) throw forbidden(NOT_A_CSR, 'Only a CSR joins as helper');
+    if (as === 'customer' && !hasRole(principal, 'customer')) throw forbidden(NOT_A_CUSTOMER, 'Joining as customer needs the customer role');
     const sessionId = await this.numbers.sessionIdOf(number);
-    if (!sessionId) throw notFound('SESSION_NOT_FOUND', `no live session has the number ${typedNumber} (INV-6)`);
+    if (!sessionId) throw notFound('SESSION_NOT_FOUND', NO_SUCH_NUMBER);
     return this.execute(principal, sessionId, 'JoinSession', { number, as, displayName }, options);
   }
 
   /** A non-participant sees nothing of a session; supervisors and admins see all. */
   async get(principal: Principal, sessionId: string): Promise<SessionView> {
     const view = await this.read.byId(sessionId);
-    if (!view || !this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', `session ${sessionId} not found`);
+    if (!view || !this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     return view;
   }
 
+  /** The same answer, without ids, for a number that is not live and a session the caller may not see. */
   async byNumber(principal: Principal, typedNumber: string): Promise<SessionView> {
     const sessionId = await this.numbers.sessionIdOf(parseSessionNumber(typedNumber));
-    if (!sessionId) throw notFound('SESSION_NOT_FOUND', `no live session has the number ${typedNumber}`);
-    return this.get(principal, sessionId);
+    const view = sessionId ? await this.read.byId(sessionId) : undefined;
+    if (!view || !this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', NO_SUCH_NUMBER);
+    return view;
   }
 
   list(principal: Principal, filter: SessionFilter, page: { offset: number; limit: number }) {
@@ -164,11 +254,10 @@ export class SessionService {
     const settings = effectiveSettings(await this.settings(), principal.userId);
     // The identity provider's WebACD-agent flag counts like the admin's user setting (Q-1).
     const webacdAgent = settings.webacdAgent || (settings.webacdEnabled && principal.flags.webacdAgent === true);
-    return {
-      settings: { ...settings, webacdAgent },
-      actorLiveSessions: (type === 'StartSession' || type === 'AcceptHandOver') && hasRole(principal, 'csr') ? await this.read.liveSessionsOf(principal.userId, sessionId) : 0,
-      siteUrl: this.siteUrl,
-    };
+    const bounded = (type === 'StartSession' || type === 'AcceptHandOver') && hasRole(principal, 'csr');
+    // SES-3 from the event store (current), not the read model; the load stream's claim is the guard under races.
+    const actorLiveSessions = bounded ? (await this.sessionsOf(principal.userId, (await this.handler.load(csrLoadAggregate, principal.userId)).state, sessionId)).live.length : 0;
+    return { settings: { ...settings, webacdAgent }, actorLiveSessions, siteUrl: this.siteUrl };
   }
 
   private metadata(principal: Principal, commandId?: string): CommandMetadata {

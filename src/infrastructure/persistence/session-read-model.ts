@@ -25,12 +25,9 @@ export class TypeOrmSessionReadModel implements SessionReadModel {
     return { items, total };
   }
 
-  async liveSessionsOf(userId: string, exceptSessionId?: string): Promise<number> {
-    const rows = (await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM session_view WHERE status <> 'ended' AND $1 = ANY(csr_ids) AND ($2::uuid IS NULL OR id <> $2::uuid)`,
-      [userId, exceptSessionId ?? null],
-    )) as { n: number }[];
-    return rows[0]?.n ?? 0;
+  async liveSessionIdsOf(userId: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT id FROM session_view WHERE status <> 'ended' AND $1 = ANY(csr_ids)`, [userId])) as { id: string }[];
+    return rows.map((row) => row.id);
   }
 }
 
