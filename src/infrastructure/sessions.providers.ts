@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { ProjectionRunner } from '../application/projections/projection-runner.js';
@@ -11,6 +12,8 @@ import { csrActivityProjection } from './persistence/projections/csr-activity.pr
 import { queueViewProjection } from './persistence/projections/queue-view.projection.js';
 import { sessionViewProjection } from './persistence/projections/session-view.projection.js';
 import { PgSessionNumbers, TypeOrmSessionReadModel } from './persistence/session-read-model.js';
+import { LOOKUP_LIMITER } from '../application/sessions/lookup-limiter.port.js';
+import { PgLookupLimiter } from './rate-limit/pg-lookup-limiter.js';
 
 /** Runs the read-model projections and the presence sweep for as long as the app runs. */
 @Injectable()
@@ -67,6 +70,11 @@ export function sessionProviders(config: AppConfig): Provider[] {
       provide: PresenceService,
       inject: [DataSource, SessionService],
       useFactory: (dataSource: DataSource, sessions: SessionService) => new PresenceService(new PgPresenceStore(dataSource), sessions, config.presenceGraceMs, log),
+    },
+    {
+      provide: LOOKUP_LIMITER,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new PgLookupLimiter((dataSource.driver as unknown as { master: pg.Pool }).master, config.lookupRatePerMinute),
     },
     SessionsLifecycle,
   ];

@@ -47,6 +47,8 @@ export function toProblem(error: unknown): Problem {
       detail,
       code,
       ...(typeof body === 'object' && (body as { errors?: unknown }).errors ? { errors: (body as { errors: unknown }).errors } : {}),
+      // 429: seconds until the caller may try again (Retry-After over REST, extensions in GraphQL).
+      ...(typeof body === 'object' && typeof (body as { retryAfter?: unknown }).retryAfter === 'number' ? { retryAfter: (body as { retryAfter: number }).retryAfter } : {}),
     };
   }
   return { type: 'about:blank', title: 'internal error', status: 500, detail: 'internal error', code: 'INTERNAL' };
@@ -80,14 +82,17 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status >= 500) this.logger.error({ err: error }, 'unhandled error');
     switch (host.getType<'http' | 'graphql' | 'ws'>()) {
       case 'graphql': {
-        const { status, code, detail, field, details, errors } = problem;
-        return new GraphQLError(detail, { extensions: { code, status, ...(field ? { field } : {}), ...(details ? { details } : {}), ...(errors ? { errors } : {}) } });
+        const { status, code, detail, field, details, errors, retryAfter } = problem;
+        return new GraphQLError(detail, {
+          extensions: { code, status, ...(field ? { field } : {}), ...(details ? { details } : {}), ...(errors ? { errors } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}) },
+        });
       }
       case 'ws':
         return;
       default: {
-        const response = host.switchToHttp().getResponse<{ status(n: number): { type(t: string): { send(b: string): void } } }>();
+        const response = host.switchToHttp().getResponse<{ status(n: number): { type(t: string): { send(b: string): void } }; setHeader(name: string, value: string): void }>();
         const request = host.switchToHttp().getRequest<{ url?: string }>();
+        if (typeof problem.retryAfter === 'number') response.setHeader('Retry-After', String(problem.retryAfter));
         response.status(problem.status).type('application/problem+json').send(JSON.stringify({ ...problem, instance: request.url }));
       }
     }

@@ -1,5 +1,7 @@
-import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Inject, ParseUUIDPipe } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { LOOKUP_LIMITER, type LookupLimiter } from '../../application/sessions/lookup-limiter.port.js';
+import { spendNumberLookup } from './number-lookup.limit.js';
 import type { Principal } from '../../application/identity/principal.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
@@ -30,10 +32,18 @@ import {
   TransferControlArgs,
 } from './session.types.js';
 
+/** The GraphQL context: the HTTP request (its client address) for queries and mutations. */
+interface GqlContext {
+  readonly req?: { readonly ip?: string };
+}
+
 /** GraphQL face of the session use cases: validate, call SessionService, map the view. */
 @Resolver(() => SessionModel)
 export class SessionResolver {
-  constructor(private readonly service: SessionService) {}
+  constructor(
+    private readonly service: SessionService,
+    @Inject(LOOKUP_LIMITER) private readonly lookups: LookupLimiter,
+  ) {}
 
   // ---- queries
 
@@ -42,8 +52,9 @@ export class SessionResolver {
     return toSession(await this.service.get(p, id));
   }
 
-  @Query(() => SessionModel)
-  async sessionByNumber(@CurrentPrincipal() p: Principal, @Args('number') number: string) {
+  @Query(() => SessionModel, { description: 'The live session with this number, if you take part in it (SESSION_NOT_FOUND otherwise); RATE_LIMITED past 30 lookups a minute.' })
+  async sessionByNumber(@CurrentPrincipal() p: Principal, @Context() ctx: GqlContext, @Args('number') number: string) {
+    await spendNumberLookup(this.lookups, p, ctx.req?.ip);
     return toSession(await this.service.byNumber(p, number));
   }
 
@@ -67,7 +78,8 @@ export class SessionResolver {
   }
 
   @Mutation(() => SessionModel)
-  async joinSession(@CurrentPrincipal() p: Principal, @Args() { number, as, displayName, commandId }: JoinSessionArgs) {
+  async joinSession(@CurrentPrincipal() p: Principal, @Context() ctx: GqlContext, @Args() { number, as, displayName, commandId }: JoinSessionArgs) {
+    await spendNumberLookup(this.lookups, p, ctx.req?.ip);
     return toSession(await this.service.joinByNumber(p, number, as, displayName, { commandId }));
   }
 

@@ -1,10 +1,12 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Ip, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Principal } from '../../application/identity/principal.js';
 import { PresenceService } from '../../application/sessions/presence.service.js';
 import { SessionService } from '../../application/sessions/session.service.js';
+import { LOOKUP_LIMITER, type LookupLimiter } from '../../application/sessions/lookup-limiter.port.js';
+import { spendNumberLookup } from './number-lookup.limit.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { JoinSessionArgs, ListSessionsArgs, REST_COMMANDS, SESSION_COMMANDS, type SessionModel, type SessionPage, StartSessionArgs, startInput, toSession } from './session.types.js';
 
@@ -16,6 +18,7 @@ export class SessionsController {
   constructor(
     private readonly service: SessionService,
     private readonly presence: PresenceService,
+    @Inject(LOOKUP_LIMITER) private readonly lookups: LookupLimiter,
   ) {}
 
   /** SES-5: a CSR console reports it is still open; send it every few seconds. */
@@ -39,14 +42,17 @@ export class SessionsController {
   }
 
   @Get('by-number/:number')
-  async byNumber(@CurrentPrincipal() p: Principal, @Param('number') number: string): Promise<SessionModel> {
+  @ApiOperation({ summary: 'The live session with this number, if you take part in it; 404 otherwise; 429 + Retry-After past 30 lookups a minute' })
+  async byNumber(@CurrentPrincipal() p: Principal, @Ip() ip: string, @Param('number') number: string): Promise<SessionModel> {
+    await spendNumberLookup(this.lookups, p, ip);
     return toSession(await this.service.byNumber(p, number));
   }
 
   @Post('join')
   @HttpCode(200)
   @ApiOperation({ summary: 'Join by the session number, as customer or helper (INV-4, AST-1)' })
-  async join(@CurrentPrincipal() p: Principal, @Body() { number, as, displayName, commandId }: JoinSessionArgs): Promise<SessionModel> {
+  async join(@CurrentPrincipal() p: Principal, @Ip() ip: string, @Body() { number, as, displayName, commandId }: JoinSessionArgs): Promise<SessionModel> {
+    await spendNumberLookup(this.lookups, p, ip);
     return toSession(await this.service.joinByNumber(p, number, as, displayName, { commandId }));
   }
 

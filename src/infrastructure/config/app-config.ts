@@ -20,6 +20,10 @@ export interface AppConfig {
     readonly jwksUrl?: string;
     readonly issuer?: string;
     readonly audience?: string;
+    /** The longest a token may still run when presented: `exp` is required and at most this far ahead (seconds). */
+    readonly maxTtlSeconds: number;
+    /** How far a clock may be ahead: `iat`/`nbf` later than now plus this are refused (seconds). */
+    readonly clockSkewSeconds: number;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** SES-5: how long a controlling CSR's console may be gone before the session ends. */
@@ -34,6 +38,8 @@ export interface AppConfig {
   readonly webacdMaxWaitMs: number;
   /** The public help form (SES-2): requests per minute per client address. */
   readonly inboundRatePerMinute: number;
+  /** Session-number lookups and joins: per minute, per principal and per client address, across nodes. */
+  readonly lookupRatePerMinute: number;
   /** WebRTC: STUN/TURN handed to clients; TURN credentials are minted with the coturn shared secret. */
   /** Readiness (`/health/ready`) fails while a projection's oldest unprocessed event is older than this. */
   readonly readyMaxProjectionLagSeconds: number;
@@ -104,6 +110,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       jwksUrl: url('JWT_JWKS_URL', ['https:', 'http:']),
       issuer: read('JWT_ISSUER'),
       audience: read('JWT_AUDIENCE'),
+      maxTtlSeconds: integer('JWT_MAX_TTL', 12 * 3600, 60, 7 * 86_400),
+      clockSkewSeconds: integer('JWT_CLOCK_SKEW', 60, 0, 600),
     },
     logLevel: logLevel as AppConfig['logLevel'],
     presenceGraceMs: integer('PRESENCE_GRACE_MS', 30_000, 1_000, 3_600_000),
@@ -114,6 +122,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webacdMaxWaitMs: integer('WEBACD_MAX_WAIT_MS', 30 * 60_000, 10_000, 24 * 3_600_000),
     inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
     readyMaxProjectionLagSeconds: integer('READY_MAX_PROJECTION_LAG_SECONDS', 30, 1, 86_400),
+    lookupRatePerMinute: integer('NUMBER_LOOKUP_RATE_PER_MINUTE', 30, 1, 100_000),
     ice: {
       stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
       turnUrls: iceUrls('TURN_URLS', ['turn:', 'turns:']),
