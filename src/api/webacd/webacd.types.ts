@@ -1,3 +1,4 @@
+import { own } from '../../domain/shared/own.js';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -49,7 +50,7 @@ export function toQueue(view: QueueView, now = new Date()): QueueModel {
     id: view.id,
     name: view.name,
     status: view.status,
-    agents: open ? open.agentIds.map((agentId) => ({ agentId, available: open.agents[agentId]?.available ?? false })) : [],
+    agents: open ? open.agentIds.map((agentId) => ({ agentId, available: own(open.agents, agentId)?.available ?? false })) : [],
     waiting: open
       ? open.waiting.map((item) => ({
           itemId: item.itemId,

@@ -1,3 +1,4 @@
+import { own } from '../../domain/shared/own.js';
 import { randomUUID } from 'node:crypto';
 import { forbidden, notFound, validationError } from '../../domain/shared/domain-error.js';
 import type { CommandMetadata } from '../../domain/shared/decider.js';
@@ -87,7 +88,7 @@ export class WebAcdService {
       const { state } = await this.handler.load(queueAggregate, queueId);
       const context = state.status === 'open' ? await this.context(state, principal) : undefined;
       // (WebACD off: the queue answers WEBACD_DISABLED / the unknown queue NOT_FOUND itself.)
-      if (context?.webacdEnabled && !context.agents[agentId]?.webacdAgent) {
+      if (context?.webacdEnabled && !own(context.agents, agentId)?.webacdAgent) {
         throw forbidden(NOT_WEBACD_AGENT, 'Only a WebACD agent may take part in a queue');
       }
     }
@@ -257,7 +258,7 @@ export class WebAcdService {
         // the admin having put them in this queue; and only while WebACD is on.
         const flagged = id === principal.userId && principal.flags.webacdAgent === true;
         const webacdAgent = webacdEnabled && (own.webacdAgent || flagged || members.includes(id));
-        return [id, { webacdAgent, liveLoad: live[id] ?? 0, maxLoad: own.sessionMode === 'multi' ? own.maxCustomers : 1 }];
+        return [id, { webacdAgent, liveLoad: (Object.hasOwn(live, id) ? live[id] : undefined) ?? 0, maxLoad: own.sessionMode === 'multi' ? own.maxCustomers : 1 }];
       }),
     );
     return { webacdEnabled, agents };

@@ -1,3 +1,4 @@
+import { own } from '../shared/own.js';
 import { assertNever, type CommandMetadata } from '../shared/decider.js';
 import { forbidden, illegalState, notFound, validationError } from '../shared/domain-error.js';
 import type {
@@ -95,11 +96,11 @@ function assertWebacdEnabled(context: QueueContext): void {
 /** Q-1: only a WebACD agent takes, declines or is offered queued work. */
 function assertWebacdAgent(context: QueueContext, userId: string): void {
   assertWebacdEnabled(context);
-  if (context.agents[userId]?.webacdAgent !== true) throw forbidden(E.NOT_WEBACD_AGENT, 'Only a WebACD agent may do this');
+  if (own(context.agents, userId)?.webacdAgent !== true) throw forbidden(E.NOT_WEBACD_AGENT, 'Only a WebACD agent may do this');
 }
 
 function assertQueueAgent(q: OpenQueue, agentId: string): void {
-  if (!q.agents[agentId]) throw validationError(E.AGENT_NOT_IN_QUEUE, 'agentId', `${agentId} is not an agent of this queue`);
+  if (!own(q.agents, agentId)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'agentId', `${agentId} is not an agent of this queue`);
 }
 
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
@@ -198,8 +199,8 @@ function configureQueue({ data, metadata }: ConfigureQueue, state: QueueState, c
   const add = validAgentIds(data.addAgentIds, 'addAgentIds');
   const remove = validAgentIds(data.removeAgentIds, 'removeAgentIds');
   if (add.some((id) => remove.includes(id))) throw validationError(E.INVALID_AGENT_LIST, 'addAgentIds', 'An agent is either added or removed');
-  for (const id of remove) if (!q.agents[id]) throw validationError(E.AGENT_NOT_IN_QUEUE, 'removeAgentIds', `${id} is not an agent of this queue`);
-  const agentsAdded = add.filter((id) => !q.agents[id]);
+  for (const id of remove) if (!own(q.agents, id)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'removeAgentIds', `${id} is not an agent of this queue`);
+  const agentsAdded = add.filter((id) => !own(q.agents, id));
   const name = data.name === undefined ? undefined : validName(data.name);
   const offerTimeoutMs = data.offerTimeoutMs === undefined ? undefined : validTimeout(data.offerTimeoutMs);
   const routing = data.routing === undefined ? undefined : validRouting(data.routing);
@@ -248,7 +249,7 @@ function setAgentAvailability({ data, metadata }: SetAgentAvailability, state: Q
   }
   assertQueueAgent(q, agentId);
   if (available) assertWebacdAgent(context, agentId); // Q-1: nobody else is offered work
-  if (q.agents[agentId]?.available === available) return [];
+  if (own(q.agents, agentId)?.available === available) return [];
   const stamp = stampOf(metadata);
   const offers = available ? [] : openOffersOfAgent(q, agentId);
   return withRouting(
@@ -355,7 +356,7 @@ function handOverTarget(q: OpenQueue, target: HandOverTarget | undefined, giverI
     const unique = [...new Set(agentIds)];
     if (unique.length === 0 || unique.some((id) => typeof id !== 'string' || !id || id === giverId)) throw invalid('target.agentIds');
     for (const id of unique) {
-      if (!q.agents[id]) throw validationError(E.AGENT_NOT_IN_QUEUE, 'target.agentIds', `${id} is not an agent of this queue`);
+      if (!own(q.agents, id)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'target.agentIds', `${id} is not an agent of this queue`);
     }
     return { kind: 'agents', agentIds: unique };
   }
@@ -438,7 +439,7 @@ function acceptOffer({ data, metadata }: AcceptOffer, state: QueueState, context
   const q = assertOpen(state);
   assertWebacdAgent(context, metadata.userId); // Q-1
   const offer = offerToAnswer(q, data.offerId, data.agentId, metadata);
-  const facts = context.agents[offer.agentId];
+  const facts = own(context.agents, offer.agentId);
   if (facts && facts.liveLoad >= facts.maxLoad) {
     throw illegalState(E.AGENT_AT_CAPACITY, `An agent may assist at most ${facts.maxLoad} customers at once`, { maxLoad: facts.maxLoad }); // SES-3
   }

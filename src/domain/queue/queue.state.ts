@@ -1,3 +1,4 @@
+import { own } from '../shared/own.js';
 import { assertNever } from '../shared/decider.js';
 import type { HandOverTarget, InboundCustomer, QueueEvent, RoutingPolicy } from './queue.events.js';
 
@@ -118,9 +119,11 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
     case 'QueueConfigured':
       return open(state, (q) => {
         const { name, offerTimeoutMs, routing, agentsAdded, agentsRemoved, at } = event.data;
-        const agents: Record<string, AgentSlot> = { ...q.agents };
-        for (const id of agentsRemoved) delete agents[id];
-        for (const id of agentsAdded) agents[id] = { available: false, idleSince: at };
+        // Built from entries: an id such as `__proto__` stays an own key, never the prototype.
+        const agents: Record<string, AgentSlot> = Object.fromEntries([
+          ...Object.entries(q.agents).filter(([id]) => !agentsRemoved.includes(id)),
+          ...agentsAdded.map((id) => [id, { available: false, idleSince: at }] as const),
+        ]);
         return {
           ...q,
           name: name ?? q.name,
@@ -135,7 +138,7 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
       return { status: 'closed', queueId: state.queueId, name: state.name, closedBy: event.data.by, closedAt: event.data.at };
     case 'AgentAvailabilityChanged': {
       const { agentId, available, at } = event.data;
-      return open(state, (q) => (q.agents[agentId] ? withAgent(q, agentId, { available, idleSince: at }) : q));
+      return open(state, (q) => (own(q.agents, agentId) ? withAgent(q, agentId, { available, idleSince: at }) : q));
     }
     case 'InboundRequestEnqueued': {
       const { itemId, sessionId, customer, problem, originUrl, at } = event.data;
@@ -170,7 +173,7 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
       const { offerId, itemId, agentId, waitedMs, at } = event.data;
       return open(state, (q) => {
         const closed = closeOffer(q, offerId, 'accepted');
-        const agent = closed.agents[agentId];
+        const agent = own(closed.agents, agentId);
         return {
           ...(agent ? withAgent(closed, agentId, { ...agent, idleSince: at }) : closed),
           waiting: closed.waiting.filter((i) => i.itemId !== itemId),
@@ -185,7 +188,7 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
       const outcome: OfferOutcome = event.type === 'OfferDeclined' ? 'declined' : 'expired';
       return open(state, (q) => {
         const closed = closeOffer(q, offerId, outcome);
-        const agent = closed.agents[agentId];
+        const agent = own(closed.agents, agentId);
         return {
           // The agent stays as available as they were, but goes to the back of the idle order.
           ...(agent ? withAgent(closed, agentId, { ...agent, idleSince: at }) : closed),
@@ -199,7 +202,7 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
       const { offerId, agentId, at } = event.data;
       return open(state, (q) => {
         const closed = closeOffer(q, offerId, 'withdrawn');
-        const agent = closed.agents[agentId];
+        const agent = own(closed.agents, agentId);
         return agent ? withAgent(closed, agentId, { ...agent, idleSince: at }) : closed;
       });
     }

@@ -21,6 +21,7 @@
  *   every agent who could take it has passed once; then a new round starts (for a hand-over,
  *   a new round goes to every eligible agent who has not passed, or to all when all have).
  */
+import { own } from '../shared/own.js';
 import { assertNever } from '../shared/decider.js';
 import type { AgentFacts } from './queue.commands.js';
 import { eligibleAgentsOf, isBroadcastOffer, offeredInRound, type HandOverItem, type OpenQueue, type QueueState } from './queue.state.js';
@@ -48,9 +49,9 @@ export function planOffers(
   extraLoad: Readonly<Record<string, number>> = {},
 ): readonly PlannedOffer[] {
   const canTakeWork = (agentId: string): boolean => {
-    const f = facts[agentId];
-    const slot = q.agents[agentId];
-    return !!slot && slot.available && !!f && f.webacdAgent && f.liveLoad + (extraLoad[agentId] ?? 0) < f.maxLoad;
+    const f = own(facts, agentId);
+    const slot = own(q.agents, agentId);
+    return !!slot && slot.available && !!f && f.webacdAgent && f.liveLoad + (own(extraLoad, agentId) ?? 0) < f.maxLoad;
   };
   // Only inbound offers make an agent busy; hand-over broadcasts do not.
   const busy = new Set(q.offers.filter((o) => !isBroadcastOffer(q, o)).map((o) => o.agentId));
@@ -112,7 +113,7 @@ function broadcast(item: HandOverItem, pool: readonly string[], holdingOffers: r
 function pickAgent(q: OpenQueue, candidates: readonly string[]): string | undefined {
   switch (q.routing) {
     case 'longest_idle': {
-      const idle = (id: string) => Date.parse(q.agents[id]?.idleSince ?? '');
+      const idle = (id: string) => Date.parse(own(q.agents, id)?.idleSince ?? '');
       return [...candidates].sort((a, b) => idle(a) - idle(b) || q.agentIds.indexOf(a) - q.agentIds.indexOf(b))[0];
     }
     default:

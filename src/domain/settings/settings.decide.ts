@@ -75,6 +75,8 @@ function assertBoolean(value: unknown, field: string): void {
 function changedFields<T extends object>(current: T, requested: Partial<T>): Partial<T> {
   const changes: Partial<T> = {};
   for (const key of Object.keys(requested) as (keyof T)[]) {
+    // Known setting names only: a name such as `__proto__` is no setting.
+    if (!Object.hasOwn(current, key)) continue;
     const value = requested[key];
     if (value !== undefined && value !== current[key]) changes[key] = value;
   }

@@ -1,3 +1,4 @@
+import { own } from '../shared/own.js';
 import { assertNever } from '../shared/decider.js';
 import type { ConsoleType, SettingsEvent, SiteSettings, UserSettings } from './settings.events.js';
 
@@ -37,7 +38,7 @@ export function evolveSettings(state: SettingsState, event: SettingsEvent): Sett
 }
 
 export const userSettings = (state: SettingsState, userId: string): UserSettings =>
-  state.users[userId] ?? DEFAULT_USER_SETTINGS;
+  own(state.users, userId) ?? DEFAULT_USER_SETTINGS;
 
 /**
  * What a session decision needs to know about its site and acting user, resolved once.

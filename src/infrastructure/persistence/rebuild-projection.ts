@@ -38,7 +38,7 @@ export async function rebuildProjection(
   name: string,
   onProgress: (progress: RebuildProgress) => void = () => undefined,
 ): Promise<{ events: number; checkpoint: string }> {
-  const spec = REBUILDABLE[name];
+  const spec = Object.hasOwn(REBUILDABLE, name) ? REBUILDABLE[name] : undefined;
   if (!spec) throw new Error(`unknown projection ${name}; one of ${Object.keys(REBUILDABLE).join(', ')}`);
   const live = await new DataSource({ type: 'postgres', url: databaseUrl, entities: READ_MODEL_ENTITIES }).initialize();
   const shadow = await new DataSource({ type: 'postgres', url: databaseUrl, entities: READ_MODEL_ENTITIES, extra: { options: `-c search_path=${SHADOW},public`, max: 4 } }).initialize();

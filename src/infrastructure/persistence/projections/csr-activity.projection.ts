@@ -1,3 +1,4 @@
+import { own } from '../../../domain/shared/own.js';
 import { eventIdFor } from '../../../application/command-handling/command-handler.js';
 import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
 import { type Projection, rowProjection } from '../../../application/projections/projection.js';
@@ -41,7 +42,7 @@ export function evolveReportSession(row: ReportSessionRow | null, event: Recorde
   }) as ReportSessionRow;
   next.csrs = structuredClone(next.csrs);
   const d = event.data as Record<string, any>;
-  const csr = (id: string) => (next.csrs[id] ??= part(d.at ?? event.recordedAt.toISOString()));
+  const csr = (id: string) => own(next.csrs, id) ?? (next.csrs = { ...next.csrs, [id]: part(d.at ?? event.recordedAt.toISOString()) })[id]!;
   switch (event.type) {
     case 'SessionStarted':
       Object.assign(next, { kind: d.kind, mode: d.mode, startedAt: new Date(d.at), startedBy: d.by });
