@@ -2,7 +2,9 @@
  * Prints a bearer token signed with the local secret (JWT_SECRET, or the one the embedded
  * default keeps in DATA_DIR), for trying the API by hand:
  *   npm run token -- --role csr --user alice [--name "Alice"] [--flag webacdAgent] [--expires 12h]
+ * Every token carries `exp` (default 12h, at most JWT_MAX_TTL).
  */
+import { decodeJwt } from 'jose';
 import { type Role, ROLES } from '../src/application/identity/principal.js';
 import { loadConfig, localJwtSecret } from '../src/infrastructure/config/app-config.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
@@ -57,6 +59,11 @@ try {
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
   });
+  // The server refuses a token that runs longer than JWT_MAX_TTL: say so here rather than there.
+  const { exp } = decodeJwt(token);
+  if (exp === undefined || exp - Date.now() / 1000 > config.jwt.maxTtlSeconds) {
+    throw new Error(`--expires ${args.expires} is longer than JWT_MAX_TTL (${config.jwt.maxTtlSeconds} s)`);
+  }
   process.stdout.write(`${token}\n`);
 } catch (error) {
   console.error((error as Error).message);

@@ -7,6 +7,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard, bearerToken } from './api/auth/auth.guard.js';
+import { closeAtExpiry, TOKEN_EXPIRED_CLOSE } from './api/auth/token-expiry.js';
 import { ProblemFilter } from './api/errors/problem.filter.js';
 import { HealthController, HealthResolver } from './api/health/health.controller.js';
 import { MeController, MeResolver } from './api/identity/me.api.js';
@@ -87,12 +88,17 @@ export class AppModule {
                 const token = bearerToken(String(params.authorization ?? params.Authorization ?? ''));
                 if (!token) return false;
                 try {
-                  (ctx.extra as Record<string, unknown>).principal = await verifier.verify(token);
+                  const principal = await verifier.verify(token);
+                  const extra = ctx.extra as Record<string, unknown> & { socket?: { close(code: number, reason: string): void } };
+                  extra.principal = principal;
+                  // The socket lives no longer than its token: closed with 4401 when it expires.
+                  extra.expiry = closeAtExpiry(principal, () => extra.socket?.close(TOKEN_EXPIRED_CLOSE, 'token expired'));
                   return true;
                 } catch {
                   return false;
                 }
               },
+              onClose: (ctx) => clearTimeout((ctx.extra as { expiry?: NodeJS.Timeout }).expiry),
             },
           },
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),

@@ -56,7 +56,7 @@ export function webAcdProviders(config: AppConfig, databaseUrl: string): Provide
       inject: [EVENT_STORE, DataSource, SessionService, JOB_SCHEDULER, ProjectionRunner],
       useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, jobs: JobScheduler, readModels: ProjectionRunner) =>
         new WebAcdService(new CommandHandler(store), sessions, new TypeOrmQueueReadModel(dataSource), new PgAgentLoad(dataSource), jobs, {
-          issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: '4h' }),
+          issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: `${Math.min(4 * 3600, config.jwt.maxTtlSeconds)}s` }),
         }, { maxWaitMs: config.webacdMaxWaitMs }, readModels),
     },
     {

@@ -9,6 +9,7 @@ import { hasRole, type Principal } from '../../application/identity/principal.js
 import { SessionChangeFeed } from '../../application/projections/change-feed.js';
 import { PresenceService } from '../../application/sessions/presence.service.js';
 import { SessionService } from '../../application/sessions/session.service.js';
+import { closeAtExpiry, TOKEN_EXPIRED_CLOSE } from '../auth/token-expiry.js';
 import { type RelayMessage, SESSION_VERSIONS, type SessionVersions, SIGNALLING_BUS, type SignallingBus } from '../../application/signalling/signalling-bus.port.js';
 import { mediaToClose, participantsOf, participates, relayTargets } from '../../application/signalling/signalling.policy.js';
 import { TokenVerifier } from '../../infrastructure/identity/jwt.js';
@@ -33,7 +34,7 @@ export const SIGNALLING_LIMITS = {
   resyncEveryMs: 500,
 } as const;
 
-export const CLOSE = { unauthenticated: 4401, tooManySockets: 4408, flood: 4429, tooBig: 1009 } as const;
+export const CLOSE = { unauthenticated: 4401, tokenExpired: TOKEN_EXPIRED_CLOSE, tooManySockets: 4408, flood: 4429, tooBig: 1009 } as const;
 
 interface Client {
   readonly ws: WebSocket;
@@ -48,6 +49,8 @@ interface Client {
   alive: boolean;
   /** Frames are handled one after another, in the order they came. */
   chain: Promise<void>;
+  /** Closes the socket when its token expires. */
+  expiry?: NodeJS.Timeout;
 }
 
 /**
@@ -149,6 +152,10 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       return false;
     }
     const userId = client.principal.userId;
+    client.expiry = closeAtExpiry(client.principal, () => {
+      this.send(client, { type: 'error', code: 'TOKEN_EXPIRED', message: 'the access token expired: reconnect with a fresh one' });
+      client.ws.close(TOKEN_EXPIRED_CLOSE, 'token expired');
+    });
     const count = (this.socketsOfUser.get(userId) ?? 0) + 1;
     this.socketsOfUser.set(userId, count);
     if (count > SIGNALLING_LIMITS.socketsPerUser) {
@@ -161,6 +168,7 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private disconnected(client: Client) {
+    clearTimeout(client.expiry);
     if (!this.clients.delete(client)) return;
     const userId = client.principal?.userId;
     if (userId) {

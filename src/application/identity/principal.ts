@@ -12,6 +12,8 @@ export interface Principal {
   readonly roles: readonly Role[];
   /** Capabilities beyond the role, e.g. `webacdAgent` (Q-1). */
   readonly flags: Readonly<Record<string, boolean>>;
+  /** When the token this principal came from expires (ms since the epoch); sockets close then. */
+  readonly expiresAt?: number;
 }
 
 export const hasRole = (principal: Principal, ...roles: Role[]) => roles.some((role) => principal.roles.includes(role));
