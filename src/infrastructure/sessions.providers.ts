@@ -6,6 +6,9 @@ import { ProjectionRunner } from '../application/projections/projection-runner.j
 import { PresenceService } from '../application/sessions/presence.service.js';
 import { QueueChangeFeed, SessionChangeFeed } from '../application/projections/change-feed.js';
 import { SessionService } from '../application/sessions/session.service.js';
+import { ConsentView } from '../application/signalling/consent-view.js';
+import { EVENT_STORE_POOL } from './event-store/event-store.module.js';
+import { PgSessionVersions, StoreSessionVersions } from './signalling/pg-session-versions.js';
 import type { AppConfig } from './config/app-config.js';
 import { PgPresenceStore } from './persistence/pg-presence-store.js';
 import { csrActivityProjection } from './persistence/projections/csr-activity.projection.js';
@@ -59,11 +62,24 @@ export function sessionProviders(config: AppConfig): Provider[] {
         }),
     },
     {
+      // The signalling gateway's consent, kept from the event stream (SHR-4, CTL-4, MC-3, SES-7).
+      provide: ConsentView,
+      inject: [EVENT_STORE, EVENT_STORE_POOL],
+      useFactory: (store: EventStore, pool: pg.Pool) => new ConsentView(store, config.eventstoreUrl ? new StoreSessionVersions(store) : new PgSessionVersions(pool)),
+    },
+    {
       provide: SessionService,
-      inject: [EVENT_STORE, DataSource, ProjectionRunner],
-      useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner) =>
-        new SessionService(store, new TypeOrmSessionReadModel(dataSource), new PgSessionNumbers(dataSource), runner, config.publicBaseUrl, undefined, (sessionId) =>
-          logger.warn({ sessionId }, 'read model behind: a mutation answered before its events were projected'),
+      inject: [EVENT_STORE, DataSource, ProjectionRunner, ConsentView],
+      useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner, consent: ConsentView) =>
+        new SessionService(
+          store,
+          new TypeOrmSessionReadModel(dataSource),
+          new PgSessionNumbers(dataSource),
+          runner,
+          config.publicBaseUrl,
+          undefined,
+          (sessionId) => logger.warn({ sessionId }, 'read model behind: a mutation answered before its events were projected'),
+          consent,
         ),
     },
     {

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Logger, type Provider, type Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
-import { SESSION_VERSIONS, SIGNALLING_BUS } from '../../application/signalling/signalling-bus.port.js';
+import { SIGNALLING_BUS } from '../../application/signalling/signalling-bus.port.js';
 import type { AppConfig } from '../../infrastructure/config/app-config.js';
 import { PgSignallingBus } from '../../infrastructure/signalling/pg-signalling-bus.js';
-import { PgSessionVersions } from '../../infrastructure/signalling/pg-session-versions.js';
 import { RedisSignallingBus } from '../../infrastructure/signalling/redis-signalling-bus.js';
 import { SIGNALLING_NODE_ID, SignallingGateway } from './signalling.gateway.js';
 
@@ -32,7 +31,6 @@ export const SIGNALLING_API: { controllers: Type[]; providers: Provider[] } = {
         return new PgSignallingBus(databaseUrl, node, log);
       },
     },
-    { provide: SESSION_VERSIONS, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgSessionVersions(dataSource) },
     SignallingGateway,
   ],
 };

@@ -4,14 +4,13 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { HttpAdapterHost } from '@nestjs/core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import type { SessionState } from '../../domain/session/index.js';
 import { hasRole, type Principal } from '../../application/identity/principal.js';
-import { SessionChangeFeed } from '../../application/projections/change-feed.js';
 import { PresenceService } from '../../application/sessions/presence.service.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { closeAtExpiry, TOKEN_EXPIRED_CLOSE } from '../auth/token-expiry.js';
-import { type RelayMessage, SESSION_VERSIONS, type SessionVersions, SIGNALLING_BUS, type SignallingBus } from '../../application/signalling/signalling-bus.port.js';
-import { mediaToClose, participantsOf, participates, relayTargets } from '../../application/signalling/signalling.policy.js';
+import { ConsentView } from '../../application/signalling/consent-view.js';
+import { type RelayMessage, SIGNALLING_BUS, type SignallingBus } from '../../application/signalling/signalling-bus.port.js';
+import { type CloseMedia, type Media, participantsOf, participates } from '../../application/signalling/signalling.policy.js';
 import { TokenVerifier } from '../../infrastructure/identity/jwt.js';
 import { toProblem } from '../errors/problem.filter.js';
 import { BadFrame, type ClientFrame, parseFrame } from './signalling-frames.js';
@@ -30,8 +29,11 @@ export const SIGNALLING_LIMITS = {
   floodCloseMs: 3000,
   socketsPerUser: 5,
   pingEveryMs: 30_000,
-  /** How often joined sessions' read-model versions are compared (changes projected by another node). */
-  resyncEveryMs: 500,
+  /**
+   * How often joined sessions are re-read from the event stream, in case another node's "session
+   * changed" message was lost (close-media). Relaying never waits for this: each frame is fenced.
+   */
+  resyncEveryMs: 2000,
 } as const;
 
 export const CLOSE = { unauthenticated: 4401, tokenExpired: TOKEN_EXPIRED_CLOSE, tooManySockets: 4408, flood: 4429, tooBig: 1009 } as const;
@@ -56,8 +58,10 @@ interface Client {
 /**
  * The WebRTC signalling socket (`/signalling?access_token=<JWT>`): relays SDP offers/answers and
  * ICE candidates between the participants of a session, only where the session's state allows
- * the media (SHR-4, TL-2, TL-5, MC-2), and tells both ends to close a peer connection when the
- * read model shows its consent gone (CTL-4, MC-3, session end). Nothing relayed is stored.
+ * the media (SHR-4, TL-2, TL-5, MC-2), and tells both ends to close a peer connection when its
+ * consent is gone (CTL-4, MC-3, SES-7). Whether a frame may go is ConsentView's answer, taken on
+ * the session's current state (see there: no frame of withdrawn media after the command's
+ * answer, on any node); this class keeps connections, frames and delivery. Nothing relayed is stored.
  *
  * A plain `ws` server on the app's HTTP server rather than a `@WebSocketGateway`: the handshake
  * is authenticated here and refused with our own close codes, frame sizes are checked before
@@ -71,9 +75,7 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   private readonly clients = new Set<Client>();
   private readonly bySession = new Map<string, Set<Client>>();
   private readonly socketsOfUser = new Map<string, number>();
-  /** The last state seen per joined session, to diff against the next (close-media). */
-  private readonly states = new Map<string, { state: SessionState; version: number }>();
-  private changes?: AsyncIterableIterator<string>;
+  private readonly unsubscribe: (() => void)[] = [];
   private pinger?: NodeJS.Timeout;
   private resyncer?: NodeJS.Timeout;
   private resyncing?: Promise<void>;
@@ -84,10 +86,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(PresenceService) private readonly presence: PresenceService,
-    @Inject(SessionChangeFeed) private readonly feed: SessionChangeFeed,
+    @Inject(ConsentView) private readonly consent: ConsentView,
     @Inject(SIGNALLING_BUS) private readonly bus: SignallingBus,
     @Inject(SIGNALLING_NODE_ID) private readonly node: string,
-    @Inject(SESSION_VERSIONS) private readonly versions: SessionVersions,
   ) {}
 
   async onApplicationBootstrap() {
@@ -100,8 +101,13 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     };
     server.on('upgrade', this.upgrade);
     await this.bus.start((message) => this.relayed(message));
-    this.changes = this.feed.changes((id) => this.bySession.has(id));
-    void this.watch(this.changes);
+    this.unsubscribe.push(
+      this.consent.onChange((sessionId, closes) => this.closeMedia(sessionId, closes)),
+      // Nodes holding the session's other sockets re-read it now rather than at their next frame.
+      this.consent.onApplied((sessionId, version) => {
+        this.bus.publish({ node: this.node, sessionId, changed: version }).catch((error: unknown) => this.logger.warn({ err: error, sessionId }, 'session change not announced to other nodes'));
+      }),
+    );
     this.pinger = setInterval(() => this.ping(), SIGNALLING_LIMITS.pingEveryMs);
     this.pinger.unref();
     this.resyncer = setInterval(() => {
@@ -115,7 +121,7 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     clearInterval(this.resyncer);
     await this.resyncing;
     if (this.upgrade) (this.host.httpAdapter.getHttpServer() as import('node:http').Server).off('upgrade', this.upgrade);
-    await this.changes?.return?.();
+    for (const stop of this.unsubscribe.splice(0)) stop();
     for (const client of this.clients) client.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await this.bus.stop();
@@ -179,10 +185,8 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     for (const sessionId of client.sessions) {
       const set = this.bySession.get(sessionId);
       set?.delete(client);
-      if (set?.size === 0) {
-        this.bySession.delete(sessionId);
-        this.states.delete(sessionId);
-      }
+      if (set?.size === 0) this.bySession.delete(sessionId);
+      this.consent.unwatch(sessionId);
     }
   }
 
@@ -245,8 +249,8 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       frame = parseFrame(text);
     } catch (error) {
       const bad = error as BadFrame;
-      this.logger.warn({ userId: client.principal?.userId, reason: bad.message }, 'signalling bad frame');
-      this.error(client, 'BAD_FRAME', bad.message, bad.ref);
+      this.logger.warn({ userId: client.principal?.userId, code: bad.code, field: bad.field, reason: bad.message }, 'signalling bad frame');
+      this.send(client, { type: 'error', code: bad.code, message: bad.message, ...(bad.field ? { field: bad.field } : {}), ...(bad.ref !== undefined ? { ref: bad.ref } : {}) });
       return;
     }
     try {
@@ -269,30 +273,33 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
 
   private async join(client: Client, frame: Extract<ClientFrame, { type: 'join' }>) {
     const principal = client.principal!;
-    const view = await this.sessions.get(principal, frame.sessionId);
-    const state = view.state as unknown as SessionState;
-    if (state.status === 'ended') return this.error(client, 'SESSION_ENDED', 'the session has ended', frame.ref);
-    // Supervisors may read any session, but only its participants take part in its media.
-    if (!participates(state, principal.userId)) return this.error(client, 'SESSION_NOT_FOUND', `session ${frame.sessionId} not found`, frame.ref);
-    client.sessions.add(frame.sessionId);
-    let set = this.bySession.get(frame.sessionId);
-    if (!set) this.bySession.set(frame.sessionId, (set = new Set()));
-    set.add(client);
-    this.observe(frame.sessionId, state, view.version);
-    this.send(client, { type: 'joined', sessionId: frame.sessionId, you: principal.userId, participants: participantsOf(state), ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
+    const sessionId = frame.sessionId;
+    const again = client.sessions.has(sessionId); // a socket watches a session once
+    // The event stream, not the read model, says who takes part (read after the frame came).
+    const { state } = again ? await this.consent.refresh(sessionId) : await this.consent.watch(sessionId);
+    if (!participates(state, principal.userId)) {
+      if (!again) this.consent.unwatch(sessionId);
+      if (state.status === 'ended') {
+        await this.sessions.get(principal, sessionId); // SESSION_NOT_FOUND to those who may not see it
+        return this.error(client, 'SESSION_ENDED', 'the session has ended', frame.ref);
+      }
+      // Supervisors may read any session, but only its participants take part in its media.
+      return this.error(client, 'SESSION_NOT_FOUND', `session ${sessionId} not found`, frame.ref);
+    }
+    if (!again) {
+      client.sessions.add(sessionId);
+      let set = this.bySession.get(sessionId);
+      if (!set) this.bySession.set(sessionId, (set = new Set()));
+      set.add(client);
+    }
+    this.send(client, { type: 'joined', sessionId, you: principal.userId, participants: participantsOf(state), ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
   }
 
   private async signal(client: Client, frame: Extract<ClientFrame, { type: 'signal' }>) {
     const from = client.principal!.userId;
     if (!client.sessions.has(frame.sessionId)) return this.error(client, 'NOT_JOINED', 'join the session on this socket first', frame.ref);
-    const known = this.states.get(frame.sessionId);
-    let decision = known ? relayTargets(known.state, from, frame.to, frame.media, frame.shareId) : undefined;
-    if (!decision?.ok) {
-      // Refusals are checked against the read model itself: the change feed may lag a moment.
-      const view = await this.sessions.viewAfter(frame.sessionId, undefined);
-      this.observe(frame.sessionId, view.state as unknown as SessionState, view.version);
-      decision = relayTargets(view.state as unknown as SessionState, from, frame.to, frame.media, frame.shareId);
-    }
+    // Decided on the session's state as of a read started after the frame arrived (SHR-4, CTL-4, MC-3, SES-7).
+    const decision = await this.consent.decide(frame.sessionId, from, frame.to, frame.media, frame.shareId);
     if (!decision.ok) {
       this.logger.warn({ userId: from, sessionId: frame.sessionId, media: frame.media, code: decision.code }, 'signalling frame refused');
       return this.error(client, decision.code, decision.message, frame.ref);
@@ -301,7 +308,7 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     for (const to of decision.to) {
       this.deliver(frame.sessionId, to, out);
       // Other nodes' sockets get it through the bus; the socket's next frame does not wait for that.
-      this.bus.publish({ node: this.node, sessionId: frame.sessionId, to, frame: out }).catch((error: unknown) =>
+      this.bus.publish({ node: this.node, sessionId: frame.sessionId, to, frame: out, version: decision.version }).catch((error: unknown) =>
         this.logger.warn({ err: error, sessionId: frame.sessionId }, 'signalling frame not relayed to other nodes'),
       );
     }
@@ -314,8 +321,16 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
 
   // ---- delivery
 
-  /** A frame from another node's socket. */
+  /** A frame from another node's socket, or its news that a session changed. */
   private relayed(message: RelayMessage) {
+    if ('changed' in message) {
+      if (this.bySession.has(message.sessionId)) this.consent.refresh(message.sessionId).catch((error: unknown) => this.logger.warn({ err: error, sessionId: message.sessionId }, 'signalling could not re-read a changed session'));
+      return;
+    }
+    const f = message.frame as { type?: unknown; from?: unknown; media?: unknown; shareId?: unknown };
+    // The sending node decided at `version`; a newer state here (this node answered the command
+    // that withdrew the media) has the last word.
+    if (message.version !== undefined && f.type === 'signal' && !this.consent.stillAllowed(message.sessionId, message.version, String(f.from), message.to, f.media as Media, f.shareId as string | undefined)) return;
     this.deliver(message.sessionId, message.to, message.frame);
   }
 
@@ -326,39 +341,16 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  // ---- consent withdrawn: diff the read model per joined session
+  // ---- consent withdrawn: close-media to both ends
 
-  private async watch(changes: AsyncIterableIterator<string>) {
-    for await (const sessionId of changes) await this.refresh(sessionId);
-  }
-
-  /** The change feed only hears of what this node projected: joined sessions' versions are compared too. */
+  /** Re-reads every joined session (a lost "changed" message must not leave a peer connection open). */
   private async resync() {
-    try {
-      const versions = await this.versions.of([...this.bySession.keys()]);
-      for (const [sessionId, version] of versions) if (version > (this.states.get(sessionId)?.version ?? Infinity)) await this.refresh(sessionId);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'signalling could not compare session versions');
-    }
+    await Promise.all(this.consent.watched().map((id) => this.consent.refresh(id))).catch((error: unknown) => this.logger.warn({ err: error }, 'signalling could not re-read joined sessions'));
   }
 
-  private async refresh(sessionId: string) {
-    try {
-      const view = await this.sessions.viewAfter(sessionId, undefined);
-      this.observe(sessionId, view.state as unknown as SessionState, view.version);
-    } catch (error) {
-      this.logger.warn({ err: error, sessionId }, 'signalling could not read a changed session');
-    }
-  }
-
-  /** Keeps the newest state of a joined session, telling both ends of every media it no longer allows. */
-  private observe(sessionId: string, state: SessionState, version: number) {
-    if (!this.bySession.has(sessionId)) return;
-    const known = this.states.get(sessionId);
-    if (known && known.version >= version) return;
-    this.states.set(sessionId, { state, version });
-    if (!known) return;
-    for (const close of mediaToClose(known.state, state)) {
+  /** Tells both ends of every peer connection the session's new state no longer allows (this node's sockets). */
+  private closeMedia(sessionId: string, closes: readonly CloseMedia[]) {
+    for (const close of closes) {
       const frame = { type: 'close-media', sessionId, media: close.media, ...(close.shareId ? { shareId: close.shareId } : {}), reason: close.reason };
       for (const party of new Set(close.parties)) this.deliver(sessionId, party, frame);
     }

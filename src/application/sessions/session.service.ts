@@ -17,6 +17,7 @@ import { type Aggregate, CommandHandler, commandKey, eventIdFor } from '../comma
 import type { EventStore } from '../event-store/event-store.port.js';
 import { hasRole, type Principal } from '../identity/principal.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
+import type { ConsentSink } from '../signalling/consent-view.js';
 import type { SessionFilter, SessionNumbers, SessionReadModel, SessionView } from './session-read.port.js';
 
 export const sessionAggregate: Aggregate<SessionCommand, never, ReturnType<typeof sessionDecider.initialState>, SessionContext> = {
@@ -81,6 +82,8 @@ export class SessionService {
     handler?: CommandHandler,
     /** Told when a mutation's events were not in the read model within the wait (its view may be stale). */
     private readonly onProjectionLag?: (sessionId: string) => void,
+    /** Told each command's resulting state before the command answers (SHR-4, CTL-4, MC-3, SES-7). */
+    private readonly consent?: ConsentSink,
   ) {
     this.handler = handler ?? new CommandHandler(store);
   }
@@ -143,7 +146,12 @@ export class SessionService {
     const input = data as Record<string, unknown>;
     const filled = idField && !input[idField] ? { ...input, [idField]: randomUUID() } : input;
     const command = { type, data: filled, metadata: this.metadata(principal, options.commandId) } as SessionCommand;
-    const run = () => this.handler.handle(sessionAggregate, sessionId, command, { context: async () => this.context(principal, sessionId, type) });
+    const run = async () => {
+      const result = await this.handler.handle(sessionAggregate, sessionId, command, { context: async () => this.context(principal, sessionId, type) });
+      // Before anyone hears the answer, the signalling gateway stops relaying what it withdrew.
+      this.consent?.apply(sessionId, result.version, result.state);
+      return result;
+    };
     if (type !== 'AcceptHandOver' || !hasRole(principal, 'csr')) return run();
     // SES-3: taking a session over takes a place in the agent's load, claimed first (see `open`).
     await this.claimSlot(principal, sessionId);

@@ -4,13 +4,25 @@
  * Frames pass through and are never kept (STYLE 7), beyond a short-lived relay row for frames
  * too big for one notification.
  */
-export interface RelayMessage {
+export type RelayMessage = FrameMessage | SessionChangedMessage;
+
+/** A frame for the sockets of `to` in a session. */
+export interface FrameMessage {
   /** The node that published it. */
   readonly node: string;
   readonly sessionId: string;
   /** A user id, or '*': every participant's sockets but the sender's (`from` in the frame). */
   readonly to: string;
   readonly frame: Record<string, unknown>;
+  /** The session stream version the sending node decided the relay at (consent-gated frames). */
+  readonly version?: number;
+}
+
+/** A node answered a command that changed the session: nodes with its sockets re-read it (close-media). */
+export interface SessionChangedMessage {
+  readonly node: string;
+  readonly sessionId: string;
+  readonly changed: number;
 }
 
 export interface SignallingBus {
@@ -23,9 +35,8 @@ export interface SignallingBus {
 export const SIGNALLING_BUS = Symbol('SignallingBus');
 
 /**
- * The read model's version of each session: a node polls it for its joined sessions, because its
- * change feed only hears of changes this node's projection runner applied (another node may
- * have projected them).
+ * The current version of session streams in the event store (absent: no event yet). A call
+ * must see every append committed before it was made (the consent fence, see ConsentView).
  */
 export interface SessionVersions {
   of(sessionIds: readonly string[]): Promise<ReadonlyMap<string, number>>;

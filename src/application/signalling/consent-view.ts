@@ -1,0 +1,198 @@
+import { initialSessionState, sessionDecider, type SessionEvent, type SessionState } from '../../domain/session/index.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { SessionVersions } from './signalling-bus.port.js';
+import { type CloseMedia, type Media, mediaToClose, type RelayDecision, relayTargets } from './signalling.policy.js';
+
+/** A session's folded state at a stream version (-1: no event yet). */
+export interface ConsentState {
+  readonly state: SessionState;
+  readonly version: number;
+}
+
+/** A relay decision and the stream version it was taken at (carried to other nodes). */
+export type ConsentDecision = RelayDecision & { readonly version: number };
+
+/** Told when a watched session's newer state no longer allows media the older one did. */
+export type ConsentListener = (sessionId: string, closes: readonly CloseMedia[], now: ConsentState) => void;
+
+/** Where the session service hands each command's result (ConsentView.apply). */
+export interface ConsentSink {
+  apply(sessionId: string, version: number | undefined, state: SessionState): void;
+}
+
+const streamOf = (sessionId: string) => `session-${sessionId}`;
+
+/**
+ * What this node knows of the consent (shares, control, the active customer, video, voice, the
+ * session's end) of the sessions whose signalling sockets it holds: the folded session state
+ * from the event stream, never the read model (SHR-4, CTL-4, MC-3, SES-7).
+ *
+ * Two ways in keep it current, so that no frame of withdrawn media is relayed once the command
+ * that withdrew it has been answered, on any node:
+ * - `apply()`: the session service hands over the state its command produced, synchronously,
+ *   before the command's answer is sent. This node's sockets are closed to that media from then on.
+ * - `decide()`: before a consent-gated frame is relayed, a fenced read compares the stream's
+ *   current version with the kept one (one query for all sessions with frames waiting, started
+ *   after those frames arrived) and folds whatever another node appended. An answer another node
+ *   sent was sent after its append committed, so that read sees it.
+ *
+ * Sockets stay the gateway's business: it says which sessions to `watch` and delivers the
+ * close-media frames this view reports to its listeners.
+ */
+export class ConsentView implements ConsentSink {
+  private readonly known = new Map<string, ConsentState>();
+  /** Sockets on this node per watched session (the gateway's count; 0 = forget). */
+  private readonly watchers = new Map<string, number>();
+  private readonly listeners = new Set<ConsentListener>();
+  private readonly appliedListeners = new Set<(sessionId: string, version: number) => void>();
+  /** Sessions wanting a fenced read that has not started yet, with who waits for it. */
+  private next = new Map<string, { resolve: () => void; reject: (e: unknown) => void }[]>();
+  private running = false;
+
+  constructor(
+    private readonly store: Pick<EventStore, 'readStream'>,
+    private readonly versions: SessionVersions,
+  ) {}
+
+  /** Called on each change that closes media (close-media to both peers). */
+  onChange(listener: ConsentListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called on every applied command result, watched or not (to tell other nodes). */
+  onApplied(listener: (sessionId: string, version: number) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  /**
+   * Starts keeping the session's state (a socket joined it on this node) and returns it as of a
+   * read started now. Pair each call with `unwatch`.
+   */
+  async watch(sessionId: string): Promise<ConsentState> {
+    this.watchers.set(sessionId, (this.watchers.get(sessionId) ?? 0) + 1);
+    try {
+      return await this.refresh(sessionId);
+    } catch (error) {
+      this.unwatch(sessionId);
+      throw error;
+    }
+  }
+
+  unwatch(sessionId: string): void {
+    const left = (this.watchers.get(sessionId) ?? 1) - 1;
+    if (left > 0) return void this.watchers.set(sessionId, left);
+    this.watchers.delete(sessionId);
+    this.known.delete(sessionId);
+  }
+
+  watched(): string[] {
+    return [...this.watchers.keys()];
+  }
+
+  /**
+   * The state a command just produced (its stream version and folded state), from the session
+   * service before it answers. Synchronous on purpose: nothing can be relayed between the
+   * command's append and this call's effect on this node's sockets.
+   */
+  apply(sessionId: string, version: number | undefined, state: SessionState): void {
+    if (version === undefined) return;
+    this.advance(sessionId, { state, version });
+    for (const listener of this.appliedListeners) listener(sessionId, version);
+  }
+
+  /** The newest state this node holds of a watched session, without a read. */
+  current(sessionId: string): ConsentState | undefined {
+    return this.known.get(sessionId);
+  }
+
+  /**
+   * SHR-4 / CTL-4 / MC-3 / TL-2 / TL-5 / SES-7: may `from` send this media to `to`, judged on the
+   * session's state as of a read started after this call (so after any answered command)?
+   */
+  async decide(sessionId: string, from: string, to: string, media: Media, shareId: string | undefined): Promise<ConsentDecision> {
+    await this.fresh(sessionId);
+    const now = this.known.get(sessionId) ?? { state: initialSessionState(), version: -1 };
+    return { ...relayTargets(now.state, from, to, media, shareId), version: now.version };
+  }
+
+  /**
+   * For a frame another node decided at `version`: false when this node already holds a newer
+   * state that refuses it (this node answered the command that withdrew the media). No read.
+   */
+  stillAllowed(sessionId: string, version: number, from: string, to: string, media: Media, shareId: string | undefined): boolean {
+    const now = this.known.get(sessionId);
+    if (!now || now.version <= version) return true;
+    return relayTargets(now.state, from, to, media, shareId).ok;
+  }
+
+  /** Re-reads a watched session now (another node announced a change, a periodic check, a second join). */
+  async refresh(sessionId: string): Promise<ConsentState> {
+    await this.fresh(sessionId);
+    return this.known.get(sessionId) ?? { state: initialSessionState(), version: -1 };
+  }
+
+  // ---- the fenced read, batched
+
+  /** Resolves once `known` holds the session's state as of a read that started after this call. */
+  private fresh(sessionId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let waiting = this.next.get(sessionId);
+      if (!waiting) this.next.set(sessionId, (waiting = []));
+      waiting.push({ resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        // Frames that arrived in the same turn of the event loop share one read.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.next.size > 0) {
+      const batch = this.next;
+      this.next = new Map();
+      try {
+        const ids = [...batch.keys()];
+        const versions = await this.versions.of(ids);
+        await Promise.all(
+          ids.map(async (id) => {
+            const version = versions.get(id) ?? -1;
+            const kept = this.known.get(id);
+            if (kept && kept.version >= version) return;
+            await this.load(id, kept);
+          }),
+        );
+        for (const waiting of batch.values()) for (const w of waiting) w.resolve();
+      } catch (error) {
+        for (const waiting of batch.values()) for (const w of waiting) w.reject(error);
+      }
+    }
+    this.running = false;
+  }
+
+  /** Folds the events after the kept version (the whole stream the first time). */
+  private async load(sessionId: string, kept: ConsentState | undefined): Promise<void> {
+    const events = await this.store.readStream(streamOf(sessionId), { fromVersion: kept ? kept.version + 1 : 0 });
+    if (events.length === 0) {
+      if (!kept && this.watchers.has(sessionId)) this.known.set(sessionId, { state: initialSessionState(), version: -1 });
+      return;
+    }
+    // Another fold may have moved on meanwhile (a command applied): only a newer result counts.
+    const state = events.reduce((s, e) => sessionDecider.evolve(s, { type: e.type, data: e.data } as SessionEvent), kept?.state ?? initialSessionState());
+    this.advance(sessionId, { state, version: events.at(-1)!.version });
+  }
+
+  /** Keeps the newer state of a watched session and reports the media it closes. */
+  private advance(sessionId: string, next: ConsentState): void {
+    if (!this.watchers.has(sessionId)) return;
+    const before = this.known.get(sessionId);
+    if (before && before.version >= next.version) return;
+    this.known.set(sessionId, next);
+    if (!before) return;
+    const closes = mediaToClose(before.state, next.state);
+    if (closes.length === 0) return;
+    for (const listener of this.listeners) listener(sessionId, closes, next);
+  }
+}
