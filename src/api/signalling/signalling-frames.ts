@@ -15,13 +15,71 @@ export type ClientFrame =
       readonly ref?: string | number;
     };
 
+/**
+ * A frame refused before it is looked at further. `code` is the error frame's code:
+ * BAD_FRAME (not JSON, wrong shape, wrong field), FRAME_TOO_DEEP (JSON nested deeper than
+ * FRAME_MAX_DEPTH, refused before parsing) or INVALID_TEXT (a string holding U+0000 or a lone
+ * surrogate, which no store or peer can take; `field` names it).
+ */
 export class BadFrame extends Error {
   constructor(
     message: string,
     readonly ref?: string | number,
+    readonly code: 'BAD_FRAME' | 'FRAME_TOO_DEEP' | 'INVALID_TEXT' = 'BAD_FRAME',
+    readonly field?: string,
   ) {
     super(message);
   }
+}
+
+/** Arrays and objects nest at most this deep in a frame (SDP and ICE payloads need 3 or 4). */
+export const FRAME_MAX_DEPTH = 32;
+
+/**
+ * The deepest nesting of arrays/objects in JSON text, or Infinity once it passes `max` (the scan
+ * stops there, so a 30,000-deep payload costs as much as a 33-deep one). Brackets inside strings
+ * do not count. Linear, no recursion.
+ */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** No U+0000 and no unpaired surrogate (String.prototype.isWellFormed: Node 20+, ES2024 lib not enabled). */
+const storable = (s: string): boolean => !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * The path of the first string (value or key) that PostgreSQL's text and jsonb cannot hold and a
+ * browser would mangle: one with U+0000 or an unpaired UTF-16 surrogate. Undefined when none.
+ */
+export function unstorableText(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return !storable(value) ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = unstorableText(value[i], `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!storable(key)) return path ? `${path} (a key)` : '(a key)';
+    const bad = unstorableText((value as Record<string, unknown>)[key], at);
+    if (bad) return bad;
+  }
+  return undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,8 +88,14 @@ const ID_MAX = 200;
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= ID_MAX;
 
-/** Parses one text frame; throws BadFrame (never anything else) when it is not a valid frame. */
+/**
+ * Parses one text frame; throws BadFrame (never anything else) when it is not a valid frame:
+ * nested deeper than FRAME_MAX_DEPTH (FRAME_TOO_DEEP, checked before parsing), not JSON or not
+ * the shape of a frame (BAD_FRAME), or any string anywhere holding U+0000 or a lone surrogate
+ * (INVALID_TEXT naming the field, e.g. `payload.sdp`).
+ */
 export function parseFrame(text: string): ClientFrame {
+  if (jsonDepthExceeds(text, FRAME_MAX_DEPTH)) throw new BadFrame(`the frame nests arrays/objects deeper than ${FRAME_MAX_DEPTH} levels`, undefined, 'FRAME_TOO_DEEP');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -40,8 +104,10 @@ export function parseFrame(text: string): ClientFrame {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BadFrame('the frame must be a JSON object');
   const f = raw as Record<string, unknown>;
-  const ref = (typeof f.ref === 'string' && f.ref.length <= ID_MAX) || (typeof f.ref === 'number' && Number.isFinite(f.ref)) ? (f.ref as string | number) : undefined;
+  const ref = (typeof f.ref === 'string' && f.ref.length <= ID_MAX && storable(f.ref)) || (typeof f.ref === 'number' && Number.isFinite(f.ref)) ? (f.ref as string | number) : undefined;
   const bad = (message: string) => new BadFrame(message, ref);
+  const unstorable = unstorableText(f, '');
+  if (unstorable) throw new BadFrame(`${unstorable} holds U+0000 or an unpaired surrogate, which is not text that can be relayed`, ref, 'INVALID_TEXT', unstorable);
   if (typeof f.sessionId !== 'string' || !UUID.test(f.sessionId)) {
     if (f.type !== 'join' && f.type !== 'signal' && f.type !== 'heartbeat') throw bad(`unknown frame type ${JSON.stringify(String(f.type)).slice(0, 60)}`);
     throw bad('sessionId must be a UUID');
