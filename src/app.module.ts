@@ -1,13 +1,12 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { AuthGuard, bearerToken } from './api/auth/auth.guard.js';
-import { closeAtExpiry, TOKEN_EXPIRED_CLOSE } from './api/auth/token-expiry.js';
+import { AuthGuard } from './api/auth/auth.guard.js';
 import { ProblemFilter } from './api/errors/problem.filter.js';
 import { HealthController, HealthResolver } from './api/health/health.controller.js';
 import { MeController, MeResolver } from './api/identity/me.api.js';
@@ -27,6 +26,8 @@ import { invitationProviders } from './infrastructure/mail/invitations.providers
 import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
 import { SIGNALLING_API } from './api/signalling/index.js';
+import { graphqlWsOptions } from './api/subscriptions/graphql-ws.options.js';
+import { subscriptionOverHttpPlugin } from './api/subscriptions/subscription-over-http.plugin.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { sessionParameters, withSessionLimits } from './infrastructure/postgres/session-limits.js';
 import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
@@ -38,6 +39,7 @@ import { REBUILDABLE } from './infrastructure/persistence/rebuild-projection.js'
 import { DataSource } from 'typeorm';
 
 export const APP_CONFIG = Symbol('AppConfig');
+const graphqlWsLogger = new Logger('GraphqlWs');
 
 /**
  * The composition root. `databaseUrl` is the resolved database (DATABASE_URL or the embedded
@@ -80,26 +82,10 @@ export class AppModule {
           autoSchemaFile: true,
           sortSchema: true,
           path: '/graphql',
+          plugins: [subscriptionOverHttpPlugin],
           subscriptions: {
-            'graphql-ws': {
-              // A subscription is authenticated once, when the socket connects.
-              onConnect: async (ctx) => {
-                const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
-                const token = bearerToken(String(params.authorization ?? params.Authorization ?? ''));
-                if (!token) return false;
-                try {
-                  const principal = await verifier.verify(token);
-                  const extra = ctx.extra as Record<string, unknown> & { socket?: { close(code: number, reason: string): void } };
-                  extra.principal = principal;
-                  // The socket lives no longer than its token: closed with 4401 when it expires.
-                  extra.expiry = closeAtExpiry(principal, () => extra.socket?.close(TOKEN_EXPIRED_CLOSE, 'token expired'));
-                  return true;
-                } catch {
-                  return false;
-                }
-              },
-              onClose: (ctx) => clearTimeout((ctx.extra as { expiry?: NodeJS.Timeout }).expiry),
-            },
+            // Authenticated once, at connection_init; sockets per user and operations per socket bounded.
+            'graphql-ws': graphqlWsOptions((token) => verifier.verify(token), config.graphqlWs, (fields, message) => graphqlWsLogger.warn(fields, message)),
           },
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),

@@ -43,6 +43,8 @@ export interface AppConfig {
   /** WebRTC: STUN/TURN handed to clients; TURN credentials are minted with the coturn shared secret. */
   /** Readiness (`/health/ready`) fails while a projection's oldest unprocessed event is older than this. */
   readonly readyMaxProjectionLagSeconds: number;
+  /** The GraphQL socket (/graphql, graphql-ws): sockets per user and operations per socket, per node. */
+  readonly graphqlWs: { readonly socketsPerUser: number; readonly subscriptionsPerSocket: number };
   readonly ice: { readonly stunUrls: readonly string[]; readonly turnUrls: readonly string[]; readonly turnSecret?: string; readonly turnTtlSeconds: number };
 }
 
@@ -123,6 +125,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
     readyMaxProjectionLagSeconds: integer('READY_MAX_PROJECTION_LAG_SECONDS', 30, 1, 86_400),
     lookupRatePerMinute: integer('NUMBER_LOOKUP_RATE_PER_MINUTE', 30, 1, 100_000),
+    graphqlWs: {
+      socketsPerUser: integer('GRAPHQL_WS_SOCKETS_PER_USER', 10, 1, 10_000),
+      subscriptionsPerSocket: integer('GRAPHQL_WS_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 100_000),
+    },
     ice: {
       stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
       turnUrls: iceUrls('TURN_URLS', ['turn:', 'turns:']),
