@@ -110,8 +110,8 @@ export class SessionService {
     }
     const number = await this.numbers.allocate(sessionId, () => String(randomInt(0, 1_000_000_000)).padStart(9, '0'));
     try {
-      if (hasRole(principal, 'csr')) await this.claimSlot(principal, sessionId);
-      const { lastEventId } = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number }, options);
+      const actorLiveSessions = hasRole(principal, 'csr') ? await this.claimSlot(principal, sessionId) : undefined;
+      const { lastEventId } = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number }, { ...options, actorLiveSessions });
       return { sessionId, lastEventId };
     } catch (error) {
       // Nothing was started (a twin that did start keeps both: its state is no longer 'none').
@@ -140,33 +140,45 @@ export class SessionService {
     sessionId: string,
     type: T,
     data: Extract<SessionCommand, { type: T }>['data'],
-    options: Pick<ExecuteOptions, 'commandId'> = {},
+    options: Pick<ExecuteOptions, 'commandId'> & { /** SES-3: the CSR's other live sessions, as the claim just counted them. */ actorLiveSessions?: number } = {},
   ) {
     const idField = GENERATED_IDS[type];
     const input = data as Record<string, unknown>;
     const filled = idField && !input[idField] ? { ...input, [idField]: randomUUID() } : input;
     const command = { type, data: filled, metadata: this.metadata(principal, options.commandId) } as SessionCommand;
-    const run = async () => {
-      const result = await this.handler.handle(sessionAggregate, sessionId, command, { context: async () => this.context(principal, sessionId, type) });
+    const run = async (actorLiveSessions?: number) => {
+      const result = await this.handler.handle(sessionAggregate, sessionId, command, { context: async () => this.context(principal, sessionId, type, actorLiveSessions) });
       // Before anyone hears the answer, the signalling gateway stops relaying what it withdrew.
       this.consent?.apply(sessionId, result.version, result.state);
       return result;
     };
-    if (type !== 'AcceptHandOver' || !hasRole(principal, 'csr')) return run();
+    if (type !== 'AcceptHandOver' || !hasRole(principal, 'csr')) return run(options.actorLiveSessions);
     // SES-3: taking a session over takes a place in the agent's load, claimed first (see `open`).
-    await this.claimSlot(principal, sessionId);
+    const actorLiveSessions = await this.claimSlot(principal, sessionId);
     try {
-      return await run();
+      return await run(actorLiveSessions);
     } catch (error) {
       await this.releaseSlot(principal, sessionId);
       throw error;
     }
   }
 
-  /** SES-3, atomically: the CSR's load stream admits the session or refuses it (CSR_ALREADY_IN_SESSION, CSR_SESSION_LIMIT_REACHED). */
-  private async claimSlot(principal: Principal, sessionId: string): Promise<void> {
+  /**
+   * SES-3, atomically: the CSR's load stream admits the session or refuses it
+   * (CSR_ALREADY_IN_SESSION, CSR_SESSION_LIMIT_REACHED). Resolves to the CSR's other live sessions
+   * as counted for the admission, which the session's own decision then uses.
+   */
+  private async claimSlot(principal: Principal, sessionId: string): Promise<number> {
     const command = { type: 'ClaimSessionSlot', data: { sessionId }, metadata: this.metadata(principal) } as const;
-    await this.handler.handle(csrLoadAggregate, principal.userId, command, { context: (state) => this.loadContext(principal, state, sessionId) });
+    let others = 0;
+    await this.handler.handle(csrLoadAggregate, principal.userId, command, {
+      context: async (state) => {
+        const context = await this.loadContext(principal, state, sessionId);
+        others = context.liveSessionIds.length;
+        return context;
+      },
+    });
+    return others;
   }
 
   private async releaseSlot(principal: Principal, sessionId: string): Promise<void> {
@@ -258,13 +270,15 @@ export class SessionService {
   }
 
   /** Only starting a session and taking a handed-over one are bounded by the CSR's live load (SES-3). */
-  private async context(principal: Principal, sessionId: string, type: SessionCommand['type']): Promise<SessionContext> {
+  private async context(principal: Principal, sessionId: string, type: SessionCommand['type'], counted?: number): Promise<SessionContext> {
     const settings = effectiveSettings(await this.settings(), principal.userId);
     // The identity provider's WebACD-agent flag counts like the admin's user setting (Q-1).
     const webacdAgent = settings.webacdAgent || (settings.webacdEnabled && principal.flags.webacdAgent === true);
     const bounded = (type === 'StartSession' || type === 'AcceptHandOver') && hasRole(principal, 'csr');
     // SES-3 from the event store (current), not the read model; the load stream's claim is the guard under races.
-    const actorLiveSessions = bounded ? (await this.sessionsOf(principal.userId, (await this.handler.load(csrLoadAggregate, principal.userId)).state, sessionId)).live.length : 0;
+    const actorLiveSessions = !bounded
+      ? 0
+      : (counted ?? (await this.sessionsOf(principal.userId, (await this.handler.load(csrLoadAggregate, principal.userId)).state, sessionId)).live.length);
     return { settings: { ...settings, webacdAgent }, actorLiveSessions, siteUrl: this.siteUrl };
   }
 
