@@ -21,7 +21,7 @@ import type { Principal } from '../src/application/identity/principal.js';
 import { ProjectionRunner } from '../src/application/projections/projection-runner.js';
 import { ReplayService } from '../src/application/replay/replay.service.js';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres-event-store.js';
-import { uuidv7 } from '../src/infrastructure/event-store/uuid-v7.js';
+import { v7 as uuidv7 } from 'uuid';
 import { sessionViewProjection } from '../src/infrastructure/persistence/projections/session-view.projection.js';
 import { READ_MODEL_ENTITIES } from '../src/infrastructure/persistence/read-model-entities.js';
 import { benchDatabase, report, round } from './support.js';

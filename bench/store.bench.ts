@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres-event-store.js';
-import { uuidv7 } from '../src/infrastructure/event-store/uuid-v7.js';
+import { v7 as uuidv7 } from 'uuid';
 import { benchDatabase, closedLoop, rawInsertLimit, report, seconds } from './support.js';
 
 const WRITERS = (process.env.BENCH_WRITERS ?? '1,8,32').split(',').map(Number);

@@ -10,6 +10,7 @@
  * (NO_STREAM for version 0), so the server deduplicates a re-run by id (nothing is written twice)
  * and a target stream that holds other events, or a gap, stops the copy with the stream named.
  */
+import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { IdempotencyConflictError, WrongExpectedVersionError } from '../src/application/event-store/event-store.errors.js';
 import { type ExpectedVersion, type RecordedEvent, START } from '../src/application/event-store/event-store.port.js';
@@ -89,42 +90,31 @@ function appendRuns(events: readonly RecordedEvent[]): RecordedEvent[][] {
   return runs;
 }
 
-/** One line on stderr, redrawn in place on a terminal, every few seconds otherwise. */
+/** The copy's progress on stderr (cli-progress: redrawn in place on a terminal, every few seconds otherwise). */
 class Progress {
-  private readonly started = Date.now();
-  private lastPrint = 0;
   done = 0;
   written = 0;
+  private readonly bar: cliProgress.SingleBar;
 
-  constructor(readonly total: number) {}
+  constructor(readonly total: number) {
+    this.bar = new cliProgress.SingleBar(
+      { format: '[{bar}] {value}/{total} events ({percentage}%) {speed} ev/s, {already} already there, eta {eta_formatted}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50 },
+      cliProgress.Presets.legacy,
+    );
+    this.bar.start(total, 0, { speed: '0', already: 0 });
+  }
 
-  update(force = false): void {
-    const now = Date.now();
-    const tty = process.stderr.isTTY === true;
-    if (!force && now - this.lastPrint < (tty ? 100 : 5000)) return;
-    this.lastPrint = now;
-    const seconds = Math.max((now - this.started) / 1000, 0.001);
-    const rate = this.done / seconds;
-    const share = this.total === 0 ? 1 : Math.min(this.done / this.total, 1);
-    const width = 30;
-    const filled = Math.round(share * width);
-    const eta = rate > 0 && this.done < this.total ? ` eta ${formatDuration((this.total - this.done) / rate)}` : '';
-    const line =
-      `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${this.done}/${this.total} events (${(share * 100).toFixed(1)}%)` +
-      ` ${rate.toFixed(0)} ev/s, ${this.done - this.written} already there${eta}`;
-    process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+  private readonly started = Date.now();
+
+  update(): void {
+    const speed = (this.done / Math.max((Date.now() - this.started) / 1000, 0.001)).toFixed(0);
+    this.bar.update(this.done, { speed, already: this.done - this.written });
   }
 
   finish(): void {
-    this.update(true);
-    if (process.stderr.isTTY) process.stderr.write('\n');
+    this.update();
+    this.bar.stop();
   }
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.ceil(seconds)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 async function main(): Promise<number> {

@@ -3,6 +3,7 @@
  *   npm run projections:rebuild -- session_view      (or queue_view, report_sessions)
  * Uses DATABASE_URL, or the embedded cluster under DATA_DIR (attaching to it when the server runs).
  */
+import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres-event-store.js';
@@ -17,12 +18,20 @@ if (!name || !(name in REBUILDABLE)) {
 }
 
 const started = Date.now();
+// cli-progress redraws in place on a terminal and stays quiet about it elsewhere.
+const progress = new cliProgress.SingleBar(
+  { format: `${name} [{bar}] {percentage}% {value}/{total} events, {rate}/s, {phase}`, stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
+  cliProgress.Presets.legacy,
+);
+let barStarted = false;
 function bar({ phase, events, total }: RebuildProgress): void {
-  const share = total === 0 ? 1 : Math.min(1, events / total);
-  const width = 30;
-  const filled = Math.round(share * width);
-  const rate = Math.round(events / Math.max(0.001, (Date.now() - started) / 1000));
-  process.stderr.write(`\r${name} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}% ${events.toLocaleString('en')}/${total.toLocaleString('en')} events, ${rate.toLocaleString('en')}/s, ${phase}   `);
+  const rate = Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en');
+  if (!barStarted) {
+    progress.start(total, events, { phase, rate });
+    barStarted = true;
+  }
+  progress.setTotal(total);
+  progress.update(events, { phase, rate });
 }
 
 const database = await resolveDatabase(loadConfig(process.env));
@@ -32,12 +41,12 @@ try {
   pool.on('error', () => undefined);
   const store = new PostgresEventStore({ pool, listen: false });
   const result = await rebuildProjection(database.url, store, name, bar);
-  process.stderr.write('\n');
+  progress.stop();
   console.log(`${name} rebuilt from ${result.events.toLocaleString('en')} events and swapped in at ${result.checkpoint} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await store.close();
   await pool.end();
 } catch (error) {
-  process.stderr.write('\n');
+  progress.stop();
   console.error(`rebuild of ${name} failed: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {

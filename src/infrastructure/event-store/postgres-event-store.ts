@@ -1,4 +1,4 @@
-import { uuidv7 } from './uuid-v7.js';
+import { v7 as uuidv7 } from 'uuid';
 import pg from 'pg';
 import { validateAppend } from '../../application/event-store/append-validation.js';
 import { EventStoreUnavailableError, IdempotencyConflictError, WrongExpectedVersionError } from '../../application/event-store/event-store.errors.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { CaughtMail, CaughtMailSummary, DevMailbox } from '../../application/invitations/invitation.ports.js';
-import { readMail } from './mime-reader.js';
+import { simpleParser } from 'mailparser';
 
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 const ID = /^[0-9a-z-]{1,80}$/;
@@ -87,15 +87,15 @@ export class MailCatcher implements DevMailbox {
   async get(id: string): Promise<CaughtMail | undefined> {
     const summary = ID.test(id) ? this.index.find((m) => m.id === id) : undefined;
     if (!summary) return undefined;
-    const raw = await readFile(join(this.dir, `${id}.eml`), 'latin1');
-    const mail = readMail(raw);
-    return { ...summary, text: mail.text, html: mail.html, raw };
+    const message = await readFile(join(this.dir, `${id}.eml`));
+    const mail = await simpleParser(message);
+    return { ...summary, text: mail.text ?? '', html: mail.html || null, raw: message.toString('latin1') };
   }
 
   private async store(message: Buffer, to: string[], envelopeFrom: string | null): Promise<void> {
     const id = `${Date.now().toString(36)}-${randomUUID()}`;
-    const mail = readMail(message.toString('latin1'));
-    const summary: CaughtMailSummary = { id, to, from: mail.from ?? envelopeFrom, subject: mail.subject, date: new Date().toISOString() };
+    const mail = await simpleParser(message);
+    const summary: CaughtMailSummary = { id, to, from: mail.from?.text || envelopeFrom, subject: mail.subject ?? '', date: new Date().toISOString() };
     // One write at a time, so the index lines never interleave.
     const write = this.writes.then(async () => {
       await writeFile(join(this.dir, `${id}.eml`), message);
