@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { inputGuard } from './api/http/input-guard.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
@@ -21,7 +22,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     res.on('finish', () => stop({ method: req.method, route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.useBodyParser('json', { limit: '256kb' });
+  // Bodies are parsed by the input guard: depth before parsing, storable text in every field.
+  for (const middleware of inputGuard({ limit: '256kb' })) app.use(middleware);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -6,7 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { AuthGuard } from './api/auth/auth.guard.js';
+import { AuthGuard, bearerToken } from './api/auth/auth.guard.js';
 import { ProblemFilter } from './api/errors/problem.filter.js';
 import { HealthController, HealthResolver } from './api/health/health.controller.js';
 import { MeController, MeResolver } from './api/identity/me.api.js';
@@ -27,6 +27,7 @@ import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
 import { SIGNALLING_API } from './api/signalling/index.js';
 import { graphqlWsOptions } from './api/subscriptions/graphql-ws.options.js';
+import { edgePlugin, edgeValidationRules, formatError, tokenRefusal, validateWithEdgeRules, variablesRefusal } from './api/graphql/graphql-edge.js';
 import { subscriptionOverHttpPlugin } from './api/subscriptions/subscription-over-http.plugin.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { sessionParameters, withSessionLimits } from './infrastructure/postgres/session-limits.js';
@@ -39,6 +40,19 @@ import { REBUILDABLE } from './infrastructure/persistence/rebuild-projection.js'
 import { DataSource } from 'typeorm';
 
 export const APP_CONFIG = Symbol('AppConfig');
+
+/** The socket meets the HTTP edge's rules: token limit, storable variables, the same validation rules. */
+function withEdgeRules(options: ReturnType<typeof graphqlWsOptions>): ReturnType<typeof graphqlWsOptions> {
+  return {
+    ...options,
+    // graphql-ws takes `validate` (Nest's type leaves it out, its code passes it on).
+    ...({ validate: validateWithEdgeRules() } as object),
+    onSubscribe: (ctx, id, payload) => {
+      const refused = tokenRefusal(payload.query) ?? variablesRefusal(payload.variables);
+      return refused ? [refused] : options.onSubscribe?.(ctx, id, payload);
+    },
+  };
+}
 const graphqlWsLogger = new Logger('GraphqlWs');
 
 /**
@@ -82,10 +96,15 @@ export class AppModule {
           autoSchemaFile: true,
           sortSchema: true,
           path: '/graphql',
-          plugins: [subscriptionOverHttpPlugin],
+          // Limits and refusals at the edge (README "Input rules"); development is asked for explicitly.
+          validationRules: edgeValidationRules(),
+          plugins: [subscriptionOverHttpPlugin, edgePlugin({ development: config.development, authenticated: (header) => verifier.verify(bearerToken(header) ?? '').then(() => true, () => false) })],
+          formatError: formatError(config.development),
+          includeStacktraceInErrorResponses: config.development,
+          introspection: true,
           subscriptions: {
             // Authenticated once, at connection_init; sockets per user and operations per socket bounded.
-            'graphql-ws': graphqlWsOptions((token) => verifier.verify(token), config.graphqlWs, (fields, message) => graphqlWsLogger.warn(fields, message)),
+            'graphql-ws': withEdgeRules(graphqlWsOptions((token) => verifier.verify(token), config.graphqlWs, (fields, message) => graphqlWsLogger.warn(fields, message))),
           },
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),

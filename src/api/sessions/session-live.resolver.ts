@@ -2,7 +2,7 @@ import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Resolver, Subscription } from '@nestjs/graphql';
 import type { Principal } from '../../application/identity/principal.js';
 import { PresenceService } from '../../application/sessions/presence.service.js';
-import { SessionChangeFeed } from '../../application/projections/change-feed.js';
+import { endingWith, SessionChangeFeed } from '../../application/projections/change-feed.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { SessionModel, toSession } from './session.types.js';
@@ -25,12 +25,14 @@ export class SessionLiveResolver {
   @Subscription(() => SessionModel, { description: 'The session each time its read model changes.', resolve: (view: SessionModel) => view })
   async sessionChanged(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<AsyncIterator<SessionModel>> {
     await this.sessions.get(p, id); // a non-participant learns nothing, not even that it exists
-    return this.views(p, this.feed.changes((changed) => changed === id));
+    const ids = this.feed.changes((changed) => changed === id);
+    return endingWith(ids, this.views(p, ids));
   }
 
   @Subscription(() => SessionModel, { description: 'Any session the caller takes part in, each time it changes.', resolve: (view: SessionModel) => view })
   mySessionsChanged(@CurrentPrincipal() p: Principal): AsyncIterator<SessionModel> {
-    return this.views(p, this.feed.changes(), (view) => view.participantIds.includes(p.userId));
+    const ids = this.feed.changes();
+    return endingWith(ids, this.views(p, ids, (view) => view.participantIds.includes(p.userId)));
   }
 
   private async *views(p: Principal, ids: AsyncIterableIterator<string>, keep: (view: Awaited<ReturnType<SessionService['get']>>) => boolean = () => true) {

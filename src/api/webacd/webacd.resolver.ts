@@ -1,11 +1,11 @@
 import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { Principal } from '../../application/identity/principal.js';
-import { QueueChangeFeed } from '../../application/projections/change-feed.js';
+import { endingWith, QueueChangeFeed } from '../../application/projections/change-feed.js';
 import { WebAcdService } from '../../application/webacd/webacd.service.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { toSession, SessionModel } from '../sessions/session.types.js';
-import { AvailabilityArgs, ConfigureQueueArgs, CreateQueueArgs, OfferArgs, OfferModel, QueueIdArgs, QueueModel, toOffer, toQueue } from './webacd.types.js';
+import { AvailabilityArgs, ConfigureQueueMutationArgs, CreateQueueArgs, LeaveQueueArgs, OfferArgs, OfferModel, QueueIdArgs, QueueModel, toOffer, toQueue } from './webacd.types.js';
 
 /** WebACD over GraphQL: queues (admin), availability and offers (agents), live views. */
 @Resolver(() => QueueModel)
@@ -42,7 +42,7 @@ export class WebAcdResolver {
 
   @Roles('admin')
   @Mutation(() => QueueModel)
-  async configureQueue(@CurrentPrincipal() p: Principal, @Args() { queueId }: QueueIdArgs, @Args() changes: ConfigureQueueArgs) {
+  async configureQueue(@CurrentPrincipal() p: Principal, @Args() { queueId, ...changes }: ConfigureQueueMutationArgs) {
     const { events } = await this.webacd.configureQueue(p, queueId, changes);
     return toQueue(await this.webacd.queueAfter(queueId, events));
   }
@@ -76,26 +76,32 @@ export class WebAcdResolver {
 
   @Roles('customer')
   @Mutation(() => Boolean, { description: 'An inbound customer stops waiting' })
-  async leaveQueue(@CurrentPrincipal() p: Principal, @Args() { queueId }: QueueIdArgs, @Args('itemId', { type: () => ID }) itemId: string) {
+  async leaveQueue(@CurrentPrincipal() p: Principal, @Args() { queueId, itemId }: LeaveQueueArgs) {
     await this.webacd.leaveQueue(p, queueId, itemId);
     return true;
   }
 
   @Roles('csr')
   @Subscription(() => [OfferModel], { description: "The calling agent's open offers, each time they change", resolve: (offers: OfferModel[]) => offers })
-  async *myOffersChanged(@CurrentPrincipal() p: Principal) {
+  myOffersChanged(@CurrentPrincipal() p: Principal): AsyncIterator<OfferModel[]> {
     const changes = this.feed.changes();
-    try {
-      let last = '';
-      for await (const _queueId of changes) {
-        const offers = (await this.webacd.offersFor(p.userId)).map(toOffer);
-        const key = offers.map((o) => o.offerId).join(',');
-        if (key !== last) yield offers;
-        last = key;
-      }
-    } finally {
-      await changes.return?.();
-    }
+    const offersFor = (userId: string) => this.webacd.offersFor(userId);
+    return endingWith(
+      changes,
+      (async function* () {
+        try {
+          let last = '';
+          for await (const _queueId of changes) {
+            const offers = (await offersFor(p.userId)).map(toOffer);
+            const key = offers.map((o) => o.offerId).join(',');
+            if (key !== last) yield offers;
+            last = key;
+          }
+        } finally {
+          await changes.return?.();
+        }
+      })(),
+    );
   }
 
   @Roles('csr', 'supervisor', 'admin')
@@ -104,13 +110,16 @@ export class WebAcdResolver {
     await this.found(queueId);
     const changes = this.feed.changes((id) => id === queueId);
     const found = (id: string) => this.found(id);
-    return (async function* () {
-      try {
-        for await (const id of changes) yield toQueue(await found(id));
-      } finally {
-        await changes.return?.();
-      }
-    })();
+    return endingWith(
+      changes,
+      (async function* () {
+        try {
+          for await (const id of changes) yield toQueue(await found(id));
+        } finally {
+          await changes.return?.();
+        }
+      })(),
+    );
   }
 
   private async found(queueId: string) {

@@ -137,6 +137,18 @@ export class ConfigureQueueArgs {
   @ApiPropertyOptional() @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(5000) @Max(600_000) offerTimeoutMs?: number;
 }
 
+/** GraphQL's configureQueue: the queue and its changes in one argument set (one @Args, one validation). */
+@ArgsType()
+export class ConfigureQueueMutationArgs extends ConfigureQueueArgs {
+  @Field(() => ID) @IsString() @MinLength(1) @MaxLength(100) queueId: string;
+}
+
+/** GraphQL's leaveQueue: the customer's item in a queue. */
+@ArgsType()
+export class LeaveQueueArgs extends QueueIdArgs {
+  @Field(() => ID) @IsString() @MinLength(1) @MaxLength(100) itemId: string;
+}
+
 @ArgsType()
 export class AvailabilityArgs extends QueueIdArgs {
   @ApiProperty() @Field() @IsBoolean() available: boolean;

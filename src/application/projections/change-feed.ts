@@ -12,6 +12,11 @@ export class ChangeFeed {
 
   constructor(private readonly prefix: string) {}
 
+  /** Live listeners (one per open subscription): a closed subscription must leave none behind. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** Called with each batch the read model's projection committed. */
   applied(events: readonly RecordedEvent[]): void {
     const changed = new Set(events.filter((e) => e.streamId.startsWith(this.prefix)).map((e) => e.streamId.slice(this.prefix.length)));
@@ -50,6 +55,27 @@ export class ChangeFeed {
     };
     return iterator;
   }
+}
+
+/**
+ * `body` (an async generator reading `source`) as an iterator whose `return()` ends `source`
+ * first. A generator paused in `for await` cannot run its `finally` until the source yields, so
+ * a quiet feed would keep its listener forever; ending the source wakes it at once.
+ */
+export function endingWith<T>(source: { return?(): Promise<unknown> }, body: AsyncGenerator<T>): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next: () => body.next(),
+    return: async (value?: unknown) => {
+      await source.return?.();
+      return body.return(value as T);
+    },
+    throw: async (error?: unknown) => {
+      await source.return?.();
+      return body.throw(error);
+    },
+  };
+  return iterator;
 }
 
 /** The feeds of the two live read models. */

@@ -45,6 +45,11 @@ export interface AppConfig {
   readonly readyMaxProjectionLagSeconds: number;
   /** The GraphQL socket (/graphql, graphql-ws): sockets per user and operations per socket, per node. */
   readonly graphqlWs: { readonly socketsPerUser: number; readonly subscriptionsPerSocket: number };
+  /**
+   * NODE_ENV=development, asked for explicitly: GraphQL stack traces and anonymous
+   * introspection. Never the default (`npm start` without NODE_ENV is production behaviour).
+   */
+  readonly development: boolean;
   readonly ice: { readonly stunUrls: readonly string[]; readonly turnUrls: readonly string[]; readonly turnSecret?: string; readonly turnTtlSeconds: number };
 }
 
@@ -129,6 +134,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       socketsPerUser: integer('GRAPHQL_WS_SOCKETS_PER_USER', 10, 1, 10_000),
       subscriptionsPerSocket: integer('GRAPHQL_WS_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 100_000),
     },
+    development: read('NODE_ENV') === 'development',
     ice: {
       stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
       turnUrls: iceUrls('TURN_URLS', ['turn:', 'turns:']),

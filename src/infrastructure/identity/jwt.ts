@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { type Principal, type Role, ROLES } from '../../application/identity/principal.js';
+import { unstorableText } from '../../domain/shared/text.js';
 
 /**
  * Verifies bearer tokens: HS256 with a shared secret, or any algorithm the identity provider's
@@ -87,6 +88,9 @@ export function assertLifetime(payload: JWTPayload, nowMs: number, maxTtlSeconds
 
 export function principalFromClaims(payload: JWTPayload): Principal {
   if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('token has no subject (sub)');
+  // Issue 11: a subject or name PostgreSQL cannot store is refused here, not as a 500 later.
+  if (unstorableText(payload.sub)) throw new InvalidTokenError(`the token's sub ${unstorableText(payload.sub)}`);
+  if (typeof payload.name === 'string' && unstorableText(payload.name)) throw new InvalidTokenError(`the token's name ${unstorableText(payload.name)}`);
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
   if (roles.length === 0) throw new InvalidTokenError(`token grants none of the roles ${ROLES.join(', ')}`);
   // Own entries only (fromEntries defines them; `__proto__` stays a plain key).

@@ -1,0 +1,212 @@
+import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
+import request from 'supertest';
+import WebSocket from 'ws';
+import { SessionChangeFeed, QueueChangeFeed } from '../../src/application/projections/change-feed.js';
+import { GRAPHQL_LIMITS } from '../../src/api/graphql/graphql-edge.js';
+import { MAX_JSON_DEPTH } from '../../src/api/http/input-guard.js';
+import { signToken } from '../../src/infrastructure/identity/jwt.js';
+import { graphqlClient, until } from '../support/graphql.js';
+import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let pool: pg.Pool;
+beforeAll(async () => {
+  t = await startTestApp();
+  pool = new pg.Pool({ connectionString: t.db.url, max: 2 });
+});
+afterAll(async () => {
+  await pool.end();
+  await t.close();
+});
+
+const { gql } = graphqlClient(() => t.url);
+const eventCount = async () => Number((await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM es_events')).rows[0]!.n);
+const NUL = '\u0000';
+const LONE = '\ud800';
+
+describe('text PostgreSQL cannot store is refused at the edge (issue 11 item 1)', () => {
+  it('a NUL or a lone surrogate in a REST body, path segment or query parameter is a 400 INVALID_TEXT naming the field', async () => {
+    const csr = await t.token('edge-csr', ['csr']);
+    const before = await eventCount();
+    const body = await request(t.url).post('/api/v1/sessions').set('authorization', `Bearer ${csr}`).send({ customer: { customerId: `c${NUL}` } });
+    expect(body.status).toBe(400);
+    expect(body.body).toMatchObject({ code: 'INVALID_TEXT', field: 'customer.customerId' });
+    const key = await request(t.url).post('/api/v1/sessions').set('authorization', `Bearer ${csr}`).set('content-type', 'application/json').send(`{"x\\ud800":1}`);
+    expect(key.status).toBe(400);
+    expect(key.body.code).toBe('INVALID_TEXT');
+    const path = await request(t.url).get('/api/v1/queues/%00').set('authorization', `Bearer ${csr}`);
+    expect(path.status).toBe(400);
+    expect(path.body).toMatchObject({ code: 'INVALID_TEXT', field: 'path' });
+    const reporter = await t.token('edge-reporter', ['reporting']);
+    const query = await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&csrId=%ED%A0%80').set('authorization', `Bearer ${reporter}`);
+    expect(query.status).toBe(200); // invalid UTF-8 in a query decodes to U+FFFD, which is storable
+    const nulQuery = await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&csrId=%00').set('authorization', `Bearer ${reporter}`);
+    expect(nulQuery.status).toBe(400);
+    expect(nulQuery.body).toMatchObject({ code: 'INVALID_TEXT', field: 'query.csrId' });
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('SES-2 the public help form refuses a NUL in the name and a lone surrogate in the problem, without a token', async () => {
+    const before = await eventCount();
+    const form = { queueId: 'q', name: `Ann${NUL}`, email: 'ann@example.test', problem: 'help', originUrl: 'https://shop.example.test/' };
+    const nul = await request(t.url).post('/api/v1/inbound').send(form);
+    expect(nul.status).toBe(400);
+    expect(nul.body).toMatchObject({ code: 'INVALID_TEXT', field: 'name' });
+    const lone = await request(t.url).post('/api/v1/inbound').send({ ...form, name: 'Ann', problem: `x${LONE}y` });
+    expect(lone.status).toBe(400);
+    expect(lone.body).toMatchObject({ code: 'INVALID_TEXT', field: 'problem' });
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('GraphQL: a NUL in a variable or an inline literal is a 400 INVALID_TEXT', async () => {
+    const csr = await t.token('edge-gql', ['csr']);
+    const variable = await request(t.url)
+      .post('/graphql')
+      .set('authorization', `Bearer ${csr}`)
+      .send({ query: 'mutation($c: String!) { startSession(customer: { customerId: $c }) { id } }', variables: { c: `a${NUL}` } });
+    expect(variable.status).toBe(400);
+    expect(variable.body.errors[0].extensions).toMatchObject({ code: 'INVALID_TEXT', field: 'variables.c' });
+    const literal = await request(t.url).post('/graphql').set('authorization', `Bearer ${csr}`).send({ query: 'mutation { startSession(customer: { customerId: "a\\u0000" }) { id } }' });
+    expect(literal.status).toBe(400);
+    expect(literal.body.errors[0].extensions.code).toBe('INVALID_TEXT');
+    const surrogate = await request(t.url).post('/graphql').set('authorization', `Bearer ${csr}`).send({ query: 'mutation { startSession(customer: { customerId: "a\\ud800" }) { id } }' });
+    expect(surrogate.status).toBe(400); // graphql-js refuses a lone surrogate escape as a syntax error
+    expect(surrogate.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it("a token whose sub holds a NUL is refused as unauthenticated, never a 500", async () => {
+    const token = await signToken(TEST_JWT_SECRET, { sub: `u${NUL}`, roles: ['csr'] });
+    const res = await request(t.url).get('/api/v1/me').set('authorization', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('deep JSON (issue 11 item 3)', () => {
+  it(`a body nested 3,000 levels deep is refused with 400 JSON_TOO_DEEP before it is parsed; ${MAX_JSON_DEPTH} levels are fine`, async () => {
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    const inbound = await request(t.url).post('/api/v1/inbound').set('content-type', 'application/json').send(`{"queueId":${deep}}`);
+    expect(inbound.status).toBe(400);
+    expect(inbound.body.code).toBe('JSON_TOO_DEEP');
+    const graphql = await request(t.url).post('/graphql').set('content-type', 'application/json').send(`{"query":"{ health }","variables":{"x":${deep}}}`);
+    expect(graphql.status).toBe(400);
+    expect(graphql.body.errors[0].extensions.code).toBe('JSON_TOO_DEEP');
+    const shallow = '['.repeat(MAX_JSON_DEPTH - 1) + ']'.repeat(MAX_JSON_DEPTH - 1);
+    const fine = await request(t.url).post('/api/v1/inbound').set('content-type', 'application/json').send(`{"queueId":${shallow}}`);
+    expect(fine.status).toBe(400);
+    expect(fine.body.code).toBe('BAD_REQUEST'); // parsed, then refused by the DTO: queueId must be a string
+  });
+});
+
+describe('GraphQL limits (issue 11 item 4)', () => {
+  it('aliases, depth, tokens and more than one mutation field are each refused with their own code and a 400', async () => {
+    const csr = await t.token('limits-csr', ['csr']);
+    const post = (query: string) => request(t.url).post('/graphql').set('authorization', `Bearer ${csr}`).send({ query });
+    const aliases = await post(`{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: sessions(limit: 100) { total }`).join(' ')} }`);
+    expect(aliases.status).toBe(400);
+    expect(aliases.body.errors[0].extensions.code).toBe('TOO_MANY_TOKENS');
+    const fewer = await post(`{ ${Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: health`).join(' ')} }`);
+    expect(fewer.status).toBe(400);
+    expect(fewer.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toContain('TOO_MANY_ALIASES');
+    const deep = await post(`{ ${'__typename '.repeat(1)}${'session(id: "x") { activities { shares { shareId } } }'} }`);
+    expect(deep.status).toBe(200); // an ordinary depth is fine
+    const before = await eventCount();
+    const two = await post('mutation { a: startSession { id } b: startSession { id } }');
+    expect(two.status).toBe(400);
+    expect(two.body.errors[0].extensions.code).toBe('TOO_MANY_MUTATIONS');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('a subscription sent over HTTP POST is a 400 SUBSCRIPTION_OVER_HTTP', async () => {
+    const csr = await t.token('limits-sub', ['csr']);
+    const res = await request(t.url).post('/graphql').set('authorization', `Bearer ${csr}`).send({ query: 'subscription { mySessionsChanged { id } }' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].extensions.code).toBe('SUBSCRIPTION_OVER_HTTP');
+  });
+
+  it('introspection needs a token unless development is asked for; errors carry no stack trace', async () => {
+    const anonymous = await request(t.url).post('/graphql').send({ query: '{ __schema { queryType { name } } }' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const csr = await t.token('limits-introspect', ['csr']);
+    const signed = await gql(csr, '{ __schema { queryType { name } } }');
+    expect(signed.data?.__schema.queryType.name).toBe('Query');
+    const failing = await request(t.url).post('/graphql').send({ query: '{ nope }' });
+    expect(JSON.stringify(failing.body)).not.toMatch(/stacktrace|\/src\//);
+  });
+});
+
+describe('graphql-ws edge (issue 11 items 9 and 10)', () => {
+  const clients: Client[] = [];
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+  });
+  const connect = (connectionParams: Record<string, unknown>, onClose?: (code: number) => void) => {
+    const client = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams,
+      retryAttempts: 0,
+      on: { closed: (event) => onClose?.((event as { code: number }).code) },
+    });
+    clients.push(client);
+    return client;
+  };
+
+  it('a connection_init whose authorization is an object closes with 4400, not 4500', async () => {
+    let code = 0;
+    const client = connect({ authorization: { toString: 'x' } }, (c) => (code = c));
+    const updates = client.iterate({ query: 'subscription { mySessionsChanged { id } }' });
+    await expect(updates.next()).rejects.toBeDefined();
+    await until('the socket closes', async () => code !== 0);
+    expect(code).toBe(4400);
+  });
+
+  it('closing sessionChanged, mySessionsChanged, queueChanged and myOffersChanged releases every listener at once (0 left)', async () => {
+    const sessions = t.app.get(SessionChangeFeed);
+    const queues = t.app.get(QueueChangeFeed);
+    const baseSessions = sessions.listenerCount;
+    const baseQueues = queues.listenerCount;
+    const csr = await t.token('quiet-csr', ['csr']);
+    const admin = await t.token('quiet-admin', ['admin']);
+    const { ok } = graphqlClient(() => t.url);
+    const id = (await ok(csr, 'mutation { startSession { id } }')).id as string;
+    const queueId = (await ok(admin, 'mutation($a: [String!]!) { createQueue(name: "quiet", agentIds: $a, offerTimeoutMs: 5000) { id } }', { a: ['quiet-csr'] })).id as string;
+    const client = connect({ authorization: `Bearer ${csr}` });
+    const iterators = [
+      client.iterate({ query: 'subscription($id: ID!) { sessionChanged(id: $id) { id } }', variables: { id } }),
+      client.iterate({ query: 'subscription { mySessionsChanged { id } }' }),
+      client.iterate({ query: 'subscription($q: ID!) { queueChanged(queueId: $q) { id } }', variables: { q: queueId } }),
+      client.iterate({ query: 'subscription { myOffersChanged { offerId } }' }),
+    ];
+    const pending = iterators.map((it) => it.next());
+    await until('4 listeners', async () => sessions.listenerCount === baseSessions + 2 && queues.listenerCount === baseQueues + 2);
+    // Nothing changes: the feeds stay quiet while the client closes two subscriptions, then the socket.
+    await iterators[0]!.return!();
+    await iterators[2]!.return!();
+    await until('2 listeners released by complete', async () => sessions.listenerCount === baseSessions + 1 && queues.listenerCount === baseQueues + 1);
+    await client.dispose();
+    await until('every listener released by the socket closing', async () => sessions.listenerCount === baseSessions && queues.listenerCount === baseQueues);
+    expect(sessions.listenerCount).toBe(baseSessions);
+    expect(queues.listenerCount).toBe(baseQueues);
+    void Promise.allSettled(pending);
+  });
+});
+
+describe('the two queue mutations (issue 11 item 13)', () => {
+  it('configureQueue as admin and leaveQueue as the customer who owns the item work over GraphQL', async () => {
+    const admin = await t.token('mut-admin', ['admin']);
+    const { ok } = graphqlClient(() => t.url);
+    const queue = await ok(admin, 'mutation($a: [String!]!) { createQueue(name: "mutations", agentIds: $a, offerTimeoutMs: 5000) { id } }', { a: ['mut-agent'] });
+    const configured = await ok(admin, 'mutation($q: ID!) { configureQueue(queueId: $q, name: "renamed") { id name } }', { q: queue.id });
+    expect(configured).toEqual({ id: queue.id, name: 'renamed' });
+    await ok(admin, 'mutation { changeSiteSettings(webacdEnabled: true) { webacdEnabled } }');
+    const ticket = await request(t.url)
+      .post('/api/v1/inbound')
+      .send({ queueId: queue.id, name: 'Ann', email: 'ann@example.test', problem: 'help', originUrl: 'https://shop.example.test/' })
+      .expect(201);
+    const left = await gql(ticket.body.token, 'mutation($q: ID!, $i: ID!) { leaveQueue(queueId: $q, itemId: $i) }', { q: queue.id, i: ticket.body.itemId });
+    expect(left.errors).toBeUndefined();
+    expect(left.data!.leaveQueue).toBe(true);
+  });
+});
