@@ -58,31 +58,24 @@ export function unstorableInRequest(req: Pick<Request, 'path' | 'query' | 'body'
 }
 
 /**
- * Writes a refusal in the caller's dialect: GraphQL's `{ errors }` on /graphql, RFC 7807
- * problem+json elsewhere.
+ * Writes a refusal as RFC 7807 problem+json. On /graphql the same body also carries GraphQL's
+ * `errors` (with `extensions.code`), so both kinds of client read it.
  */
 export function sendRefusal(req: Request, res: Response, refusal: InputRefused): void {
-  if (req.path === '/graphql') {
-    res
-      .status(refusal.status)
-      .type('application/json')
-      .send(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code, status: refusal.status, field: refusal.field } }] }));
-    return;
-  }
+  const problem = {
+    type: `https://tandem.dev/problems/${refusal.code.toLowerCase().replaceAll('_', '-')}`,
+    title: refusal.status === 413 ? 'payload too large' : 'bad request',
+    status: refusal.status,
+    detail: refusal.message,
+    code: refusal.code,
+    field: refusal.field,
+    instance: req.path,
+  };
+  const graphql = req.path === '/graphql' ? { errors: [{ message: refusal.message, extensions: { code: refusal.code, status: refusal.status, field: refusal.field } }] } : {};
   res
     .status(refusal.status)
     .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: `https://tandem.dev/problems/${refusal.code.toLowerCase().replaceAll('_', '-')}`,
-        title: 'bad request',
-        status: refusal.status,
-        detail: refusal.message,
-        code: refusal.code,
-        field: refusal.field,
-        instance: req.path,
-      }),
-    );
+    .send(JSON.stringify({ ...problem, ...graphql }));
 }
 
 /** body-parser errors (bad JSON, too large, bad charset) as refusals; anything else is passed on. */
@@ -90,7 +83,7 @@ function parserRefusal(error: unknown): InputRefused | undefined {
   if (error instanceof InputRefused) return error;
   const e = error as { status?: number; type?: string; message?: string };
   if (typeof e?.status !== 'number' || e.status >= 500) return undefined;
-  const code = e.status === 413 ? 'PAYLOAD_TOO_LARGE' : e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'INVALID_JSON';
+  const code = e.status === 413 ? 'PAYLOAD_TOO_LARGE' : e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
   return new InputRefused(e.status, code, 'body', e.type === 'entity.parse.failed' ? 'the body is not valid JSON' : (e.message ?? 'the body cannot be read'));
 }
 

@@ -6,6 +6,7 @@ import type { Principal } from '../../application/identity/principal.js';
 import { activityCsv, type CsrActivity } from '../../application/reports/activity-report.js';
 import { ReportService } from '../../application/reports/report.service.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { SafeInt } from '../graphql/safe-int.scalar.js';
 
 @ObjectType()
 class NoteView {
@@ -24,10 +25,10 @@ class CsrActivityModel {
   @Field(() => Int) singleSessionMode: number;
   @Field(() => Int) multiSessionMode: number;
   @Field(() => Int) customersHelped: number;
-  @Field(() => Float) handleTimeTotalMs: number;
-  @Field(() => Float, { nullable: true }) handleTimeAverageMs: number | null;
+  @Field(() => SafeInt) handleTimeTotalMs: number;
+  @Field(() => SafeInt, { nullable: true }) handleTimeAverageMs: number | null;
   @Field(() => Int) pickedUpFromQueue: number;
-  @Field(() => Float, { nullable: true }) averageQueueWaitMs: number | null;
+  @Field(() => SafeInt, { nullable: true }) averageQueueWaitMs: number | null;
   @Field(() => Int) transfersGiven: number;
   @Field(() => Int) transfersReceived: number;
   @Field(() => Int) handOvers: number;

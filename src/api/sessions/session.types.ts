@@ -17,6 +17,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { randomUUID } from 'node:crypto';
+import { SafeInt } from '../graphql/safe-int.scalar.js';
+import { MaxGraphemes } from '../validation/max-graphemes.js';
 import type { SessionView } from '../../application/sessions/session-read.port.js';
 import type { Activities, Customer, SessionCommandType, SessionState } from '../../domain/session/index.js';
 
@@ -176,7 +178,7 @@ export class InvitationInput {
 @InputType()
 export class CustomerInput {
   @Field() @IsString() @MaxLength(USER_ID) customerId: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxGraphemes(200) displayName?: string;
 }
 
 /** A client-chosen id makes a retry harmless: the same id does nothing new. */
@@ -197,7 +199,7 @@ export class StartSessionArgs extends CommandIdArgs {
 export class JoinSessionArgs extends CommandIdArgs {
   @Field() @IsString() @Matches(/^[\d\s-]{9,15}$/, { message: 'number must be nine digits (spaces and dashes allowed)' }) number: string;
   @Field(() => JoinPlaceValue) @IsIn(Object.values(JoinPlaceValue)) as: 'customer' | 'helper';
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxGraphemes(200) displayName?: string;
 }
 
 @ArgsType()
@@ -233,7 +235,7 @@ export class TransferControlArgs extends SessionArgs {
 export class HandToQueueArgs extends SessionArgs {
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) queueId?: string;
   @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) agentIds?: string[];
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) message?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxGraphemes(2000) message?: string;
 }
 
 @ArgsType()
@@ -249,7 +251,7 @@ export class ShareArgs extends SessionArgs {
 
 @ArgsType()
 export class ApproveShareArgs extends ShareArgs {
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(300) applicationName?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxGraphemes(300) applicationName?: string;
 }
 
 @ArgsType()
@@ -259,13 +261,13 @@ export class FileTransferArgs extends SessionArgs {
 
 @ArgsType()
 export class SendChatMessageArgs extends SessionArgs {
-  @Field() @IsString() @MaxLength(20_000) text: string;
+  @Field() @IsString() @MaxGraphemes(20_000) text: string;
   @Field({ nullable: true, description: "A participant's user id; everyone when absent" }) @IsOptional() @IsString() @MaxLength(USER_ID) to?: string;
 }
 
 @ArgsType()
 export class SaveNoteArgs extends SessionArgs {
-  @Field() @IsString() @MaxLength(100_000) text: string;
+  @Field() @IsString() @MaxGraphemes(100_000) text: string;
 }
 
 @ArgsType()
@@ -285,8 +287,8 @@ export class StartVoiceCallArgs extends SessionArgs {
 
 @ArgsType()
 export class PublishFileArgs extends SessionArgs {
-  @Field() @IsString() @MaxLength(500) fileName: string;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) sizeBytes?: number;
+  @Field() @IsString() @MaxGraphemes(500) fileName: string;
+  @Field(() => SafeInt, { nullable: true, description: 'Bytes, up to 2^53-1' }) @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) sizeBytes?: number;
 }
 
 // ============================================================ the commands one can send to a session

@@ -2,6 +2,8 @@ import { own } from '../../domain/shared/own.js';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { SafeInt } from '../graphql/safe-int.scalar.js';
+import { MaxGraphemes } from '../validation/max-graphemes.js';
 import type { QueueView } from '../../application/webacd/webacd.ports.js';
 import { estimatedWait, type QueueState } from '../../domain/queue/index.js';
 
@@ -39,7 +41,7 @@ export class QueueModel {
   @Field(() => [AgentSlotView]) agents: AgentSlotView[];
   @Field(() => [WaitingItemView]) waiting: WaitingItemView[];
   @Field(() => [OpenOfferView]) offers: OpenOfferView[];
-  @Field(() => Int, { nullable: true, description: 'Estimated wait for a request joining now, from recent history' }) estimatedWaitMs: number | null;
+  @Field(() => SafeInt, { nullable: true, description: 'Estimated wait for a request joining now, from recent history (ms)' }) estimatedWaitMs: number | null;
   @Field(() => Int) version: number;
 }
 
@@ -106,7 +108,7 @@ export class InboundTicket {
   @ApiProperty() @Field() customerId: string;
   @ApiProperty({ description: 'Bearer token with the customer role, valid 4 hours' }) @Field() token: string;
   @ApiProperty() @Field(() => Int) position: number;
-  @ApiPropertyOptional({ type: Number, nullable: true }) @Field(() => Int, { nullable: true }) estimatedWaitMs: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) @Field(() => SafeInt, { nullable: true }) estimatedWaitMs: number | null;
 }
 
 // ============================================================ input (GraphQL args and REST bodies alike)
@@ -117,7 +119,7 @@ const AGENT_ID = 200;
 @InputType('CreateQueueInput')
 export class CreateQueueArgs {
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) queueId?: string;
-  @ApiProperty() @Field() @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty() @Field() @IsString() @MinLength(1) @MaxGraphemes(200) name: string;
   @ApiProperty({ type: [String] }) @Field(() => [String]) @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(AGENT_ID, { each: true }) agentIds: string[];
   @ApiProperty({ description: 'How long an agent has to answer an offer (5 s to 10 min)' }) @Field(() => Int) @IsInt() @Min(5000) @Max(600_000) offerTimeoutMs: number;
   @ApiPropertyOptional({ enum: ['longest_idle'] }) @Field({ nullable: true }) @IsOptional() @IsIn(['longest_idle']) routing?: 'longest_idle';
@@ -131,7 +133,7 @@ export class QueueIdArgs {
 @ArgsType()
 @InputType('ConfigureQueueInput')
 export class ConfigureQueueArgs {
-  @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxGraphemes(200) name?: string;
   @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @IsString({ each: true }) addAgentIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @IsString({ each: true }) removeAgentIds?: string[];
   @ApiPropertyOptional() @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(5000) @Max(600_000) offerTimeoutMs?: number;
@@ -165,9 +167,9 @@ export class AvailabilityBody {
 
 export class InboundRequestBody {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) queueId: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxGraphemes(200) name: string;
   @ApiProperty() @IsEmail() @MaxLength(320) email: string;
-  @ApiProperty({ description: 'What the customer needs help with (at most 2,000 characters)' }) @IsString() @MinLength(1) @MaxLength(2000) problem: string;
+  @ApiProperty({ description: 'What the customer needs help with (at most 2,000 characters)' }) @IsString() @MinLength(1) @MaxGraphemes(2000) problem: string;
   @ApiProperty({ description: 'The page the customer came from; co-browsing starts there (SHR-3)' })
   @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
   @MaxLength(2000)

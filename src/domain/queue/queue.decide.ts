@@ -1,4 +1,5 @@
 import { own } from '../shared/own.js';
+import { graphemeLength } from '../shared/text.js';
 import { assertNever, type CommandMetadata } from '../shared/decider.js';
 import { forbidden, illegalState, notFound, validationError } from '../shared/domain-error.js';
 import type {
@@ -104,13 +105,12 @@ function assertQueueAgent(q: OpenQueue, agentId: string): void {
 }
 
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
-const charCount = (text: string) => [...text].length;
 
 const waitedMs = (enqueuedAt: string, now: Date) => Math.max(0, now.getTime() - Date.parse(enqueuedAt));
 
 function validName(name: unknown): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
-  if (!trimmed || charCount(trimmed) > QUEUE_NAME_MAX_LENGTH) {
+  if (!trimmed || graphemeLength(trimmed) > QUEUE_NAME_MAX_LENGTH) {
     throw validationError(E.INVALID_QUEUE_NAME, 'name', `A queue name has 1 to ${QUEUE_NAME_MAX_LENGTH} characters`);
   }
   return trimmed;
@@ -295,7 +295,7 @@ function enqueueInbound({ data, metadata }: EnqueueInbound, state: QueueState, c
   if (!email || !EMAIL.test(email)) throw validationError(E.INVALID_INBOUND_REQUEST, 'customer.email', 'The customer needs a valid email address');
   if (!isWebUrl(data.originUrl)) throw validationError(E.INVALID_INBOUND_REQUEST, 'originUrl', 'The page the customer came from is required');
   const problem = (data.problem ?? '').trim();
-  if (charCount(problem) > PROBLEM_MAX_LENGTH) {
+  if (graphemeLength(problem) > PROBLEM_MAX_LENGTH) {
     throw validationError(E.PROBLEM_TOO_LONG, 'problem', `The problem may be at most ${PROBLEM_MAX_LENGTH} characters`, { max: PROBLEM_MAX_LENGTH });
   }
   const sessionId = data.sessionId?.trim() || null;
@@ -325,7 +325,7 @@ function enqueueHandOver({ data, metadata }: EnqueueHandOver, state: QueueState,
   if (!sessionId) throw validationError(E.INVALID_HANDOVER_TARGET, 'sessionId', 'A hand-over names its session');
   const target = handOverTarget(q, data.target, data.handedBy); // Q-2
   const message = data.message?.trim() || null;
-  if (message !== null && charCount(message) > HANDOVER_MESSAGE_MAX_LENGTH) {
+  if (message !== null && graphemeLength(message) > HANDOVER_MESSAGE_MAX_LENGTH) {
     throw validationError(E.HANDOVER_MESSAGE_TOO_LONG, 'message', `The message may be at most ${HANDOVER_MESSAGE_MAX_LENGTH} characters`, {
       max: HANDOVER_MESSAGE_MAX_LENGTH,
     }); // Q-3

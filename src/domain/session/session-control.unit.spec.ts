@@ -194,6 +194,21 @@ describe('handing over to a WebACD queue or agents', () => {
       .then([ev.handedToQueue({ kind: 'queue', queueId: 'q-1' }, message), ev.left(AGENT, 'controller', 'handed_over')]);
   });
 
+  // A person counts a family emoji, a flag, or a letter typed with a combining accent as one character.
+  const PERCEIVED: readonly [string, string][] = [
+    ['family emoji', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}'],
+    ['flags', '\u{1F1EB}\u{1F1F7}'],
+    ['letters with a combining mark', 'e\u0301'],
+  ];
+  it.each(PERCEIVED)('Q-3 345 %s are 345 characters: accepted; 346 are refused', (_name, character) => {
+    const message = character.repeat(345);
+    spec
+      .given(agentSession(), agentContext())
+      .when(handOver({ queueId: 'q-1', message }))
+      .then([ev.handedToQueue({ kind: 'queue', queueId: 'q-1' }, message), ev.left(AGENT, 'controller', 'handed_over')]);
+    spec.given(agentSession(), agentContext()).when(handOver({ queueId: 'q-1', message: message + character })).thenError(E.HANDOVER_MESSAGE_TOO_LONG);
+  });
+
   it('Q-3 refuses a personal message of 346 characters', () => {
     const error = spec.given(agentSession(), agentContext()).when(handOver({ queueId: 'q-1', message: 'm'.repeat(346) })).thenError(E.HANDOVER_MESSAGE_TOO_LONG);
     expect(error.field).toBe('message');

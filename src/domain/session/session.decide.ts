@@ -1,3 +1,4 @@
+import { graphemeLength } from '../shared/text.js';
 import { assertNever, type CommandMetadata } from '../shared/decider.js';
 import { forbidden, illegalState, notFound, validationError } from '../shared/domain-error.js';
 import { invitationsSent, joinLinkFor } from './invitation.decide.js';
@@ -232,7 +233,6 @@ function assertNewActivityId(s: LiveSession, id: string, field: string): void {
 }
 
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
-const charCount = (text: string) => [...text].length;
 
 // ============================================================ consequences
 
@@ -440,7 +440,7 @@ function handToQueue({ data, metadata }: HandToQueue, state: SessionState, conte
   assertWebacdAgent(context); // Q-1
   const target = handOverTarget(data, metadata.userId); // Q-2
   const message = data.message?.trim() || null;
-  if (message !== null && charCount(message) > HANDOVER_MESSAGE_MAX_LENGTH) {
+  if (message !== null && graphemeLength(message) > HANDOVER_MESSAGE_MAX_LENGTH) {
     throw validationError(E.HANDOVER_MESSAGE_TOO_LONG, 'message', `The message may be at most ${HANDOVER_MESSAGE_MAX_LENGTH} characters`, {
       max: HANDOVER_MESSAGE_MAX_LENGTH,
     }); // Q-3
@@ -566,7 +566,7 @@ function sendChatMessage({ data, metadata }: SendChatMessage, state: SessionStat
   assertParticipant(s, metadata.userId);
   const text = data.text ?? '';
   if (text.trim().length === 0) throw validationError(E.CHAT_MESSAGE_EMPTY, 'text', 'Write a message');
-  if (charCount(text) > CHAT_MESSAGE_MAX_LENGTH) {
+  if (graphemeLength(text) > CHAT_MESSAGE_MAX_LENGTH) {
     throw validationError(E.CHAT_MESSAGE_TOO_LONG, 'text', `A message may be at most ${CHAT_MESSAGE_MAX_LENGTH} characters`, {
       max: CHAT_MESSAGE_MAX_LENGTH,
     });
@@ -583,7 +583,7 @@ function publishFile({ data, metadata }: PublishFile, state: SessionState): read
   const fileName = data.fileName?.trim();
   if (!data.fileId || !fileName) throw validationError(E.INVALID_FILE, 'fileName', 'A published file needs an id and a name');
   const size = data.sizeBytes;
-  if (size !== undefined && (!Number.isInteger(size) || size < 0)) throw validationError(E.INVALID_FILE, 'sizeBytes', 'Size is a whole number of bytes');
+  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) throw validationError(E.INVALID_FILE, 'sizeBytes', 'Size is a whole number of bytes');
   return [{ type: 'FilePublished', data: { fileId: data.fileId, fileName, sizeBytes: size ?? null, ...stampOf(metadata) } }];
 }
 
@@ -662,7 +662,7 @@ function saveNote({ data, metadata }: SaveNote, state: SessionState): readonly S
   // TL-6: any CSR of the session, in control or not, writes notes; customers do not.
   if (!isCsrPlace(assertParticipant(s, metadata.userId))) throw forbidden(E.NOT_A_CSR_OF_SESSION, 'Only a CSR of the session writes notes');
   const text = data.text ?? '';
-  if (text.trim().length === 0 || charCount(text) > NOTE_MAX_LENGTH) {
+  if (text.trim().length === 0 || graphemeLength(text) > NOTE_MAX_LENGTH) {
     throw validationError(E.INVALID_NOTE, 'text', `A note has 1 to ${NOTE_MAX_LENGTH} characters`, { max: NOTE_MAX_LENGTH });
   }
   return [{ type: 'NoteSaved', data: { noteId: data.noteId, text, ...stampOf(metadata) } }];
