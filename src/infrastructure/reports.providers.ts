@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit, type Provider } from '@nestjs/co
 import { DataSource } from 'typeorm';
 import { JOB_SCHEDULER, type JobScheduler } from '../application/jobs/job-scheduler.port.js';
 import { EXPORT_JOB, ReportService } from '../application/reports/report.service.js';
-import { PgActivityCsrs, PgActivityReports, PgReportExports } from './persistence/activity-report-read-model.js';
+import { PgActivityReports, PgReportExports } from './persistence/activity-report-read-model.js';
 
 /** Registers the export job's handler before the scheduler starts (at bootstrap). */
 @Injectable()
@@ -24,8 +24,7 @@ export function reportProviders(): Provider[] {
       inject: [DataSource, JOB_SCHEDULER],
       useFactory: (dataSource: DataSource, jobs: JobScheduler) => {
         const reports = new PgActivityReports(dataSource);
-        const csrs = new PgActivityCsrs(dataSource);
-        return new ReportService({ csrActivity: (f) => reports.csrActivity(f), csrsIn: (f) => csrs.csrsIn(f) }, new PgReportExports(dataSource), jobs);
+        return new ReportService(reports, new PgReportExports(dataSource), jobs);
       },
     },
     ReportJobs,

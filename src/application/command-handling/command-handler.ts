@@ -39,6 +39,17 @@ interface Loaded<S> {
   commands: Map<string, string>;
   /** The hash of the stream's last event, which the next event chains to. */
   lastHash: string | null;
+  /** When the stream's last event happened (ms since the epoch), from its metadata. */
+  lastAt?: number;
+}
+
+/**
+ * Event times never go backwards within a stream (issue 11): a node whose clock is behind
+ * decides with the stream's last time instead of its own, so no duration comes out negative.
+ */
+export function notBefore<C extends Command>(command: C, lastAt: number | undefined): C {
+  if (lastAt === undefined || command.metadata.now.getTime() >= lastAt) return command;
+  return { ...command, metadata: { ...command.metadata, now: new Date(lastAt) } };
 }
 
 /**
@@ -93,6 +104,7 @@ export class CommandHandler {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(aggregate, id);
       const { state, version } = loaded;
+      command = notBefore(command, loaded.lastAt);
       const commandId = command.metadata.commandId;
       const key = commandId ? commandKey(command.metadata.userId, commandId) : undefined;
       const earlier = key ? loaded.commands.get(key) : undefined;
@@ -123,7 +135,7 @@ export class CommandHandler {
         }
         const newState = decided.reduce(aggregate.decider.evolve, state);
         if (key) loaded.commands.set(key, lastEventId);
-        this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands, lastHash: prev });
+        this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands, lastHash: prev, lastAt: command.metadata.now.getTime() });
         return { state: newState, version: result.nextExpectedVersion, lastEventId, stored: decided.length, duplicate: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
@@ -150,7 +162,14 @@ export class CommandHandler {
       if (typeof commandId === 'string' && typeof userId === 'string') commands.set(commandKey(userId, commandId), event.id);
     }
     const last = tail.at(-1);
-    const loaded: Loaded<S> = { state, version: last?.version ?? kept?.version, commands, lastHash: last ? (linkOf(last)?.hash ?? null) : (kept?.lastHash ?? null) };
+    const lastAt = typeof last?.metadata.at === 'string' ? Date.parse(last.metadata.at) : kept?.lastAt;
+    const loaded: Loaded<S> = {
+      state,
+      version: last?.version ?? kept?.version,
+      commands,
+      lastHash: last ? (linkOf(last)?.hash ?? null) : (kept?.lastHash ?? null),
+      lastAt: Number.isNaN(lastAt) ? kept?.lastAt : lastAt,
+    };
     if (loaded.version !== undefined) this.remember(streamId, loaded);
     return loaded;
   }

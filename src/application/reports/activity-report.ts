@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { validationError } from '../../domain/shared/domain-error.js';
 
 /** RPT-1: one CSR's activity over a period, from the report read model. */
@@ -41,28 +42,31 @@ export function checkPeriod(filter: ActivityFilter): ActivityFilter {
   return filter;
 }
 
-/** CSV for spreadsheets: one line per CSR, notes joined. RFC 4180 quoting. */
+/**
+ * CSV for spreadsheets: one line per CSR, notes joined, RFC 4180 quoting (CRLF). Written by
+ * csv-stringify with `escape_formulas`: a cell that begins with `=`, `+`, `-`, `@`, TAB or CR
+ * is prefixed with `'`, so a note or name such as `=1+1` is shown as text, never run as a
+ * formula. Durations are seconds with one decimal (numbers, never escaped).
+ */
 export function activityCsv(rows: readonly CsrActivity[]): string {
-  const header = [
-    'csr_id', 'sessions', 'inbound', 'outbound', 'single_session', 'multi_session', 'customers_helped', 'handle_time_total_s',
-    'handle_time_average_s', 'picked_up_from_queue', 'average_queue_wait_s', 'transfers_given', 'transfers_received', 'hand_overs',
-    'recordings', 'notes',
-  ];
-  const seconds = (ms: number | null) => (ms === null ? '' : (ms / 1000).toFixed(1));
-  const quote = (value: string | number) => {
-    const text = String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = rows.map((r) =>
-    [
+  const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
+  return stringify(
+    rows.map((r) => [
       r.csrId, r.sessions, r.byKind.inbound, r.byKind.outbound, r.byMode.single, r.byMode.multi, r.customersHelped, seconds(r.handleTimeMs.total),
       seconds(r.handleTimeMs.average), r.pickedUpFromQueue, seconds(r.averageQueueWaitMs), r.transfersGiven, r.transfersReceived, r.handOvers,
       r.recordings, r.notes.map((n) => n.text).join(' | '),
-    ]
-      .map(quote)
-      .join(','),
+    ]),
+    {
+      header: true,
+      columns: [
+        'csr_id', 'sessions', 'inbound', 'outbound', 'single_session', 'multi_session', 'customers_helped', 'handle_time_total_s',
+        'handle_time_average_s', 'picked_up_from_queue', 'average_queue_wait_s', 'transfers_given', 'transfers_received', 'hand_overs',
+        'recordings', 'notes',
+      ],
+      escape_formulas: true,
+      record_delimiter: 'windows',
+    },
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
 }
 
 /** An export of the report, made by a job (large periods take a while). */
@@ -80,9 +84,4 @@ export interface ReportExports {
   finish(id: string, content: string | null, error: string | null): Promise<void>;
   get(id: string, requestedBy?: string): Promise<(ReportExport & { filter: ActivityFilter; requestedBy: string }) | undefined>;
   content(id: string): Promise<string | undefined>;
-}
-
-/** CSR ids active in a period: the export works through them one by one, so progress is real. */
-export interface ActivityCsrs {
-  csrsIn(filter: ActivityFilter): Promise<string[]>;
 }

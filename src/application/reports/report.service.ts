@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { hasRole, type Principal } from '../identity/principal.js';
 import type { JobScheduler } from '../jobs/job-scheduler.port.js';
-import { type ActivityCsrs, type ActivityFilter, type ActivityReports, activityCsv, checkPeriod, type CsrActivity, type ReportExports } from './activity-report.js';
+import { type ActivityFilter, type ActivityReports, activityCsv, checkPeriod, type CsrActivity, type ReportExports } from './activity-report.js';
 
 export const EXPORT_JOB = 'reports.export-csr-activity';
 
 /** RPT-1 for `reporting` and `supervisor`: the report now, or an export job for large periods. */
 export class ReportService {
   constructor(
-    private readonly reports: ActivityReports & ActivityCsrs,
+    private readonly reports: ActivityReports,
     private readonly exports: ReportExports,
     private readonly jobs: JobScheduler,
   ) {}
@@ -40,18 +40,16 @@ export class ReportService {
     return { format: found.format, content };
   }
 
-  /** The job: CSR by CSR, recording progress; re-running it starts over and overwrites. */
+  /**
+   * The job: the report's own query on the export's filter (issue 11: an export is its report,
+   * CSR filter included), then the file; re-running it starts over and overwrites.
+   */
   async runExport(id: string): Promise<void> {
     const found = await this.exports.get(id);
     if (!found || found.status === 'done') return;
     try {
-      const csrs = await this.reports.csrsIn(found.filter);
-      const rows: CsrActivity[] = [];
       await this.exports.progress(id, 'running', 0);
-      for (const [i, csrId] of csrs.entries()) {
-        rows.push(...(await this.reports.csrActivity({ ...found.filter, csrId })));
-        if (i % 10 === 9 || i === csrs.length - 1) await this.exports.progress(id, 'running', (i + 1) / csrs.length);
-      }
+      const rows = await this.csrActivity(found.filter);
       await this.exports.finish(id, found.format === 'csv' ? activityCsv(rows) : JSON.stringify(rows, null, 2), null);
     } catch (error) {
       await this.exports.finish(id, null, (error as Error).message);

@@ -54,19 +54,6 @@ export class PgActivityReports implements ActivityReports {
   }
 }
 
-export class PgActivityCsrs {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async csrsIn(filter: ActivityFilter): Promise<string[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT DISTINCT c.key AS csr_id FROM report_sessions s, jsonb_each(s.csrs) AS c
-        WHERE s.started_at >= $1 AND s.started_at < $2 AND ($3::text IS NULL OR s.queue_id = $3) ORDER BY 1`,
-      [filter.from, filter.to, filter.queueId ?? null],
-    )) as { csr_id: string }[];
-    return rows.map((r) => r.csr_id);
-  }
-}
-
 export class PgReportExports implements ReportExports {
   constructor(private readonly dataSource: DataSource) {}
 
