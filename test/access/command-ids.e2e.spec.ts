@@ -78,6 +78,11 @@ describe('command ids belong to their sender', () => {
       expect(read.status).toBe(404);
       expectNothingOf(read.body, secrets);
     }
+    // JoinSession: the victim's join id with a number that is not live answers as for any absent number.
+    const absent = s.number === '000000001' ? '000000002' : '000000001';
+    const joined = await post(strangers[1]!, '/api/v1/sessions/join', { number: absent, as: 'customer', commandId: 'victim-join' });
+    expect({ status: joined.status, code: joined.body.code }).toEqual({ status: 404, code: 'SESSION_NOT_FOUND' });
+    expectNothingOf(joined.body, secrets);
     // The victim's own start id, replayed by a stranger, starts the stranger's own session.
     const own = await post(strangers[0]!, '/api/v1/sessions', { commandId: 'victim-start' }).expect(201);
     expect(own.body.id).not.toBe(s.id);

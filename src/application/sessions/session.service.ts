@@ -101,8 +101,10 @@ export class SessionService {
    * given back if the start is refused.
    */
   async open(principal: Principal, input: StartInput, options: ExecuteOptions = {}): Promise<{ sessionId: string; lastEventId: string | undefined }> {
-    const sessionId = input.sessionId ?? (options.commandId ? sessionIdFor(principal.userId, options.commandId) : randomUUID());
-    const before = (await this.handler.load(sessionAggregate, sessionId)).state;
+    const derived = input.sessionId ?? (options.commandId ? sessionIdFor(principal.userId, options.commandId) : undefined);
+    const sessionId = derived ?? randomUUID();
+    // Only a derived id can name a session that exists already (a fresh random one cannot).
+    const before = derived ? (await this.handler.load(sessionAggregate, sessionId)).state : ({ status: 'none' } as const);
     if (before.status !== 'none') {
       // Started already: a repeat for its sender (the handler authorises it), a refusal for anyone else.
       const { lastEventId } = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number: before.number }, options);

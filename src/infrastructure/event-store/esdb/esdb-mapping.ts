@@ -143,8 +143,8 @@ export function toEsdbMetadata(metadata: EventMetadata | undefined, stored: Stor
  */
 export function fromEsdbMetadata(raw: unknown): { metadata: EventMetadata } & StoredMetadata {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || raw instanceof Uint8Array) return { metadata: {}, schemaVersion: 1 };
-  const metadata: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) if (!RESERVED.has(key)) metadata[key] = value;
+  // Built from entries: a stored key such as `__proto__` stays a plain key.
+  const metadata: Record<string, unknown> = Object.fromEntries(Object.entries(raw).filter(([key]) => !RESERVED.has(key)));
   const record = raw as Record<string, unknown>;
   const version = record[META.schemaVersion];
   const appendId = record[META.appendId];
