@@ -16,6 +16,15 @@ import { toProblem } from '../errors/problem.filter.js';
 import { BadFrame, type ClientFrame, parseFrame } from './signalling-frames.js';
 
 export const SIGNALLING_PATH = '/signalling';
+
+/** The frame, or why it is refused (BadFrame); parseFrame throws nothing else. */
+const parsed = (text: string): ClientFrame | BadFrame => {
+  try {
+    return parseFrame(text);
+  } catch (error) {
+    return error as BadFrame;
+  }
+};
 export const SIGNALLING_NODE_ID = Symbol('SignallingNodeId');
 
 /** Limits of one socket; exported so tests and docs name the same numbers. */
@@ -139,9 +148,14 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     const authenticated = this.authenticate(client, req);
     ws.on('message', (data, isBinary) => {
       if (!this.admit(client, data, isBinary)) return;
+      const frame = parsed(data.toString());
+      // A signal's consent read starts as the frame arrives, not once the frames before it are
+      // done: a socket's frames still go in order, but they wait for one read together.
+      const fence = !(frame instanceof BadFrame) && frame.type === 'signal' && client.sessions.has(frame.sessionId) ? this.consent.fence(frame.sessionId) : undefined;
+      fence?.catch(() => undefined); // its failure is the frame's, reported in turn
       client.chain = client.chain.then(async () => {
         if (!(await authenticated) || ws.readyState !== WebSocket.OPEN) return;
-        await this.handle(client, data.toString());
+        await this.handle(client, frame, fence);
       });
     });
   }
@@ -243,12 +257,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
 
   // ---- frames
 
-  private async handle(client: Client, text: string): Promise<void> {
-    let frame: ClientFrame;
-    try {
-      frame = parseFrame(text);
-    } catch (error) {
-      const bad = error as BadFrame;
+  private async handle(client: Client, frame: ClientFrame | BadFrame, fence: Promise<void> | undefined): Promise<void> {
+    if (frame instanceof BadFrame) {
+      const bad = frame;
       this.logger.warn({ userId: client.principal?.userId, code: bad.code, field: bad.field, reason: bad.message }, 'signalling bad frame');
       this.send(client, { type: 'error', code: bad.code, message: bad.message, ...(bad.field ? { field: bad.field } : {}), ...(bad.ref !== undefined ? { ref: bad.ref } : {}) });
       return;
@@ -258,13 +269,14 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
         case 'join':
           return await this.join(client, frame);
         case 'signal':
-          return await this.signal(client, frame);
+          return await this.signal(client, frame, fence);
         case 'heartbeat':
           return await this.heartbeat(client, frame);
         default:
           return frame satisfies never;
       }
     } catch (error) {
+      if (client.ws.readyState !== WebSocket.OPEN) return; // closed meanwhile (or the app stopping): nobody to tell
       const problem = toProblem(error);
       if (!(error instanceof DomainError)) this.logger.error({ err: error }, 'signalling frame failed');
       this.error(client, problem.code, problem.detail, frame.ref);
@@ -295,11 +307,12 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     this.send(client, { type: 'joined', sessionId, you: principal.userId, participants: participantsOf(state), ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
   }
 
-  private async signal(client: Client, frame: Extract<ClientFrame, { type: 'signal' }>) {
+  private async signal(client: Client, frame: Extract<ClientFrame, { type: 'signal' }>, fence: Promise<void> | undefined) {
     const from = client.principal!.userId;
     if (!client.sessions.has(frame.sessionId)) return this.error(client, 'NOT_JOINED', 'join the session on this socket first', frame.ref);
     // Decided on the session's state as of a read started after the frame arrived (SHR-4, CTL-4, MC-3, SES-7).
-    const decision = await this.consent.decide(frame.sessionId, from, frame.to, frame.media, frame.shareId);
+    const decision = await this.consent.decide(frame.sessionId, from, frame.to, frame.media, frame.shareId, fence);
+    if (client.ws.readyState !== WebSocket.OPEN) return; // closed meanwhile: nothing to relay for it
     if (!decision.ok) {
       this.logger.warn({ userId: from, sessionId: frame.sessionId, media: frame.media, code: decision.code }, 'signalling frame refused');
       return this.error(client, decision.code, decision.message, frame.ref);

@@ -20,6 +20,13 @@ export interface ConsentSink {
   apply(sessionId: string, version: number | undefined, state: SessionState): void;
 }
 
+/**
+ * Version reads that may overlap. With one, a frame arriving just after a read started waits for
+ * it and then the next; with two, the next starts at once. Each read serves every frame that
+ * arrived before it started.
+ */
+const READERS = 2;
+
 const streamOf = (sessionId: string) => `session-${sessionId}`;
 
 /**
@@ -47,7 +54,8 @@ export class ConsentView implements ConsentSink {
   private readonly appliedListeners = new Set<(sessionId: string, version: number) => void>();
   /** Sessions wanting a fenced read that has not started yet, with who waits for it. */
   private next = new Map<string, { resolve: () => void; reject: (e: unknown) => void }[]>();
-  private running = false;
+  /** Reads in flight or about to start (at most READERS: a frame waits for one read, not two). */
+  private readers = 0;
 
   constructor(
     private readonly store: Pick<EventStore, 'readStream'>,
@@ -108,11 +116,20 @@ export class ConsentView implements ConsentSink {
   }
 
   /**
-   * SHR-4 / CTL-4 / MC-3 / TL-2 / TL-5 / SES-7: may `from` send this media to `to`, judged on the
-   * session's state as of a read started after this call (so after any answered command)?
+   * Resolves once this view holds the session's state as of a read that started after this call
+   * (so after every command answered before it). Calls at the same moment share one read.
    */
-  async decide(sessionId: string, from: string, to: string, media: Media, shareId: string | undefined): Promise<ConsentDecision> {
-    await this.fresh(sessionId);
+  fence(sessionId: string): Promise<void> {
+    return this.fresh(sessionId);
+  }
+
+  /**
+   * SHR-4 / CTL-4 / MC-3 / TL-2 / TL-5 / SES-7: may `from` send this media to `to`, judged on the
+   * session's state as of a read started after this call, or after `fence` was taken (the frame's
+   * arrival), and any newer state applied since?
+   */
+  async decide(sessionId: string, from: string, to: string, media: Media, shareId: string | undefined, fence: Promise<void> = this.fence(sessionId)): Promise<ConsentDecision> {
+    await fence;
     const now = this.known.get(sessionId) ?? { state: initialSessionState(), version: -1 };
     return { ...relayTargets(now.state, from, to, media, shareId), version: now.version };
   }
@@ -141,8 +158,8 @@ export class ConsentView implements ConsentSink {
       let waiting = this.next.get(sessionId);
       if (!waiting) this.next.set(sessionId, (waiting = []));
       waiting.push({ resolve, reject });
-      if (!this.running) {
-        this.running = true;
+      if (this.readers < READERS) {
+        this.readers++;
         // Frames that arrived in the same turn of the event loop share one read.
         setImmediate(() => void this.drain());
       }
@@ -169,7 +186,7 @@ export class ConsentView implements ConsentSink {
         for (const waiting of batch.values()) for (const w of waiting) w.reject(error);
       }
     }
-    this.running = false;
+    this.readers--;
   }
 
   /** Folds the events after the kept version (the whole stream the first time). */
