@@ -334,9 +334,10 @@ const expectNoLeak = (tally: Tally) => {
   expect(tally).toMatchObject({ rounds: ROUNDS, refused: ROUNDS * 2 * AFTER });
 };
 
+// Generous timeouts for a heavily shared machine: one CTL-4 run of 200 rounds took about 280 s at load 24 on 2 cores.
 describe(`consent ends before the answer: ${ROUNDS} rounds each, 10 busy sessions around, peers on one node and on two`, () => {
-  it('SHR-4 after endShare is answered, 0 desktop frames reach the customer (same node and other node)', async () => expectNoLeak(await endShareRounds()), 300_000);
-  it("CTL-4 after transferControl is answered, 0 of the old controller's desktop frames reach the customer (same node and other node)", async () => expectNoLeak(await transferControlRounds()), 300_000);
-  it('MC-3 after selectActiveCustomer is answered, 0 desktop frames reach the customer switched away from (same node and other node)', async () => expectNoLeak(await selectCustomerRounds()), 300_000);
-  it('SES-7 after endSession is answered, 0 video frames reach the customer (same node and other node)', async () => expectNoLeak(await endSessionRounds()), 300_000);
+  it('SHR-4 after endShare is answered, 0 desktop frames reach the customer (same node and other node)', async () => expectNoLeak(await endShareRounds()), 900_000);
+  it("CTL-4 after transferControl is answered, 0 of the old controller's desktop frames reach the customer (same node and other node)", async () => expectNoLeak(await transferControlRounds()), 900_000);
+  it('MC-3 after selectActiveCustomer is answered, 0 desktop frames reach the customer switched away from (same node and other node)', async () => expectNoLeak(await selectCustomerRounds()), 900_000);
+  it('SES-7 after endSession is answered, 0 video frames reach the customer (same node and other node)', async () => expectNoLeak(await endSessionRounds()), 900_000);
 });
