@@ -126,7 +126,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   if (!config.eventstoreUrl) throw new Error('EVENTSTORE_URL is not set: it names the EventStoreDB/KurrentDB server to copy to (e.g. esdb://localhost:2113?tls=false)');
 
-  const database = await resolveDatabase(config, () => undefined);
+  const database = await resolveDatabase(config, { shareRunning: true });
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const source = new PostgresEventStore({ pool, listen: false });
   const target = new EsdbEventStore(config.eventstoreUrl);

@@ -34,7 +34,7 @@ function bar({ phase, events, total }: RebuildProgress): void {
   progress.update(events, { phase, rate });
 }
 
-const database = await resolveDatabase(loadConfig(process.env));
+const database = await resolveDatabase(loadConfig(process.env), { shareRunning: true });
 try {
   await runMigrations(database.url);
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });

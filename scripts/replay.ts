@@ -78,7 +78,7 @@ async function main(): Promise<number> {
     return args.length === 1 ? 0 : 1;
   }
   const config = loadConfig();
-  const database = await resolveDatabase(config, () => undefined);
+  const database = await resolveDatabase(config, { shareRunning: true });
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const store = new PostgresEventStore({ pool, listen: false });
   try {

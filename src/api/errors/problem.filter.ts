@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
+import { isBackendUnavailable, RETRY_AFTER_SECONDS } from '../../application/errors/backend-unavailable.js';
 import { DomainError, type ErrorCategory } from '../../domain/shared/domain-error.js';
 
 const STATUS: Record<ErrorCategory, number> = {
@@ -18,6 +19,8 @@ interface Problem {
   code: string;
   field?: string;
   errors?: unknown;
+  /** 429 and 503: seconds until the caller may try again (Retry-After over REST, extensions in GraphQL). */
+  retryAfter?: number;
   [key: string]: unknown;
 }
 
@@ -51,6 +54,17 @@ export function toProblem(error: unknown): Problem {
       ...(typeof body === 'object' && typeof (body as { retryAfter?: unknown }).retryAfter === 'number' ? { retryAfter: (body as { retryAfter: number }).retryAfter } : {}),
     };
   }
+  if (isBackendUnavailable(error)) {
+    // Issue 12: the database is away (crash, restart, network); the request may simply be repeated.
+    return {
+      type: 'https://tandem.dev/problems/database-unavailable',
+      title: 'service unavailable',
+      status: 503,
+      detail: 'the database is unavailable; retry shortly',
+      code: 'DATABASE_UNAVAILABLE',
+      retryAfter: RETRY_AFTER_SECONDS,
+    };
+  }
   return { type: 'about:blank', title: 'internal error', status: 500, detail: 'internal error', code: 'INTERNAL' };
 }
 
@@ -79,7 +93,8 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost) {
     const problem = toProblem(error);
-    if (problem.status >= 500) this.logger.error({ err: error }, 'unhandled error');
+    if (problem.status === 503) this.logger.warn({ code: problem.code, reason: String((error as Error)?.message ?? error) }, 'request refused: database unavailable');
+    else if (problem.status >= 500) this.logger.error({ err: error }, 'unhandled error');
     switch (host.getType<'http' | 'graphql' | 'ws'>()) {
       case 'graphql': {
         const { status, code, detail, field, details, errors, retryAfter } = problem;

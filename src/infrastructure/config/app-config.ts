@@ -34,6 +34,8 @@ export interface AppConfig {
   /** Every Tandem connection: longest statement, and longest idle time inside a transaction (ms; issue 12). */
   readonly dbStatementTimeoutMs: number;
   readonly dbIdleInTransactionTimeoutMs: number;
+  /** The embedded PostgreSQL: wait before restarting a postmaster that died under us (ms). */
+  readonly embeddedRestartDelayMs: number;
   /** WebACD: how long a request may wait in a queue before it is abandoned. */
   readonly webacdMaxWaitMs: number;
   /** The public help form (SES-2): requests per minute per client address. */
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: integer('DB_POOL_SIZE', 20, 2, 500),
     dbStatementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
     dbIdleInTransactionTimeoutMs: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 0, 3_600_000),
+    embeddedRestartDelayMs: integer('EMBEDDED_PG_RESTART_DELAY_MS', 5_000, 100, 600_000),
     webacdMaxWaitMs: integer('WEBACD_MAX_WAIT_MS', 30 * 60_000, 10_000, 24 * 3_600_000),
     inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
     readyMaxProjectionLagSeconds: integer('READY_MAX_PROJECTION_LAG_SECONDS', 30, 1, 86_400),

@@ -46,13 +46,18 @@ export class PollingSubscription implements Subscription {
 
   private async loop(): Promise<void> {
     let idleDelay = 2;
+    // While the database is away: 250 ms, doubling to 5 s, back to 250 ms after a good read.
+    let failureDelay = 250;
     while (this.running) {
       let batch: RecordedEvent[];
       try {
         batch = await this.options.read(this.checkpoint, this.options.batchSize);
+        failureDelay = 250;
       } catch (error) {
+        if (!this.running) break;
         this.options.onError?.(error);
-        await this.options.wakeUp.wait(1000);
+        await this.options.wakeUp.wait(failureDelay);
+        failureDelay = Math.min(failureDelay * 2, 5000);
         continue;
       }
       if (batch.length > 0) {
@@ -60,8 +65,10 @@ export class PollingSubscription implements Subscription {
         try {
           await this.options.handler(batch, { checkpoint });
         } catch (error) {
+          if (!this.running) break;
           this.options.onError?.(error);
-          await sleep(1000);
+          await this.options.wakeUp.wait(failureDelay);
+          failureDelay = Math.min(failureDelay * 2, 5000);
           continue;
         }
         this.checkpoint = checkpoint;
@@ -89,4 +96,3 @@ export class PollingSubscription implements Subscription {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

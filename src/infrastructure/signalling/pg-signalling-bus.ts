@@ -105,15 +105,15 @@ export class PgSignallingBus implements SignallingBus {
     await this.pool.end().catch(() => undefined);
   }
 
-  /** One LISTEN connection, re-opened after a failure until stop(). */
-  private async listen(): Promise<void> {
+  /** One LISTEN connection, re-opened after a failure (backing off to 5 s while the database is away) until stop(). */
+  private async listen(delayMs = 500): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
     const retry = (error: unknown) => {
       if (this.stopped || this.listener !== client) return;
-      this.log('signalling LISTEN connection lost; reconnecting', error);
+      if (delayMs === 500) this.log('signalling LISTEN connection lost; reconnecting', error);
       this.listener = undefined;
       client.end().catch(() => undefined);
-      this.reconnect = setTimeout(() => void this.listen().catch((e) => retry(e)), 500);
+      this.reconnect = setTimeout(() => void this.listen(Math.min(delayMs * 2, 5000)), delayMs);
     };
     this.listener = client;
     client.on('error', retry);
@@ -121,8 +121,25 @@ export class PgSignallingBus implements SignallingBus {
     client.on('notification', (n) => {
       if (n.channel === SIGNALLING_CHANNEL && n.payload) void this.received(n.payload);
     });
-    await client.connect();
-    await client.query(`LISTEN ${SIGNALLING_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${SIGNALLING_CHANNEL}`);
+    } catch (error) {
+      if (delayMs === 500 && !this.stopped) throw error; // the first connection: start-up fails loudly
+      retry(error);
+      return;
+    }
+    // Connected again: the next loss starts from a short delay and is logged.
+    client.removeAllListeners('error').removeAllListeners('end');
+    const fresh = (error: unknown) => {
+      if (this.stopped || this.listener !== client) return;
+      this.log('signalling LISTEN connection lost; reconnecting', error);
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      this.reconnect = setTimeout(() => void this.listen(1000), 500);
+    };
+    client.on('error', fresh);
+    client.on('end', () => fresh(new Error('connection ended')));
   }
 
   private async received(payload: string): Promise<void> {

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { createDatabase, dropDatabase } from '../../src/infrastructure/postgres/embedded-postgres.js';
+import { graphqlClient, until } from '../support/graphql.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testServerUrl } from '../support/test-database.js';
+
+/**
+ * Issue 12, item 1: `BEGIN; SELECT pg_current_xact_id();` left open and idle in ANOTHER database
+ * of the cluster used to freeze every projection and subscription (readers read below the
+ * cluster-wide xmin): each mutation waited 5 s for its read model, startSession answered
+ * SESSION_NOT_FOUND. Here it stays open for IDLE_MS (30 s) while clients keep working.
+ *
+ * Timing on a shared 2-core machine is noisy, so the assertion is about the stall, not a
+ * tight figure: no mutation may come anywhere near the 5 s wait (none above 2.5 s). The p50/p99
+ * are printed (target p99 < 100 ms, reported by the issue-12 note).
+ */
+const IDLE_MS = Number(process.env.LIVENESS_IDLE_MS ?? 30_000);
+let t: TestApp;
+const { gql } = graphqlClient(() => t.url);
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+it(`a transaction idle in another database for ${IDLE_MS / 1000} s: mutations stay fast, every start succeeds, sessionChanged keeps delivering`, async () => {
+  const neighbourName = `neighbour_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const neighbour = new pg.Client({ connectionString: await createDatabase(testServerUrl(), neighbourName) });
+  await neighbour.connect();
+  try {
+    await neighbour.query('BEGIN');
+    const xid = async () => (await neighbour.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid')).rows[0]!.xid;
+    const idleXid = await xid();
+    const openedAt = Date.now();
+    const stillOpen = async () => (await xid()) === idleXid;
+
+    // One watched session with a live subscription; its updates must come while the transaction is open.
+    const watcherToken = await t.token(`idle-watch-${randomUUID()}`, ['csr']);
+    const watched = (await gql(watcherToken, 'mutation { startSession { id } }')).data!.startSession.id as string;
+    const versions: number[] = [];
+    const ws = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${watcherToken}` }, retryAttempts: 0 });
+    const unsubscribe = ws.subscribe<{ sessionChanged: { version: number } }>(
+      { query: 'subscription($id: ID!) { sessionChanged(id: $id) { version } }', variables: { id: watched } },
+      { next: (m) => m.data && versions.push(m.data.sessionChanged.version), error: () => undefined, complete: () => undefined },
+    );
+
+    const latencies: number[] = [];
+    const failures: unknown[] = [];
+    const timed = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
+      const started = performance.now();
+      const body = await gql(token, query, variables);
+      latencies.push(performance.now() - started);
+      if (body.errors) failures.push(body.errors);
+      return body.data;
+    };
+    let starts = 0;
+    let delivered = 0;
+    const clients = Array.from({ length: 4 }, async (_, c) => {
+      while (Date.now() - openedAt < IDLE_MS) {
+        // A new session (the start must be answered with it, never SESSION_NOT_FOUND), then chat in it.
+        const token = await t.token(`idle-${c}-${randomUUID()}`, ['csr']);
+        const started = await timed(token, 'mutation { startSession { id status } }');
+        if (started?.startSession?.id) starts++;
+        for (let i = 0; i < 5 && Date.now() - openedAt < IDLE_MS; i++) {
+          await timed(token, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { id } }', { id: started?.startSession?.id, text: `m${i}` });
+        }
+        await timed(token, 'mutation($id: ID!) { endSession(id: $id) { id } }', { id: started?.startSession?.id });
+      }
+    });
+    const watcher = (async () => {
+      while (Date.now() - openedAt < IDLE_MS - 2000) {
+        const seen = versions.length;
+        await timed(watcherToken, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { id } }', { id: watched, text: 'ping' });
+        await until('a sessionChanged update', async () => versions.length > seen, 10_000);
+        delivered++;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
+    await Promise.all([...clients, watcher]);
+    // The idle transaction was open the whole time.
+    expect(await stillOpen()).toBe(true);
+    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(IDLE_MS);
+    unsubscribe();
+    await ws.dispose();
+
+    latencies.sort((a, b) => a - b);
+    const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+    console.log(JSON.stringify({ test: 'idle-transaction', idleMs: IDLE_MS, mutations: latencies.length, starts, sessionChangedDelivered: delivered, p50ms: +p(0.5).toFixed(1), p99ms: +p(0.99).toFixed(1), maxms: +latencies.at(-1)!.toFixed(1), targetP99ms: 100 }));
+    expect(failures).toEqual([]);
+    expect(starts).toBeGreaterThan(4);
+    expect(delivered).toBeGreaterThan(3);
+    expect(latencies.filter((ms) => ms > 2500)).toEqual([]);
+  } finally {
+    await neighbour.end();
+    await dropDatabase(testServerUrl(), neighbourName);
+  }
+}, IDLE_MS + 120_000);
