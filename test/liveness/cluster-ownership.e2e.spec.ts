@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import request from 'supertest';
 import { signToken } from '../../src/infrastructure/identity/jwt.js';
 import { until } from '../support/graphql.js';
@@ -16,7 +15,7 @@ import { isAlive, postmasterOf, spawnTandem, troubleIn, type TandemProcess } fro
  * initdb runs once.
  */
 // Each start is a whole process (Nest boot, migrations check): slow on a loaded machine.
-jest.setTimeout(240_000);
+const SLOW = 240_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'tandem-own-'));
 const running: TandemProcess[] = [];
 const start = (env: Record<string, string> = {}) => {
@@ -53,7 +52,7 @@ describe('the embedded cluster is owned by exactly one Tandem (issue 12)', () =>
     expect(shutdownLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
     expect(isAlive(pid)).toBe(false);
     expect(postmasterOf(dataDir)).toBeUndefined();
-  });
+  }, SLOW);
 
   it('a postmaster.pid naming a live process that is not our postgres (a recycled PID) is stale: Tandem starts', async () => {
     const stranger = spawn('sleep', ['120'], { stdio: 'ignore' });
@@ -68,7 +67,7 @@ describe('the embedded cluster is owned by exactly one Tandem (issue 12)', () =>
     } finally {
       stranger.kill('SIGKILL');
     }
-  });
+  }, SLOW);
 
   it('a second Tandem on the same DATA_DIR refuses to start with one clear line; the first keeps serving', async () => {
     const first = start();
@@ -79,11 +78,11 @@ describe('the embedded cluster is owned by exactly one Tandem (issue 12)', () =>
     expect(troubleIn(second.lines)).toEqual([expect.objectContaining({ level: 60, msg: expect.stringContaining(`DATA_DIR ${dataDir} is in use by another running Tandem`) })]);
     await someTraffic(url);
     expect((await first.stop('SIGTERM')).code).toBe(0);
-  });
+  }, SLOW);
 
   afterEach(async () => {
     await Promise.all(running.splice(0).map((p) => p.stop('SIGTERM')));
-  });
+  }, SLOW);
 
   it('a postmaster left behind by a killed run is adopted by the next start and stopped at its shutdown', async () => {
     const killed = start();
@@ -99,5 +98,5 @@ describe('the embedded cluster is owned by exactly one Tandem (issue 12)', () =>
     expect(next.lines.some((l) => typeof l.msg === 'string' && l.msg.includes('adopting it'))).toBe(true);
     expect((await next.stop('SIGTERM')).code).toBe(0);
     expect(isAlive(pid)).toBe(false);
-  });
+  }, SLOW);
 });

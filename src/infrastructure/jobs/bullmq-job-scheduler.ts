@@ -26,6 +26,12 @@ export class BullMqJobScheduler implements JobScheduler {
       this.redis = [];
       this.queue = new Queue(this.queueName, { connection: this.redisConnection() });
     }
+    this.watchQueue();
+  }
+
+  /** Without a listener, BullMQ prints a queue's connection errors raw to stderr (issue 12). */
+  private watchQueue(): void {
+    (this.queue as unknown as { on(event: 'error', f: (error: Error) => void): void }).on('error', (error) => this.options.onFailure?.('queue', error));
   }
 
   private get queueName(): string {
