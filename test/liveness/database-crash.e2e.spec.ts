@@ -27,6 +27,7 @@ afterAll(async () => {
 });
 
 interface Answer {
+  via?: 'rest' | 'graphql';
   status: number;
   retryAfter: string | null;
   code?: string;
@@ -65,13 +66,13 @@ it('kill -9 of the postmaster under load: Node stays up, 503 + Retry-After in th
     const text = `crash-${randomUUID()}`;
     const { status, body } = await graphql(client.token, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { version } }', { id: client.sessionId, text });
     if (status === 200 && !body.errors) acknowledged.push(text);
-    else failures.push({ status: body.errors?.[0]?.extensions?.code === 'DATABASE_UNAVAILABLE' ? 503 : status, retryAfter: String(body.errors?.[0]?.extensions?.retryAfter ?? ''), code: body.errors?.[0]?.extensions?.code });
+    else failures.push({ via: 'graphql', status: body.errors?.[0]?.extensions?.code === 'DATABASE_UNAVAILABLE' ? 503 : status, retryAfter: String(body.errors?.[0]?.extensions?.retryAfter ?? ''), code: body.errors?.[0]?.extensions?.code });
     return body.data?.sendChatMessage?.version as number | undefined;
   };
   const rest = async (client: (typeof clients)[number]) => {
     const res = await fetch(`${url}/api/v1/sessions/${client.sessionId}`, { headers: { authorization: `Bearer ${client.token}` } });
     const body = (await res.json()) as { code?: string };
-    if (res.status !== 200) failures.push({ status: res.status, retryAfter: res.headers.get('retry-after'), code: body.code });
+    if (res.status !== 200) failures.push({ via: 'rest', status: res.status, retryAfter: res.headers.get('retry-after'), code: body.code });
   };
   const load = Promise.all(
     clients.map(async (client) => {
@@ -89,8 +90,8 @@ it('kill -9 of the postmaster under load: Node stays up, 503 + Retry-After in th
   process.kill(before.pid, 'SIGKILL');
 
   // The gap: 503 with Retry-After, from REST and GraphQL alike; /health says so.
-  await until('a 503 from REST', async () => failures.some((f) => f.status === 503 && f.retryAfter === '5' && f.code === 'DATABASE_UNAVAILABLE'), 20_000);
-  await until('a DATABASE_UNAVAILABLE from GraphQL', async () => failures.some((f) => f.retryAfter === '5' && f.code === 'DATABASE_UNAVAILABLE' && f.status === 503), 20_000);
+  await until('a 503 from REST', async () => failures.some((f) => f.via === 'rest' && f.status === 503 && f.retryAfter === '5' && f.code === 'DATABASE_UNAVAILABLE'), 20_000);
+  await until('a DATABASE_UNAVAILABLE from GraphQL', async () => failures.some((f) => f.via === 'graphql' && f.retryAfter === '5' && f.code === 'DATABASE_UNAVAILABLE'), 20_000);
   expect((await fetch(`${url}/health`)).status).toBe(503);
 
   // Back: Tandem restarted its postmaster after 5 s.
