@@ -9,6 +9,7 @@ import { inputGuard } from './api/http/input-guard.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
+import { webAppMiddleware } from './api/web/web-app.js';
 
 /** Builds the HTTP/GraphQL/WebSocket application; used by main and by the e2e tests alike. */
 export async function createApp(config: AppConfig, databaseUrl: string): Promise<INestApplication> {
@@ -24,6 +25,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
   // Bodies are parsed by the input guard: depth before parsing, storable text in every field.
   for (const middleware of inputGuard({ limit: '256kb' })) app.use(middleware);
+  // The consoles at `/` (web/dist); the API's own paths fall through to Nest.
+  app.use(webAppMiddleware());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

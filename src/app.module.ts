@@ -21,7 +21,10 @@ import { ReportsController, ReportsResolver } from './api/reports/reports.api.js
 import { INVITATIONS_API } from './api/invitations/index.js';
 import { REPLAY_API } from './api/replay/index.js';
 import { IceServersController, IceServersResolver } from './api/media/ice-servers.api.js';
-import { PagesController } from './api/pages/index.js';
+import { AuthConfigController, JoinController } from './api/join/join.api.js';
+import { consolesProviders } from './infrastructure/consoles.providers.js';
+import { ConversationResolver } from './api/sessions/conversation.resolver.js';
+import { ParticipantResolver } from './api/sessions/participant.resolver.js';
 import { invitationProviders } from './infrastructure/mail/invitations.providers.js';
 import { SESSION_API } from './api/sessions/index.js';
 import { WEBACD_API } from './api/webacd/index.js';
@@ -75,8 +78,7 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            // Page loads carry their token in the query string: keep those URLs out of the logs.
-            autoLogging: { ignore: (req) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/.test(req.url ?? '') || (req.url ?? '').startsWith('/pages/') },
+            autoLogging: { ignore: (req) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/.test(req.url ?? '') },
           },
         }),
         TypeOrmModule.forRoot({
@@ -109,7 +111,7 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers, IceServersController, PagesController],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers, IceServersController, JoinController, AuthConfigController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
@@ -126,6 +128,9 @@ export class AppModule {
         ...SIGNALLING_API.providers,
         IceServersResolver,
         ...invitationProviders(config, databaseUrl),
+        ...consolesProviders(config),
+        ConversationResolver,
+        ParticipantResolver,
         ReportsResolver,
         HealthController,
         { provide: READINESS_PROBE, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgReadinessProbe(dataSource, Object.values(REBUILDABLE).map((spec) => spec.projection)) },

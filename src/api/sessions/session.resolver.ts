@@ -59,8 +59,8 @@ export class SessionResolver {
   }
 
   @Query(() => SessionPage, { description: 'Supervisors and admins see every session; others the ones they take part in.' })
-  async sessions(@CurrentPrincipal() p: Principal, @Args() { status, offset, limit }: ListSessionsArgs): Promise<SessionPage> {
-    const page = await this.service.list(p, { status }, { offset, limit });
+  async sessions(@CurrentPrincipal() p: Principal, @Args() { status, csrId, customerId, from, to, offset, limit }: ListSessionsArgs): Promise<SessionPage> {
+    const page = await this.service.list(p, { status, csrId, customerId, from, to }, { offset, limit });
     return { items: page.items.map(toSession), total: page.total };
   }
 

@@ -5,6 +5,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDate,
   IsIn,
   IsInt,
   IsOptional,
@@ -107,6 +108,7 @@ export class SessionModel {
   @Field(() => String, { nullable: true }) controllerId: string | null;
   @Field(() => [Participant]) participants: Participant[];
   @Field(() => String, { nullable: true }) activeCustomerId: string | null;
+  @Field(() => String, { nullable: true, description: "OPT-1: 'standard' or 'screen_sampling'; the consoles set the shared track's encoder from it. Null once ended." }) displayMode: string | null;
   @Field(() => ActivitiesView, { nullable: true, description: 'null once the session has ended' }) activities: ActivitiesView | null;
   @Field(() => String, { nullable: true }) joinLink: string | null;
   @Field(() => String, { nullable: true, description: 'Inbound: the page the customer asked for help from; co-browsing starts there (SHR-3)' }) originUrl: string | null;
@@ -141,6 +143,7 @@ export function toSession(view: SessionView): SessionModel {
     controllerId: view.controllerId,
     participants,
     activeCustomerId: live?.activeCustomerId ?? null,
+    displayMode: live?.displayMode ?? null,
     activities: live ? toActivities(live.activities) : null,
     joinLink: live?.joinLink ?? null,
     originUrl: live?.originUrl ?? null,
@@ -205,6 +208,10 @@ export class JoinSessionArgs extends CommandIdArgs {
 @ArgsType()
 export class ListSessionsArgs {
   @Field({ nullable: true }) @IsOptional() @IsIn(['active', 'queued', 'ended']) status?: string;
+  @Field({ nullable: true, description: 'Sessions this CSR took part in (supervisors)' }) @IsOptional() @IsString() @MaxLength(USER_ID) csrId?: string;
+  @Field({ nullable: true, description: 'Sessions this customer took part in (supervisors)' }) @IsOptional() @IsString() @MaxLength(USER_ID) customerId?: string;
+  @Field(() => Date, { nullable: true, description: 'Started at or after' }) @IsOptional() @Nested(() => Date) @IsDate() from?: Date;
+  @Field(() => Date, { nullable: true, description: 'Started before' }) @IsOptional() @Nested(() => Date) @IsDate() to?: Date;
   @Field(() => Int, { defaultValue: 0 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(0) offset = 0;
   @Field(() => Int, { defaultValue: 20 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(1) @Max(100) limit = 20;
 }

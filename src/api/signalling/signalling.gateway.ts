@@ -26,6 +26,18 @@ const parsed = (text: string): ClientFrame | BadFrame => {
   }
 };
 export const SIGNALLING_NODE_ID = Symbol('SignallingNodeId');
+/** The subprotocol browsers ask for, with `bearer.<JWT>` beside it to authenticate. */
+export const SIGNALLING_PROTOCOL = 'tandem';
+
+/** The JWT of a `bearer.<JWT>` subprotocol offered at the handshake. */
+export function bearerProtocol(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const protocol of value.split(',')) {
+    const trimmed = protocol.trim();
+    if (trimmed.startsWith('bearer.') && trimmed.length > 'bearer.'.length) return trimmed.slice('bearer.'.length);
+  }
+  return undefined;
+}
 
 /** Limits of one socket; exported so tests and docs name the same numbers. */
 export const SIGNALLING_LIMITS = {
@@ -80,7 +92,13 @@ interface Client {
 @Injectable()
 export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Signalling');
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: SIGNALLING_LIMITS.hardMaxFrameBytes, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: SIGNALLING_LIMITS.hardMaxFrameBytes,
+    perMessageDeflate: false,
+    // Answer with `tandem`, never echo the bearer subprotocol back.
+    handleProtocols: (protocols) => (protocols.has(SIGNALLING_PROTOCOL) ? SIGNALLING_PROTOCOL : false),
+  });
   private readonly clients = new Set<Client>();
   private readonly bySession = new Map<string, Set<Client>>();
   private readonly socketsOfUser = new Map<string, number>();
@@ -161,7 +179,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async authenticate(client: Client, req: IncomingMessage): Promise<boolean> {
-    const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token');
+    // Browsers cannot set headers on a WebSocket: the consoles offer the token as a subprotocol
+    // (`tandem`, `bearer.<JWT>`), which keeps it out of URLs and logs. `?access_token=` still works.
+    const token = bearerProtocol(req.headers['sec-websocket-protocol']) ?? new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token');
     try {
       if (!token) throw new Error('access_token is missing');
       client.principal = await this.verifier.verify(token);
@@ -303,6 +323,13 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       let set = this.bySession.get(sessionId);
       if (!set) this.bySession.set(sessionId, (set = new Set()));
       set.add(client);
+      // Either peer may open first: the others hear of the newcomer and offer again (a customer
+      // who offered before the CSR's page was there, a CSR page reloaded mid-share).
+      const arrived = { type: 'peer-joined', sessionId, from: principal.userId };
+      this.deliver(sessionId, '*', arrived);
+      this.bus.publish({ node: this.node, sessionId, to: '*', frame: arrived }).catch((error: unknown) =>
+        this.logger.warn({ err: error, sessionId }, 'peer-joined not relayed to other nodes'),
+      );
     }
     this.send(client, { type: 'joined', sessionId, you: principal.userId, participants: participantsOf(state), ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
   }

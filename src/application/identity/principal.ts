@@ -14,6 +14,11 @@ export interface Principal {
   readonly flags: Readonly<Record<string, boolean>>;
   /** When the token this principal came from expires (ms since the epoch); sockets close then. */
   readonly expiresAt?: number;
+  /**
+   * Set on a customer's join credential: the one session this principal may act in (the
+   * customer joined it without an account). Absent for everyone else.
+   */
+  readonly sessionId?: string;
 }
 
 export const hasRole = (principal: Principal, ...roles: Role[]) => roles.some((role) => principal.roles.includes(role));

@@ -21,6 +21,12 @@ export interface InvitationsOptions {
   readonly now?: () => Date;
   /** Resolves once the invitation read model has caught up with the log (read-your-writes). */
   readonly caughtUp?: () => Promise<void>;
+  /**
+   * INV-3: the link a system-sent customer invitation carries, when it is more than the plain
+   * join link (a single-use invitation token in the fragment, so the customer need not type the
+   * number). Absent: the join link.
+   */
+  readonly customerLink?: (facts: InvitationFacts) => Promise<string>;
   readonly log?: (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -81,7 +87,8 @@ export class InvitationsService {
     const facts = data.invitation as InvitationFacts;
     // Sent before (a job run twice, a reaction replayed): nothing more to do.
     if (await this.sentMail.wasSent(eventId)) return;
-    const { messageId } = await this.mail.send(renderInvitationMail(facts));
+    const link = facts.invitee === 'customer' && this.options.customerLink ? await this.options.customerLink(facts) : facts.joinLink;
+    const { messageId } = await this.mail.send(renderInvitationMail({ ...facts, joinLink: link }));
     await this.sentMail.markSent(eventId, facts, messageId);
     this.options.log?.('info', 'invitation mailed', { eventId, invitationId: facts.invitationId, sessionId: facts.sessionId, messageId });
   }

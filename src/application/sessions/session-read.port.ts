@@ -16,6 +16,13 @@ export interface SessionView {
 export interface SessionFilter {
   readonly status?: string;
   readonly participantId?: string;
+  /** A CSR who took part (supervisors' filter). */
+  readonly csrId?: string;
+  /** A customer who took part. */
+  readonly customerId?: string;
+  /** Started at or after `from`, and before `to`. */
+  readonly from?: Date;
+  readonly to?: Date;
 }
 
 export interface SessionReadModel {

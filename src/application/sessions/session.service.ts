@@ -56,6 +56,8 @@ const GENERATED_IDS: Partial<Record<SessionCommand['type'], string>> = {
 
 /** What a number that is not live, or not the caller's to see, answers (no id, no hint). */
 const NO_SUCH_NUMBER = 'No live session you may join or see has this number (INV-6)';
+/** A principal scoped to one session (a customer's join credential) asking about another. */
+const outOfScope = (principal: Principal, sessionId: string) => principal.sessionId !== undefined && principal.sessionId !== sessionId;
 
 export type StartInput = Omit<StartSession['data'], 'number' | 'sessionId'> & { sessionId?: string };
 
@@ -144,6 +146,8 @@ export class SessionService {
     data: Extract<SessionCommand, { type: T }>['data'],
     options: Pick<ExecuteOptions, 'commandId'> & { /** SES-3: the CSR's other live sessions, as the claim just counted them. */ actorLiveSessions?: number } = {},
   ) {
+    // A customer's join credential acts in its one session only.
+    if (outOfScope(principal, sessionId)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     const idField = GENERATED_IDS[type];
     const input = data as Record<string, unknown>;
     const filled = idField && !input[idField] ? { ...input, [idField]: randomUUID() } : input;
@@ -237,8 +241,16 @@ export class SessionService {
     return this.execute(principal, sessionId, 'JoinSession', { number, as, displayName }, options);
   }
 
+  /** Joins a session known by its id (a redeemed invitation, INV-3) as if its number were typed. */
+  async joinById(principal: Principal, sessionId: string, as: 'customer' | 'helper', displayName?: string, options: ExecuteOptions = {}): Promise<SessionView> {
+    const view = await this.read.byId(sessionId);
+    if (!view || view.status === 'ended') throw notFound('SESSION_NOT_FOUND', `no live session ${sessionId} (INV-6)`);
+    return this.execute(principal, sessionId, 'JoinSession', { number: view.number, as, displayName }, options);
+  }
+
   /** A non-participant sees nothing of a session; supervisors and admins see all. */
   async get(principal: Principal, sessionId: string): Promise<SessionView> {
+    if (outOfScope(principal, sessionId)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     const view = await this.read.byId(sessionId);
     if (!view || !this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     return view;

@@ -42,6 +42,15 @@ export interface AppConfig {
   readonly inboundRatePerMinute: number;
   /** Session-number lookups and joins: per minute, per principal and per client address, across nodes. */
   readonly lookupRatePerMinute: number;
+  /** Customers joining without an account (INV-3, INV-4): how long their session credential lasts (it is refreshed while they are present). */
+  readonly customerJoin: { readonly credentialTtlSeconds: number };
+  /**
+   * The consoles' local sign-in (development; anyone may name themselves and their roles):
+   * on by default without JWT_JWKS_URL, always off with it. LOCAL_SIGN_IN=off turns it off.
+   */
+  readonly localSignIn: boolean;
+  /** OpenID Connect for the consoles (with JWT_JWKS_URL): the provider (OIDC_AUTHORITY, default JWT_ISSUER) and the consoles' public client id. */
+  readonly oidc?: { readonly authority: string; readonly clientId: string; readonly scope: string };
   /** WebRTC: STUN/TURN handed to clients; TURN credentials are minted with the coturn shared secret. */
   /** Readiness (`/health/ready`) fails while a projection's oldest unprocessed event is older than this. */
   readonly readyMaxProjectionLagSeconds: number;
@@ -138,6 +147,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       subscriptionsPerSocket: integer('GRAPHQL_WS_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 100_000),
     },
     development: read('NODE_ENV') === 'development',
+    customerJoin: {
+      credentialTtlSeconds: integer('CUSTOMER_TOKEN_TTL_SECONDS', 600, 60, 43_200),
+    },
+    localSignIn: localSignIn(read('LOCAL_SIGN_IN'), read('JWT_JWKS_URL') !== undefined),
+    oidc: oidcConfig(url('OIDC_AUTHORITY', ['https:', 'http:']) ?? read('JWT_ISSUER'), read('OIDC_CLIENT_ID'), read('OIDC_SCOPE')),
     ice: {
       stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
       turnUrls: iceUrls('TURN_URLS', ['turn:', 'turns:']),
@@ -145,6 +159,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       turnTtlSeconds: integer('TURN_TTL_SECONDS', 3600, 60, 86_400),
     },
   };
+}
+
+function oidcConfig(authority: string | undefined, clientId: string | undefined, scope: string | undefined): AppConfig['oidc'] {
+  if (!clientId) return undefined;
+  if (!authority) throw new ConfigError('OIDC_CLIENT_ID', 'needs OIDC_AUTHORITY or JWT_ISSUER (the identity provider)', clientId);
+  return { authority, clientId, scope: scope ?? 'openid profile' };
+}
+
+function localSignIn(raw: string | undefined, withJwks: boolean): boolean {
+  if (raw !== undefined && raw !== 'on' && raw !== 'off') throw new ConfigError('LOCAL_SIGN_IN', 'must be on or off', raw);
+  if (raw === 'on' && withJwks) throw new ConfigError('LOCAL_SIGN_IN', 'cannot be on with JWT_JWKS_URL (sign in through the identity provider)', raw);
+  return raw === undefined ? !withJwks : raw === 'on';
 }
 
 /**

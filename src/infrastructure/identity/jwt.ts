@@ -11,6 +11,7 @@ export class TokenVerifier {
   private readonly key: Parameters<typeof jwtVerify>[1];
   /** Tokens already verified, until they expire: a console sends the same token on every call. */
   private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
+  private readonly observers: ((principal: Principal) => void)[] = [];
 
   /**
    * `guestSecret`: with a JWKS, customers who ask for help from a web page (SES-2) still get
@@ -32,6 +33,11 @@ export class TokenVerifier {
     if (options.jwksUrl) this.key = createRemoteJWKSet(new URL(options.jwksUrl));
     else if (options.secret) this.key = new TextEncoder().encode(options.secret);
     else throw new Error('TokenVerifier needs a secret or a JWKS URL');
+  }
+
+  /** Told of each principal once per newly verified token (e.g. to remember display names). */
+  onVerified(observer: (principal: Principal) => void): void {
+    this.observers.push(observer);
   }
 
   async verify(token: string): Promise<Principal> {
@@ -57,6 +63,7 @@ export class TokenVerifier {
     const expiresAt = Math.min(now + 300_000, principal.expiresAt ?? now);
     if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { principal, expiresAt });
+    for (const observe of this.observers) observe(principal);
     return principal;
   }
 }
@@ -96,21 +103,24 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   // Own entries only (fromEntries defines them; `__proto__` stays a plain key).
   const flags: Record<string, boolean> =
     payload.flags && typeof payload.flags === 'object' ? Object.fromEntries(Object.entries(payload.flags).filter(([, v]) => typeof v === 'boolean')) : {};
+  // A customer's join credential names the one session it may act in.
+  const sessionId = typeof payload.tandem_session === 'string' && payload.tandem_session !== '' ? payload.tandem_session : undefined;
   return {
     userId: payload.sub,
     roles,
     flags,
     name: typeof payload.name === 'string' ? payload.name : undefined,
     ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
+    ...(sessionId ? { sessionId } : {}),
   };
 }
 
 export async function signToken(
   secret: string,
-  claims: { sub: string; roles: Role[]; name?: string; flags?: Record<string, boolean> },
-  options: { expiresIn?: string; issuer?: string; audience?: string } = {},
+  claims: { sub: string; roles: Role[]; name?: string; flags?: Record<string, boolean>; tandemSession?: string },
+  options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
 ): Promise<string> {
-  let jwt = new SignJWT({ roles: claims.roles, name: claims.name, flags: claims.flags ?? {} })
+  let jwt = new SignJWT({ roles: claims.roles, name: claims.name, flags: claims.flags ?? {}, ...(claims.tandemSession ? { tandem_session: claims.tandemSession } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuedAt()

@@ -7,11 +7,15 @@ import { INVITATION_JOBS, InvitationsService } from '../../application/invitatio
 import type { JobScheduler } from '../../application/jobs/job-scheduler.port.js';
 import { ProjectionRunner } from '../../application/projections/projection-runner.js';
 import { SessionService } from '../../application/sessions/session.service.js';
-import type { AppConfig } from '../config/app-config.js';
+import { type AppConfig, localJwtSecret } from '../config/app-config.js';
+import { JwtInvitationTokens } from '../identity/customer-credentials.js';
 import { BullMqJobScheduler } from '../jobs/bullmq-job-scheduler.js';
 import { MailCatcher } from './mail-catcher.js';
 import { invitationViewProjection, PgInvitationReadModel, PgSentMailLog } from './pg-invitations.js';
 import { parseSmtpUrl, SmtpMailSender } from './smtp-mail-sender.js';
+
+/** How long an emailed invitation's link may be exchanged (once) for a session credential. */
+export const INVITATION_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
 const MAIL_OUTLET = 'INVITATION_MAIL_OUTLET';
 const MAIL_JOBS = 'INVITATION_MAIL_JOBS';
@@ -59,6 +63,7 @@ export class InvitationsLifecycle implements OnApplicationBootstrap, OnApplicati
 export function invitationProviders(config: AppConfig, databaseUrl: string, env: Record<string, string | undefined> = process.env): Provider[] {
   const logger = new Logger('Invitations');
   const smtpUrl = parseSmtpUrl(env.SMTP_URL);
+  const invitationTokens = new JwtInvitationTokens(localJwtSecret(config));
   const from = env.MAIL_FROM?.trim() || `Tandem <no-reply@${new URL(config.publicBaseUrl).hostname}>`;
   return [
     {
@@ -96,6 +101,8 @@ export function invitationProviders(config: AppConfig, databaseUrl: string, env:
         new InvitationsService(jobs, read, new PgSentMailLog(dataSource), outlet.sender, sessions, {
           maxInvitationAgeMs: 24 * 3_600_000,
           caughtUp: () => view.caughtUp(),
+          // The token rides in the fragment: browsers never send it to a server or a log.
+          customerLink: async (f) => `${f.joinLink}#invitation=${await invitationTokens.mint(f.sessionId, f.invitationId, INVITATION_TOKEN_TTL_SECONDS)}`,
           log: (level, message, details) => logger[level === 'info' ? 'log' : 'warn'](details ?? {}, message),
         }),
     },

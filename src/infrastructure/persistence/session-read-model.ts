@@ -21,6 +21,10 @@ export class TypeOrmSessionReadModel implements SessionReadModel {
     const query = this.repo.createQueryBuilder('s').orderBy('s.started_at', 'DESC').addOrderBy('s.id').skip(page.offset).take(page.limit);
     if (filter.status) query.andWhere('s.status = :status', { status: filter.status });
     if (filter.participantId) query.andWhere(':participant = ANY(s.participant_ids)', { participant: filter.participantId });
+    if (filter.csrId) query.andWhere(':csr = ANY(s.csr_ids)', { csr: filter.csrId });
+    if (filter.customerId) query.andWhere(':customer = ANY(s.participant_ids) AND NOT (:customer = ANY(s.csr_ids))', { customer: filter.customerId });
+    if (filter.from) query.andWhere('s.started_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('s.started_at < :to', { to: filter.to });
     const [items, total] = await query.getManyAndCount();
     return { items, total };
   }

@@ -1,1 +1,0 @@
-export { PagesController } from './pages.controller.js';

@@ -1,0 +1,416 @@
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { Alert, Badge, Button, Card, CopyButton, Grid, Group, Loader, NativeSelect, Stack, Table, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { Chat } from '../../components/Chat';
+import { errorText } from '../../components/errors';
+import { nameOf, Participants } from '../../components/Participants';
+import type { SessionFieldsFragment } from '../../gql/graphql';
+import type { ConsoleUser } from '../../lib/console-auth';
+import { formatNumber } from '../join/CustomerSession';
+import {
+  DISPLAY_MODE,
+  END_SESSION,
+  END_SHARE,
+  HAND_TO_QUEUE,
+  INVITE,
+  NOTES,
+  QUEUES,
+  RECORDING,
+  REQUEST_SHARE,
+  SAVE_NOTE,
+  SELECT_CUSTOMER,
+  SESSION,
+  SESSION_CHANGED,
+  STOP_RECORDING,
+  TRANSFER_CONTROL,
+} from './operations';
+import { type ReceiverState, ScreenReceiver } from './screen-receiver';
+
+/** Q-3: a hand-over message is at most 345 characters, counted as a person reads them (graphemes). */
+export const HAND_OVER_MAX = 345;
+const graphemes = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].length;
+
+/** One session in the CSR console (CON-1 dashboard: tabs Tools, Desktop, Application, Session). */
+export function SessionConsole({ user }: { user: ConsoleUser }) {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const { data, error } = useQuery(SESSION, { variables: { id } });
+  useSubscription(SESSION_CHANGED, { variables: { id } });
+  const [receiver, setReceiver] = useState<ReceiverState>({ phase: 'waiting' });
+  const receiverRef = useRef<ScreenReceiver | undefined>(undefined);
+  useEffect(() => {
+    const r = new ScreenReceiver(id, () => user.token, setReceiver);
+    receiverRef.current = r;
+    return () => r.close();
+  }, [id, user.token]);
+
+  const session = data?.session;
+  if (error) return <Alert color="red">{errorText(t, error)}</Alert>;
+  if (!session) return <Loader aria-label="…" />;
+  const controlling = session.controllerId === user.userId;
+
+  return (
+    <Stack>
+      <Header session={session} controlling={controlling} />
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Stack>
+            <CustomersAndHelpers session={session} user={user} controlling={controlling} />
+            <Invite session={session} />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Tabs defaultValue="desktop" keepMounted>
+            <Tabs.List>
+              <Tabs.Tab value="tools">{t('csr.tabs.tools')}</Tabs.Tab>
+              <Tabs.Tab value="desktop">{t('csr.tabs.desktop')}</Tabs.Tab>
+              <Tabs.Tab value="application">{t('csr.tabs.application')}</Tabs.Tab>
+              <Tabs.Tab value="session">{t('csr.tabs.session')}</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="tools" pt="sm">
+              <Stack>
+                <Chat session={session} me={user.userId} />
+                <Notes session={session} />
+              </Stack>
+            </Tabs.Panel>
+            <Tabs.Panel value="desktop" pt="sm">
+              <SharePanel session={session} kinds={['desktop', 'cobrowse']} receiver={receiver} receiverRef={receiverRef} controlling={controlling} />
+            </Tabs.Panel>
+            <Tabs.Panel value="application" pt="sm">
+              <ShareRequest session={session} kinds={['application']} controlling={controlling} />
+            </Tabs.Panel>
+            <Tabs.Panel value="session" pt="sm">
+              <SessionTools session={session} user={user} controlling={controlling} />
+            </Tabs.Panel>
+          </Tabs>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
+
+function Header({ session, controlling }: { session: SessionFieldsFragment; controlling: boolean }) {
+  const { t } = useTranslation();
+  const [end, { error }] = useMutation(END_SESSION);
+  return (
+    <Card withBorder>
+      <Group justify="space-between" align="start">
+        <Stack gap={4}>
+          <Title order={1} size="h2">
+            {t('session.number', { number: formatNumber(session.number) })}
+          </Title>
+          <Group gap="xs">
+            <Text>{t('csr.number')}:</Text>
+            <Text fw={700} data-testid="session-number">
+              {formatNumber(session.number)}
+            </Text>
+            <CopyButton value={session.number}>{({ copied, copy }) => <Button size="compact-xs" variant="outline" onClick={copy}>{copied ? t('csr.copied') : t('csr.copy')}</Button>}</CopyButton>
+          </Group>
+          {session.joinLink && (
+            <Group gap="xs">
+              <Text>{t('csr.link')}:</Text>
+              <Text data-testid="join-link" style={{ wordBreak: 'break-all' }}>
+                {session.joinLink}
+              </Text>
+              <CopyButton value={session.joinLink}>{({ copied, copy }) => <Button size="compact-xs" variant="outline" onClick={copy}>{copied ? t('csr.copied') : t('csr.copy')}</Button>}</CopyButton>
+            </Group>
+          )}
+          <Group gap="xs">
+            <Badge data-testid="session-status">{t(`session.status.${session.status}`, { defaultValue: session.status })}</Badge>
+            <Badge variant="outline" c="dark.7">
+              {controlling ? t('csr.controller') : t('csr.observer')}
+            </Badge>
+            {session.activities?.recording && <Badge color="red.9">{t('csr.recording')}</Badge>}
+          </Group>
+        </Stack>
+        <Stack align="end">
+          <Button component={Link} to="/console" variant="subtle">
+            {t('csr.back')}
+          </Button>
+          {controlling && session.status === 'active' && (
+            <Button color="red.9" onClick={() => void end({ variables: { id: session.id } })} data-testid="end-session">
+              {t('csr.end')}
+            </Button>
+          )}
+          {error && <Text c="red.9">{errorText(t, error)}</Text>}
+        </Stack>
+      </Group>
+    </Card>
+  );
+}
+
+function CustomersAndHelpers({ session, user, controlling }: { session: SessionFieldsFragment; user: ConsoleUser; controlling: boolean }) {
+  const { t } = useTranslation();
+  const [select] = useMutation(SELECT_CUSTOMER);
+  const [transfer, { error }] = useMutation(TRANSFER_CONTROL);
+  return (
+    <Stack>
+      <Participants
+        session={session}
+        me={user.userId}
+        action={(userId) => {
+          const p = session.participants.find((x) => x.userId === userId)!;
+          if (!controlling) return null;
+          if (p.place === 'customer' && userId !== session.activeCustomerId)
+            return (
+              <Button size="compact-xs" variant="outline" onClick={() => void select({ variables: { id: session.id, customerId: userId } })}>
+                {t('csr.select')}
+              </Button>
+            );
+          if (p.place === 'helper')
+            return (
+              <Button size="compact-xs" variant="outline" onClick={() => void transfer({ variables: { id: session.id, toUserId: userId } })} data-testid={`transfer-${userId}`}>
+                {t('csr.transferButton')}
+              </Button>
+            );
+          return null;
+        }}
+      />
+      {error && <Text c="red.9">{errorText(t, error)}</Text>}
+    </Stack>
+  );
+}
+
+function Invite({ session }: { session: SessionFieldsFragment }) {
+  const { t } = useTranslation();
+  const [address, setAddress] = useState('');
+  const [invite, { loading, error }] = useMutation(INVITE);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void invite({ variables: { id: session.id, invitations: [{ invitee: 'customer', channel: 'email', address, delivery: 'system' }] } }).then(() => setAddress(''));
+      }}
+    >
+      <Group align="end" wrap="nowrap">
+        <TextInput type="email" label={t('console.email')} value={address} onChange={(e) => setAddress(e.currentTarget.value)} style={{ flex: 1 }} required />
+        <Button type="submit" loading={loading} variant="outline">
+          {t('csr.invite')}
+        </Button>
+      </Group>
+      {error && <Text c="red.9">{errorText(t, error)}</Text>}
+    </form>
+  );
+}
+
+function ShareRequest({ session, kinds, controlling }: { session: SessionFieldsFragment; kinds: string[]; controlling: boolean }) {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState(kinds[0]!);
+  const [mode, setMode] = useState('view');
+  const [request, { loading, error }] = useMutation(REQUEST_SHARE);
+  const [end] = useMutation(END_SHARE);
+  const shares = session.activities?.shares.filter((s) => kinds.includes(s.kind)) ?? [];
+  return (
+    <Stack>
+      {controlling && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void request({ variables: { id: session.id, kind: kind as never, mode: mode as never } });
+          }}
+        >
+          <Group align="end">
+            <NativeSelect label={t('csr.kind')} value={kind} onChange={(e) => setKind(e.currentTarget.value)} data={kinds.map((k) => ({ value: k, label: t(`share.kind.${k}`) }))} data-testid={`share-kind-${kinds[0]}`} />
+            <NativeSelect
+              label={t('csr.mode')}
+              value={mode}
+              onChange={(e) => setMode(e.currentTarget.value)}
+              data={['view', 'control', 'share_view', 'share_control'].map((m) => ({ value: m, label: t(`share.mode.${m}`) }))}
+              data-testid={`share-mode-${kinds[0]}`}
+            />
+            <Button type="submit" loading={loading} data-testid={`request-share-${kinds[0]}`}>
+              {t('csr.request')}
+            </Button>
+          </Group>
+          {error && <Text c="red.9">{errorText(t, error)}</Text>}
+        </form>
+      )}
+      {shares.length > 0 && (
+        <Table data-testid="shares">
+          <Table.Tbody>
+            {shares.map((s) => (
+              <Table.Tr key={s.shareId} data-status={s.status}>
+                <Table.Td>{t(`share.kind.${s.kind}`)}</Table.Td>
+                <Table.Td>{t(`share.mode.${s.mode}`)}</Table.Td>
+                <Table.Td>{nameOf(session, s.customerId)}</Table.Td>
+                <Table.Td>{t(`share.status.${s.status}`, { defaultValue: s.status })}</Table.Td>
+                <Table.Td>
+                  {controlling && (
+                    <Button size="compact-xs" variant="outline" onClick={() => void end({ variables: { id: session.id, shareId: s.shareId } })}>
+                      {t('csr.endShare')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
+
+function SharePanel(props: { session: SessionFieldsFragment; kinds: string[]; receiver: ReceiverState; receiverRef: React.RefObject<ScreenReceiver | undefined>; controlling: boolean }) {
+  const { t } = useTranslation();
+  const { session, receiver } = props;
+  const [displayMode] = useMutation(DISPLAY_MODE);
+  const current = session.displayMode ?? 'standard';
+  const control = session.activities?.shares.some((s) => s.shareId === receiver.shareId && s.mode === 'control');
+  return (
+    <Stack>
+      <ShareRequest session={session} kinds={props.kinds} controlling={props.controlling} />
+      {props.controlling && (
+        <NativeSelect
+          label={t('csr.displayMode')}
+          value={current}
+          onChange={(e) => void displayMode({ variables: { id: session.id, mode: e.currentTarget.value as never } })}
+          data={['standard', 'screen_sampling'].map((m) => ({ value: m, label: t(`csr.displayModes.${m}`) }))}
+        />
+      )}
+      <RemoteScreen receiver={receiver} onPlaying={() => props.receiverRef.current?.playing()} onPointer={control ? (type, x, y) => props.receiverRef.current?.pointer(type, x, y) : undefined} />
+    </Stack>
+  );
+}
+
+/** The customer's screen; `data-phase` and `data-frames` say what the viewer sees (tests read them). */
+function RemoteScreen({ receiver, onPlaying, onPointer }: { receiver: ReceiverState; onPlaying(): void; onPointer?: (type: 'move' | 'click', x: number, y: number) => void }) {
+  const { t } = useTranslation();
+  const video = useRef<HTMLVideoElement>(null);
+  const [frames, setFrames] = useState(0);
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    v.srcObject = receiver.stream ?? null;
+    if (!receiver.stream) return;
+    let handle = 0;
+    let count = 0;
+    const onFrame = () => {
+      count += 1;
+      if (count === 1) onPlaying();
+      if (count % 5 === 1) setFrames(count);
+      handle = v.requestVideoFrameCallback(onFrame);
+    };
+    handle = v.requestVideoFrameCallback(onFrame);
+    void v.play().catch(() => undefined);
+    return () => v.cancelVideoFrameCallback(handle);
+  }, [receiver.stream]);
+  const point = (type: 'move' | 'click') => (e: React.MouseEvent<HTMLVideoElement>) => {
+    if (!onPointer) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    onPointer(type, (e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
+  };
+  const label = receiver.phase === 'playing' ? t('share.playing') : receiver.phase === 'ended' ? t('share.ended') : t('share.waiting');
+  return (
+    <Card withBorder data-testid="remote-screen" data-phase={receiver.phase} data-frames={frames} data-connection={receiver.connection ?? 'none'}>
+      <Text size="sm" aria-live="polite">
+        {t('share.remote')}: {label}
+      </Text>
+      <video ref={video} muted playsInline autoPlay aria-label={t('share.remote')} style={{ width: '100%', background: '#222', minHeight: 120 }} onMouseMove={point('move')} onClick={point('click')} data-testid="remote-video" />
+    </Card>
+  );
+}
+
+function Notes({ session }: { session: SessionFieldsFragment }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const { data, refetch } = useQuery(NOTES, { variables: { sessionId: session.id } });
+  const [save, { loading, error }] = useMutation(SAVE_NOTE);
+  return (
+    <section aria-labelledby="notes-title">
+      <Title order={2} size="h4" id="notes-title">
+        {t('csr.notes')}
+      </Title>
+      {(data?.sessionNotes.length ?? 0) === 0 && <Text c="dimmed">{t('csr.noNotes')}</Text>}
+      {data?.sessionNotes.map((n) => (
+        <Text key={n.noteId} size="sm" data-testid="note">
+          {n.text}
+        </Text>
+      ))}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save({ variables: { id: session.id, text } }).then(() => (setText(''), refetch()));
+        }}
+      >
+        <Textarea label={t('csr.note')} value={text} onChange={(e) => setText(e.currentTarget.value)} autosize minRows={2} required data-testid="note-input" />
+        <Button type="submit" mt="xs" loading={loading} variant="outline" data-testid="note-save">
+          {t('csr.saveNote')}
+        </Button>
+        {error && <Text c="red.9">{errorText(t, error)}</Text>}
+      </form>
+    </section>
+  );
+}
+
+function SessionTools({ session, user, controlling }: { session: SessionFieldsFragment; user: ConsoleUser; controlling: boolean }) {
+  const { t } = useTranslation();
+  const { data: queues } = useQuery(QUEUES);
+  const [queueId, setQueueId] = useState('');
+  const [agents, setAgents] = useState('');
+  const [message, setMessage] = useState('');
+  const [handOver, handOverState] = useMutation(HAND_TO_QUEUE);
+  const [record] = useMutation(RECORDING);
+  const [stopRecord] = useMutation(STOP_RECORDING);
+  const count = graphemes(message);
+  const agentIds = agents.split(',').map((a) => a.trim()).filter(Boolean);
+  if (!controlling) return <Text>{t('csr.observer')}</Text>;
+  return (
+    <Stack>
+      <Group>
+        {session.activities?.recording ? (
+          !session.activities.recording.automatic && (
+            <Button variant="outline" onClick={() => void stopRecord({ variables: { id: session.id } })}>
+              {t('csr.stopRecord')}
+            </Button>
+          )
+        ) : (
+          <Button variant="outline" onClick={() => void record({ variables: { id: session.id } })}>
+            {t('csr.record')}
+          </Button>
+        )}
+      </Group>
+      <Card withBorder>
+        <form
+          aria-labelledby="handover-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void handOver({ variables: { id: session.id, queueId: queueId || null, agentIds: queueId ? null : agentIds, message: message || null } });
+          }}
+        >
+          <Stack>
+            <Title order={2} size="h4" id="handover-title">
+              {t('csr.handOver')}
+            </Title>
+            <NativeSelect
+              label={t('csr.queue')}
+              value={queueId}
+              onChange={(e) => setQueueId(e.currentTarget.value)}
+              data={[{ value: '', label: '—' }, ...(queues?.queues ?? []).map((q) => ({ value: q.id, label: q.name }))]}
+              data-testid="handover-queue"
+            />
+            {!queueId && <TextInput label={t('csr.agents')} value={agents} onChange={(e) => setAgents(e.currentTarget.value)} data-testid="handover-agents" />}
+            <Textarea
+              label={t('csr.message')}
+              value={message}
+              onChange={(e) => setMessage(e.currentTarget.value)}
+              autosize
+              minRows={3}
+              error={count > HAND_OVER_MAX ? t('errors.HAND_OVER_MESSAGE_TOO_LONG') : undefined}
+              description={<span data-testid="handover-counter" aria-live="polite">{t('csr.counter', { count, max: HAND_OVER_MAX })}</span>}
+              data-testid="handover-message"
+            />
+            <Button type="submit" disabled={count > HAND_OVER_MAX || (!queueId && agentIds.length === 0)} loading={handOverState.loading} data-testid="handover-submit">
+              {t('csr.handOverButton')}
+            </Button>
+            {handOverState.error && <Text c="red.9">{errorText(t, handOverState.error)}</Text>}
+          </Stack>
+        </form>
+      </Card>
+      <Text size="sm" c="dimmed">
+        {user.name ?? user.userId}
+      </Text>
+    </Stack>
+  );
+}
