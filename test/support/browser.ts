@@ -92,7 +92,10 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
   const db = await createTestDatabase('web');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = testConfig({ PORT: String(port), PUBLIC_BASE_URL: url, ...env });
+  // BullMQ's PostgreSQL migrator (mail jobs) holds a transaction open while it waits; on a busy
+  // machine the default 10 s idle-in-transaction timeout kills it and the mail queue never starts
+  // (reported as its own issue). The browser tests read the invitation mail, so they allow 2 min.
+  const config = testConfig({ PORT: String(port), PUBLIC_BASE_URL: url, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '120000', ...env });
   const app = await createApp(config, db.url);
   await app.listen(port, '127.0.0.1');
   return {
