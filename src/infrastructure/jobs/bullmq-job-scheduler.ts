@@ -38,9 +38,18 @@ export class BullMqJobScheduler implements JobScheduler {
     return this.options.queueName ?? 'tandem-timers';
   }
 
+  /**
+   * BullMQ's connection keeps the statement limit but not the idle-in-transaction one: its only
+   * transaction spanning statements is its schema migration at start (queue operations are single
+   * function calls), and BullMQ runs it on a pooled client without an 'error' listener, so a 25P03
+   * termination while a starved process sits between two statements crashed the process and left
+   * the connection's memoised start rejected for good.
+   */
   private postgresConnection() {
     const backend = this.backend as Extract<JobBackend, { kind: 'postgres' }>;
-    return { connectionString: backend.url, schema: backend.schema ?? 'bullmq', migrate: true };
+    const url = new URL(backend.url);
+    url.searchParams.set('idle_in_transaction_session_timeout', '0');
+    return { connectionString: url.toString(), schema: backend.schema ?? 'bullmq', migrate: true };
   }
 
   private redisConnection(): Redis {
