@@ -319,7 +319,8 @@ export interface CommandSpec {
 const spec = <A extends SessionArgs>(args: Type<A>, data: (a: A) => Record<string, unknown>): CommandSpec => ({ args, data: data as (a: never) => Record<string, unknown> });
 const none = () => ({});
 
-export type SessionCommandName = Exclude<SessionCommandType, 'StartSession' | 'JoinSession'>;
+/** SendFile and ExpireStoredContent come from uploads and retention, never from a caller's arguments. */
+export type SessionCommandName = Exclude<SessionCommandType, 'StartSession' | 'JoinSession' | 'SendFile' | 'ExpireStoredContent'>;
 
 export const SESSION_COMMANDS: Record<SessionCommandName, CommandSpec> = {
   InviteParticipants: spec(InviteParticipantsArgs, (a) => ({ invitations: withIds(a.invitations) })),

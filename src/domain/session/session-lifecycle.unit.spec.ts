@@ -214,6 +214,7 @@ describe('ending a session', () => {
       endedBy: 'system',
       endedAt: AT,
       everParticipantIds: [CSR, CUSTOMER, HELPER],
+      stored: { recordings: [], files: [] },
     });
   });
 });

@@ -83,7 +83,7 @@ describe('file transfer', () => {
     spec
       .given(withCustomerAndHelper())
       .when(cmd('PublishFile', { fileId: 'f-1', fileName: 'driver.zip', sizeBytes: 2048 }))
-      .then([{ type: 'FilePublished', data: { fileId: 'f-1', fileName: 'driver.zip', sizeBytes: 2048, by: CSR, at: AT } }]);
+      .then([{ type: 'FilePublished', data: { fileId: 'f-1', fileName: 'driver.zip', sizeBytes: 2048, sha256: null, contentType: null, by: CSR, at: AT } }]);
     expect(stateAfter(withCustomerAndHelper(), cmd('PublishFile', { fileId: 'f-1', fileName: 'driver.zip' }))).toMatchObject({
       publishedFiles: [{ fileId: 'f-1', fileName: 'driver.zip' }],
     });

@@ -70,7 +70,18 @@ export type EndShare = Command<'EndShare', { readonly shareId: string }>;
 /** `to`: a participant's user id, or absent for everyone in the session (TL-1). */
 export type SendChatMessage = Command<'SendChatMessage', { readonly messageId: string; readonly text: string; readonly to?: string }>;
 
-export type PublishFile = Command<'PublishFile', { readonly fileId: string; readonly fileName: string; readonly sizeBytes?: number }>;
+/** TL-3. `sha256`/`contentType`: what the upload stored (the application fills them, never a client). */
+export type PublishFile = Command<
+  'PublishFile',
+  { readonly fileId: string; readonly fileName: string; readonly sizeBytes?: number; readonly sha256?: string; readonly contentType?: string }
+>;
+/** TL-4: a file uploaded within an approved transfer; the application fills the stored bytes' facts. */
+export type SendFile = Command<
+  'SendFile',
+  { readonly fileId: string; readonly transferId: string; readonly fileName: string; readonly sizeBytes: number; readonly sha256: string; readonly contentType: string }
+>;
+/** Retention (ADM-1): the system deletes a stored recording's or file's bytes once they are older than the site keeps them. */
+export type ExpireStoredContent = Command<'ExpireStoredContent', { readonly kind: 'recording' | 'file'; readonly id: string }>;
 export type RequestFileTransfer = Command<'RequestFileTransfer', { readonly transferId: string }>;
 export type ApproveFileTransfer = Command<'ApproveFileTransfer', { readonly transferId: string }>;
 export type DeclineFileTransfer = Command<'DeclineFileTransfer', { readonly transferId: string }>;
@@ -108,6 +119,8 @@ export type SessionCommand =
   | EndShare
   | SendChatMessage
   | PublishFile
+  | SendFile
+  | ExpireStoredContent
   | RequestFileTransfer
   | ApproveFileTransfer
   | DeclineFileTransfer
@@ -135,4 +148,11 @@ export interface SessionContext {
   readonly actorLiveSessions: number;
   /** The support site's address; join links are built on it (SES-1, INV-3). */
   readonly siteUrl: string;
+  /**
+   * What the running recording stored so far, resolved only when this command stops it
+   * (REC-1, CTL-4, session end): RecordingStopped carries it. Absent or null: no byte arrived.
+   */
+  readonly recordingBytes?: { readonly recordingId: string; readonly sizeBytes: number; readonly sha256: string } | null;
+  /** Retention in days (ADM-1), for ExpireStoredContent. */
+  readonly retention?: { readonly recordingDays: number; readonly fileDays: number };
 }

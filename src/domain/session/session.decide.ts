@@ -18,8 +18,10 @@ import type {
   InviteParticipants,
   JoinSession,
   LeaveSession,
+  ExpireStoredContent,
   PublishFile,
   RequestFileTransfer,
+  SendFile,
   RequestShare,
   SaveNote,
   SelectActiveCustomer,
@@ -73,7 +75,7 @@ export function decideSession(command: SessionCommand, state: SessionState, cont
     case 'SelectActiveCustomer':
       return selectActiveCustomer(command, state);
     case 'TransferControl':
-      return transferControl(command, state);
+      return transferControl(command, state, context);
     case 'HandToQueue':
       return handToQueue(command, state, context);
     case 'AcceptHandOver':
@@ -90,6 +92,10 @@ export function decideSession(command: SessionCommand, state: SessionState, cont
       return sendChatMessage(command, state);
     case 'PublishFile':
       return publishFile(command, state);
+    case 'SendFile':
+      return sendFile(command, state);
+    case 'ExpireStoredContent':
+      return expireStoredContent(command, state, context);
     case 'RequestFileTransfer':
       return requestFileTransfer(command, state);
     case 'ApproveFileTransfer':
@@ -111,11 +117,11 @@ export function decideSession(command: SessionCommand, state: SessionState, cont
     case 'StartRecording':
       return startRecording(command, state);
     case 'StopRecording':
-      return stopRecording(command, state);
+      return stopRecording(command, state, context);
     case 'ChangeDisplayMode':
       return changeDisplayMode(command, state);
     case 'EndSession':
-      return endSession(command, state);
+      return endSession(command, state, context);
     default:
       return assertNever(command);
   }
@@ -246,6 +252,8 @@ interface WindDown {
   readonly keepVoice: boolean;
   /** REC-2: the site's own recording covers the whole session; only the session's end stops it. */
   readonly keepAutomaticRecording: boolean;
+  /** What the recording stored so far (from the context), carried by RecordingStopped. */
+  readonly recordingBytes: SessionContext['recordingBytes'];
 }
 
 /** Ends every support activity under way: sharing, file transfer, chat, video, voice, recording (CTL-4, Q-4, end). */
@@ -256,10 +264,26 @@ function supportActivitiesEnded(s: LiveSession, reason: ActivityEndReason, stamp
   if (chatOpen) events.push({ type: 'ChatClosed', data: { reason, ...stamp } });
   if (video) events.push({ type: 'VideoEnded', data: { videoId: video.videoId, reason, ...stamp } });
   if (voiceCall && !keep.keepVoice) events.push({ type: 'VoiceCallEnded', data: { callId: voiceCall.callId, reason, ...stamp } });
-  if (recording && !(recording.automatic && keep.keepAutomaticRecording)) {
-    events.push({ type: 'RecordingStopped', data: { recordingId: recording.recordingId, reason, ...stamp } });
-  }
+  if (recording && !(recording.automatic && keep.keepAutomaticRecording)) events.push(recordingStopped(recording, reason, stamp, keep.recordingBytes));
   return events;
+}
+
+/**
+ * REC-1, CTL-4: the stop carries what the recording stored, so the hash chain covers its bytes.
+ * Bytes reported for another recording id count as none.
+ */
+function recordingStopped(
+  recording: NonNullable<LiveSession['activities']['recording']>,
+  reason: ActivityEndReason,
+  stamp: Stamp,
+  bytes: SessionContext['recordingBytes'],
+): SessionEvent {
+  const stored = bytes && bytes.recordingId === recording.recordingId ? bytes : null;
+  const durationMs = Math.max(0, Date.parse(stamp.at) - Date.parse(recording.startedAt));
+  return {
+    type: 'RecordingStopped',
+    data: { recordingId: recording.recordingId, reason, sizeBytes: stored?.sizeBytes ?? 0, durationMs, sha256: stored?.sha256 ?? null, ...stamp },
+  };
 }
 
 /** What ends when a participant leaves: the shares and transfers with them, a call they are in. */
@@ -382,7 +406,7 @@ function leaveSession({ metadata }: LeaveSession, state: SessionState): readonly
   ];
 }
 
-function endSession({ data, metadata }: EndSession, state: SessionState): readonly SessionEvent[] {
+function endSession({ data, metadata }: EndSession, state: SessionState, context: SessionContext): readonly SessionEvent[] {
   let s: LiveSession;
   if (data.reason === 'console_lost') {
     // SES-5: presence tracking (heartbeat, grace period) decides the console is gone; only the system says so.
@@ -396,7 +420,7 @@ function endSession({ data, metadata }: EndSession, state: SessionState): readon
   }
   const stamp = stampOf(metadata);
   return [
-    ...supportActivitiesEnded(s, 'session_ended', stamp, { keepVoice: false, keepAutomaticRecording: false }),
+    ...supportActivitiesEnded(s, 'session_ended', stamp, { keepVoice: false, keepAutomaticRecording: false, recordingBytes: context.recordingBytes }),
     { type: 'SessionEnded', data: { reason: data.reason, ...stamp } },
   ];
 }
@@ -420,7 +444,7 @@ function selectActiveCustomer({ data, metadata }: SelectActiveCustomer, state: S
 
 // ============================================================ control (CTL) and hand-over (Q)
 
-function transferControl({ data, metadata }: TransferControl, state: SessionState): readonly SessionEvent[] {
+function transferControl({ data, metadata }: TransferControl, state: SessionState, context: SessionContext): readonly SessionEvent[] {
   const s = assertController(state, metadata);
   const target = placeOf(s, data.toUserId);
   // CTL-1, CTL-3: the receiver is a CSR in the session without control: a helper, or the observer who gave it.
@@ -430,7 +454,7 @@ function transferControl({ data, metadata }: TransferControl, state: SessionStat
   const stamp = stampOf(metadata);
   return [
     // CTL-4, CTL-5
-    ...supportActivitiesEnded(s, 'control_transferred', stamp, { keepVoice: data.receiverSupportsVoice === true, keepAutomaticRecording: true }),
+    ...supportActivitiesEnded(s, 'control_transferred', stamp, { keepVoice: data.receiverSupportsVoice === true, keepAutomaticRecording: true, recordingBytes: context.recordingBytes }),
     { type: 'ControlTransferred', data: { from: metadata.userId, to: data.toUserId, ...stamp } },
   ];
 }
@@ -448,7 +472,7 @@ function handToQueue({ data, metadata }: HandToQueue, state: SessionState, conte
   const stamp = stampOf(metadata);
   return [
     // Q-4: the giver's part ends, voice call included, and they leave.
-    ...supportActivitiesEnded(s, 'handed_over', stamp, { keepVoice: false, keepAutomaticRecording: true }),
+    ...supportActivitiesEnded(s, 'handed_over', stamp, { keepVoice: false, keepAutomaticRecording: true, recordingBytes: context.recordingBytes }),
     { type: 'HandedToQueue', data: { target, message, ...stamp } },
     { type: 'ParticipantLeft', data: { userId: metadata.userId, place: 'controller', reason: 'handed_over', ...stamp } },
   ];
@@ -584,8 +608,64 @@ function publishFile({ data, metadata }: PublishFile, state: SessionState): read
   if (!data.fileId || !fileName) throw validationError(E.INVALID_FILE, 'fileName', 'A published file needs an id and a name');
   const size = data.sizeBytes;
   if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) throw validationError(E.INVALID_FILE, 'sizeBytes', 'Size is a whole number of bytes');
-  return [{ type: 'FilePublished', data: { fileId: data.fileId, fileName, sizeBytes: size ?? null, ...stampOf(metadata) } }];
+  const { sha256, contentType } = storedBytesOf(data);
+  if (sha256 !== null && size === undefined) throw validationError(E.INVALID_FILE, 'sizeBytes', 'A stored file has a size');
+  return [{ type: 'FilePublished', data: { fileId: data.fileId, fileName, sizeBytes: size ?? null, sha256, contentType, ...stampOf(metadata) } }];
 }
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function storedBytesOf(data: { readonly sha256?: string; readonly contentType?: string }): { sha256: string | null; contentType: string | null } {
+  if (data.sha256 === undefined) return { sha256: null, contentType: null };
+  if (!SHA256_HEX.test(data.sha256)) throw validationError(E.INVALID_FILE, 'sha256', 'A digest is 64 lower-case hex digits (SHA-256)');
+  return { sha256: data.sha256, contentType: data.contentType || 'application/octet-stream' };
+}
+
+/** TL-4: once the customer approved, files move both ways: the customer to the CSRs, the controller to the customer. */
+function sendFile({ data, metadata }: SendFile, state: SessionState): readonly SessionEvent[] {
+  const s = assertActive(state);
+  assertParticipant(s, metadata.userId);
+  const transfer = findFileTransfer(s, data.transferId);
+  let direction: 'to_csrs' | 'to_customer';
+  if (metadata.userId === transfer.customerId) direction = 'to_csrs';
+  else if (metadata.userId === s.controllerId) direction = 'to_customer';
+  else throw forbidden(E.NOT_TRANSFER_PARTY, 'Only the transfer\'s customer and the controlling CSR send files in it');
+  if (transfer.status !== 'approved') throw illegalState(E.FILE_TRANSFER_NOT_APPROVED, 'Files move only after the customer approved the transfer');
+  const fileName = data.fileName?.trim();
+  if (!data.fileId || !fileName) throw validationError(E.INVALID_FILE, 'fileName', 'A file needs an id and a name');
+  if (!Number.isSafeInteger(data.sizeBytes) || data.sizeBytes < 0) throw validationError(E.INVALID_FILE, 'sizeBytes', 'Size is a whole number of bytes');
+  const { sha256, contentType } = storedBytesOf(data);
+  if (sha256 === null || contentType === null) throw validationError(E.INVALID_FILE, 'sha256', 'A sent file carries its digest');
+  return [
+    {
+      type: 'FileSent',
+      data: { fileId: data.fileId, transferId: transfer.transferId, fileName, direction, customerId: transfer.customerId, sizeBytes: data.sizeBytes, sha256, contentType, ...stampOf(metadata) },
+    },
+  ];
+}
+
+/**
+ * ADM-1 retention: only the system deletes stored bytes, once they are older than the site
+ * keeps them. Already deleted: nothing to decide (a job that ran twice stores it once).
+ */
+function expireStoredContent({ data, metadata }: ExpireStoredContent, state: SessionState, context: SessionContext): readonly SessionEvent[] {
+  if (!metadata.roles.includes('system')) throw forbidden(E.SYSTEM_ONLY, 'Only the system deletes stored content');
+  if (state.status === 'none') throw notFound(E.SESSION_NOT_FOUND, 'There is no such session');
+  const recording = data.kind === 'recording';
+  const item = (recording ? state.stored.recordings : state.stored.files).find((i) => i.id === data.id);
+  if (!item) throw notFound(E.STORED_CONTENT_NOT_FOUND, `No stored ${data.kind} has this id`);
+  if (item.deleted) return [];
+  const retentionDays = recording ? context.retention?.recordingDays : context.retention?.fileDays;
+  if (retentionDays === undefined || metadata.now.getTime() - Date.parse(item.storedAt) < retentionDays * DAY_MS) {
+    throw illegalState(E.RETENTION_NOT_REACHED, `The ${data.kind} is kept ${retentionDays ?? '?'} days`, { retentionDays });
+  }
+  const stamp = stampOf(metadata);
+  return recording
+    ? [{ type: 'RecordingDeleted', data: { recordingId: item.id, retentionDays, ...stamp } }]
+    : [{ type: 'FileExpired', data: { fileId: item.id, retentionDays, ...stamp } }];
+}
+
+const DAY_MS = 86_400_000;
 
 function requestFileTransfer({ data, metadata }: RequestFileTransfer, state: SessionState): readonly SessionEvent[] {
   const s = assertController(state, metadata);
@@ -678,12 +758,12 @@ function startRecording({ data, metadata }: StartRecording, state: SessionState)
   return [{ type: 'RecordingStarted', data: { recordingId: data.recordingId, automatic: false, ...stampOf(metadata) } }];
 }
 
-function stopRecording({ metadata }: StopRecording, state: SessionState): readonly SessionEvent[] {
+function stopRecording({ metadata }: StopRecording, state: SessionState, context: SessionContext): readonly SessionEvent[] {
   const s = assertController(state, metadata);
   const recording = s.activities.recording;
   if (!recording) throw illegalState(E.RECORDING_NOT_RUNNING, 'The session is not being recorded');
   if (recording.automatic) throw illegalState(E.RECORDING_AUTOMATIC, 'An automatic recording runs until the session ends');
-  return [{ type: 'RecordingStopped', data: { recordingId: recording.recordingId, reason: 'stopped', ...stampOf(metadata) } }];
+  return [recordingStopped(recording, 'stopped', stampOf(metadata), context.recordingBytes)];
 }
 
 function changeDisplayMode({ data, metadata }: ChangeDisplayMode, state: SessionState): readonly SessionEvent[] {

@@ -110,6 +110,14 @@ export const INVALID_FILE = 'INVALID_FILE';
 export const FILE_TRANSFER_NOT_FOUND = 'FILE_TRANSFER_NOT_FOUND';
 /** illegal_state: the file transfer was already answered (TL-4). */
 export const FILE_TRANSFER_NOT_PENDING = 'FILE_TRANSFER_NOT_PENDING';
+/** illegal_state: files move in an advanced transfer only once the customer approved it (TL-4). */
+export const FILE_TRANSFER_NOT_APPROVED = 'FILE_TRANSFER_NOT_APPROVED';
+/** forbidden: only the transfer's customer and the controlling CSR send files in it (TL-4). */
+export const NOT_TRANSFER_PARTY = 'NOT_TRANSFER_PARTY';
+/** not_found: no stored recording or file has this id in the session. */
+export const STORED_CONTENT_NOT_FOUND = 'STORED_CONTENT_NOT_FOUND';
+/** illegal_state: the stored content is younger than the site's retention (ADM-1). */
+export const RETENTION_NOT_REACHED = 'RETENTION_NOT_REACHED';
 /** illegal_state: live video needs a camera (TL-2). */
 export const NO_CAMERA = 'NO_CAMERA';
 /** illegal_state: video is already on. */

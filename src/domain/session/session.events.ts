@@ -148,11 +148,54 @@ export type ChatMessageSent = Event<
 /** The chat was closed as a consequence, e.g. control moved (CTL-4). */
 export type ChatClosed = Event<'ChatClosed', Stamp & { readonly reason: ActivityEndReason }>;
 
-/** A file was published in the window the customer downloads from (TL-3). */
+/** What Tandem stored of a file or recording: its bytes' count, SHA-256 and sniffed type. */
+export interface StoredBytes {
+  /** Bytes stored. */
+  readonly sizeBytes: number;
+  /** SHA-256 of the stored bytes, lower-case hex (64 characters). */
+  readonly sha256: string;
+  /** Media type sniffed from the bytes (file-type), `application/octet-stream` when unknown. */
+  readonly contentType: string;
+}
+
+/**
+ * A file was published in the window every customer downloads from (TL-3).
+ * Schema v2 added `sha256` and `contentType` (the bytes are stored; v1 events, and a publish
+ * without an upload, carry null: no bytes reached Tandem).
+ */
 export type FilePublished = Event<
   'FilePublished',
-  Stamp & { readonly fileId: string; readonly fileName: string; readonly sizeBytes: number | null }
+  Stamp & {
+    readonly fileId: string;
+    readonly fileName: string;
+    readonly sizeBytes: number | null;
+    readonly sha256: string | null;
+    readonly contentType: string | null;
+  }
 >;
+
+/**
+ * A file moved in an approved advanced transfer (TL-4): from the customer to the CSRs
+ * (`to_csrs`) or from the controlling CSR to the transfer's customer (`to_customer`).
+ */
+export type FileSent = Event<
+  'FileSent',
+  Stamp &
+    StoredBytes & {
+      readonly fileId: string;
+      readonly transferId: string;
+      readonly fileName: string;
+      readonly direction: 'to_csrs' | 'to_customer';
+      /** The transfer's customer (sender or receiver). */
+      readonly customerId: string;
+    }
+>;
+
+/** A stored file's bytes were deleted because the site keeps files only so long (ADM-1 retention). */
+export type FileExpired = Event<'FileExpired', Stamp & { readonly fileId: string; readonly retentionDays: number }>;
+
+/** A stored recording's bytes were deleted because the site keeps recordings only so long (ADM-1 retention). */
+export type RecordingDeleted = Event<'RecordingDeleted', Stamp & { readonly recordingId: string; readonly retentionDays: number }>;
 
 /** The controlling CSR asked to browse the customer's folders and move files (TL-4). */
 export type FileTransferRequested = Event<'FileTransferRequested', Stamp & { readonly transferId: string; readonly customerId: string }>;
@@ -184,8 +227,22 @@ export type NoteSaved = Event<'NoteSaved', Stamp & { readonly noteId: string; re
 /** Recording started: by the controlling CSR (REC-1) or automatically at start (`automatic`, REC-2). */
 export type RecordingStarted = Event<'RecordingStarted', Stamp & { readonly recordingId: string; readonly automatic: boolean }>;
 
-/** Recording stopped, by hand or as a consequence (CTL-4, Q-4, session end). */
-export type RecordingStopped = Event<'RecordingStopped', Stamp & { readonly recordingId: string; readonly reason: ActivityEndReason }>;
+/**
+ * Recording stopped, by hand or as a consequence (CTL-4, Q-4, session end). Schema v2 added what
+ * was stored, so the hash chain covers the recording's bytes: `sizeBytes` and `sha256` of the
+ * WebM uploaded so far (0 and null when no byte arrived), `durationMs` from start to stop.
+ * v1 events read as null for all three.
+ */
+export type RecordingStopped = Event<
+  'RecordingStopped',
+  Stamp & {
+    readonly recordingId: string;
+    readonly reason: ActivityEndReason;
+    readonly sizeBytes: number | null;
+    readonly durationMs: number | null;
+    readonly sha256: string | null;
+  }
+>;
 
 /** The display mode for shared applications changed (OPT-1). */
 export type DisplayModeChanged = Event<'DisplayModeChanged', Stamp & { readonly mode: DisplayMode }>;
@@ -210,6 +267,8 @@ export type SessionEvent =
   | ChatMessageSent
   | ChatClosed
   | FilePublished
+  | FileSent
+  | FileExpired
   | FileTransferRequested
   | FileTransferApproved
   | FileTransferDeclined
@@ -221,6 +280,7 @@ export type SessionEvent =
   | NoteSaved
   | RecordingStarted
   | RecordingStopped
+  | RecordingDeleted
   | DisplayModeChanged
   | SessionEnded;
 

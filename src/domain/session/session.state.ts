@@ -44,7 +44,34 @@ export interface Activities {
   readonly video: { readonly videoId: string } | null;
   /** `hostId`: the CSR whose call it is; it follows control when the call goes on (CTL-5). */
   readonly voiceCall: { readonly callId: string; readonly hostId: string; readonly withUserId: string } | null;
-  readonly recording: { readonly recordingId: string; readonly automatic: boolean } | null;
+  /** `startedAt`: ISO-8601, from RecordingStarted; RecordingStopped's duration counts from it. */
+  readonly recording: { readonly recordingId: string; readonly automatic: boolean; readonly startedAt: string } | null;
+}
+
+/** A recording or file whose bytes Tandem stored; kept after the session ends, for retention (ADM-1). */
+export interface StoredItem {
+  readonly id: string;
+  /** ISO-8601: when the bytes were stored (the event's `at`). */
+  readonly storedAt: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  /** The bytes were deleted (RecordingDeleted, FileExpired). */
+  readonly deleted: boolean;
+}
+
+/** What the session stored, in the order it was stored. */
+export interface StoredContent {
+  readonly recordings: readonly StoredItem[];
+  readonly files: readonly StoredItem[];
+}
+
+/** A file that moved in an approved advanced transfer (TL-4). */
+export interface SentFile {
+  readonly fileId: string;
+  readonly transferId: string;
+  readonly fileName: string;
+  readonly direction: 'to_csrs' | 'to_customer';
+  readonly customerId: string;
 }
 
 interface LiveSessionFields {
@@ -66,6 +93,9 @@ interface LiveSessionFields {
   readonly activeCustomerId: string | null;
   readonly displayMode: DisplayMode;
   readonly publishedFiles: readonly { readonly fileId: string; readonly fileName: string }[];
+  /** Files moved in advanced transfers (TL-4); only the transfer's customer and the CSRs may fetch them. */
+  readonly sentFiles: readonly SentFile[];
+  readonly stored: StoredContent;
   readonly activities: Activities;
   /** Every share and file-transfer id used so far, so none is reused. */
   readonly usedActivityIds: readonly string[];
@@ -98,6 +128,7 @@ export interface EndedSession {
   readonly endedAt: string;
   /** Everyone who took part: they, and nobody else, may still read it and hear repeats. */
   readonly everParticipantIds: readonly string[];
+  readonly stored: StoredContent;
 }
 
 export type SessionState = NoSession | ActiveSession | QueuedSession | EndedSession;
@@ -105,6 +136,8 @@ export type LiveSession = ActiveSession | QueuedSession;
 export type SessionStatus = SessionState['status'];
 
 export const initialSessionState = (): SessionState => ({ status: 'none' });
+
+const NOTHING_STORED: StoredContent = { recordings: [], files: [] };
 
 const NO_ACTIVITIES: Activities = {
   shares: [],
@@ -137,6 +170,8 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
         activeCustomerId: null,
         displayMode: 'standard',
         publishedFiles: [],
+        sentFiles: [],
+        stored: NOTHING_STORED,
         activities: NO_ACTIVITIES,
         usedActivityIds: [],
         everParticipantIds: [d.by],
@@ -227,9 +262,22 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
     case 'ChatClosed':
       return live(state, (s) => activities(s, { chatOpen: false }));
     case 'FilePublished': {
-      const { fileId, fileName } = event.data;
-      return live(state, (s) => ({ ...s, publishedFiles: [...s.publishedFiles, { fileId, fileName }] }));
+      const { fileId, fileName, sizeBytes, sha256, at } = event.data;
+      return live(state, (s) => {
+        const published = { ...s, publishedFiles: [...s.publishedFiles, { fileId, fileName }] };
+        return sha256 === null ? published : storedFile(published, { id: fileId, storedAt: at, sizeBytes: sizeBytes ?? 0, sha256, deleted: false });
+      });
     }
+    case 'FileSent': {
+      const { fileId, transferId, fileName, direction, customerId, sizeBytes, sha256, at } = event.data;
+      return live(state, (s) =>
+        storedFile({ ...s, sentFiles: [...(s.sentFiles ?? []), { fileId, transferId, fileName, direction, customerId }] }, { id: fileId, storedAt: at, sizeBytes, sha256, deleted: false }),
+      );
+    }
+    case 'FileExpired':
+      return withStored(state, (st) => ({ ...st, files: st.files.map((f) => (f.id === event.data.fileId ? { ...f, deleted: true } : f)) }));
+    case 'RecordingDeleted':
+      return withStored(state, (st) => ({ ...st, recordings: st.recordings.map((r) => (r.id === event.data.recordingId ? { ...r, deleted: true } : r)) }));
     case 'FileTransferRequested': {
       const { transferId, customerId } = event.data;
       return live(state, (s) => ({
@@ -261,11 +309,18 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
     case 'VoiceCallEnded':
       return live(state, (s) => activities(s, { voiceCall: null }));
     case 'RecordingStarted': {
-      const { recordingId, automatic } = event.data;
-      return live(state, (s) => activities(s, { recording: { recordingId, automatic } }));
+      const { recordingId, automatic, at } = event.data;
+      return live(state, (s) => activities(s, { recording: { recordingId, automatic, startedAt: at } }));
     }
-    case 'RecordingStopped':
-      return live(state, (s) => activities(s, { recording: null }));
+    case 'RecordingStopped': {
+      const { recordingId, sizeBytes, sha256, at } = event.data;
+      return live(state, (s) => {
+        const stopped = activities(s, { recording: null });
+        if (sha256 === null) return stopped;
+        const item: StoredItem = { id: recordingId, storedAt: at, sizeBytes: sizeBytes ?? 0, sha256, deleted: false };
+        return { ...stopped, stored: { ...NOTHING_STORED, ...stopped.stored, recordings: [...(stopped.stored?.recordings ?? []), item] } };
+      });
+    }
     case 'DisplayModeChanged':
       return live(state, (s) => ({ ...s, displayMode: event.data.mode }));
     case 'SessionEnded': {
@@ -279,6 +334,7 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
         endedBy: by,
         endedAt: at,
         everParticipantIds: state.everParticipantIds ?? [],
+        stored: state.stored,
       };
     }
     default:
@@ -294,6 +350,24 @@ function live(state: SessionState, change: (s: LiveSession) => LiveSession): Ses
       return change(state);
     case 'none':
     case 'ended':
+      return state;
+    default:
+      return assertNever(state);
+  }
+}
+
+function storedFile<S extends LiveSession>(s: S, item: StoredItem): S {
+  return { ...s, stored: { ...NOTHING_STORED, ...s.stored, files: [...(s.stored?.files ?? []), item] } };
+}
+
+/** Retention events apply to live and ended sessions alike. */
+function withStored(state: SessionState, change: (stored: StoredContent) => StoredContent): SessionState {
+  switch (state.status) {
+    case 'active':
+    case 'queued':
+    case 'ended':
+      return { ...state, stored: change(state.stored ?? NOTHING_STORED) };
+    case 'none':
       return state;
     default:
       return assertNever(state);
@@ -342,6 +416,21 @@ export function participantIds(s: LiveSession): readonly string[] {
  * declined or ended (SHR-4); once approved, every participant of the session (MC-2).
  * The signalling gateway asks this before relaying.
  */
+/**
+ * Who may download a stored file while the session is live (TL-3, TL-4): every participant a
+ * published file; the transfer's customer and the session's CSRs a file sent in a transfer.
+ * Nobody once the bytes expired. Supervisors' replay access is the application's rule.
+ */
+export function fileAudience(state: SessionState, fileId: string): readonly string[] {
+  if (state.status !== 'active' && state.status !== 'queued') return [];
+  const stored = state.stored.files.find((f) => f.id === fileId);
+  if (!stored || stored.deleted) return [];
+  if (state.publishedFiles.some((f) => f.fileId === fileId)) return participantIds(state);
+  const sent = state.sentFiles.find((f) => f.fileId === fileId);
+  if (!sent) return [];
+  return [...Object.keys(state.csrs), ...state.customers.filter((c) => c.customerId === sent.customerId).map((c) => c.customerId)];
+}
+
 export function mediaAudience(state: SessionState, shareId: string): readonly string[] {
   if (state.status !== 'active') return [];
   const share = state.activities.shares.find((sh) => sh.shareId === shareId);

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { storedEventUpcasters } from '../../application/event-store/stored-event-upcasters.js';
 import pg from 'pg';
 import { EVENT_STORE, type EventStore } from '../../application/event-store/event-store.port.js';
 import { UpcasterRegistry } from '../../application/event-store/upcasters.js';
@@ -12,7 +13,7 @@ export const EVENT_STORE_POOL = Symbol('EventStorePool');
 @Global()
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
-  static register(config: AppConfig, databaseUrl: string, upcasters: UpcasterRegistry = new UpcasterRegistry()): DynamicModule {
+  static register(config: AppConfig, databaseUrl: string, upcasters: UpcasterRegistry = storedEventUpcasters()): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [

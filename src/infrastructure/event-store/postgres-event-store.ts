@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { storedEventUpcasters } from '../../application/event-store/stored-event-upcasters.js';
 import pg from 'pg';
 import { validateAppend } from '../../application/event-store/append-validation.js';
 import { EventStoreUnavailableError, IdempotencyConflictError, WrongExpectedVersionError } from '../../application/event-store/event-store.errors.js';
@@ -67,7 +68,7 @@ export class PostgresEventStore implements EventStore {
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = options.pool;
-    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+    this.upcasters = options.upcasters ?? storedEventUpcasters();
   }
 
   async appendToStream(streamId: string, events: readonly EventToAppend[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {

@@ -161,7 +161,7 @@ export const ev = {
   }),
   recordingStopped: (reason: Ev.ActivityEndReason, recordingId = 'rec-1', by = CSR): Ev.RecordingStopped => ({
     type: 'RecordingStopped',
-    data: { recordingId, reason, by, at: AT },
+    data: { recordingId, reason, sizeBytes: 0, durationMs: 0, sha256: null, by, at: AT },
   }),
   ended: (reason: Ev.SessionEndReason = 'ended_by_csr', by = CSR): Ev.SessionEnded => ({ type: 'SessionEnded', data: { reason, by, at: AT } }),
 };

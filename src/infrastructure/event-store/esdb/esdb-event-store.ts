@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { storedEventUpcasters } from '../../../application/event-store/stored-event-upcasters.js';
 import {
   BACKWARDS,
   END,
@@ -94,7 +95,7 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       throw new Error(`EVENTSTORE_URL is not a valid EventStoreDB/KurrentDB connection string (${this.endpoint}): ${(error as Error).message}`, { cause: error });
     }
-    this.upcasters = upcasters ?? new UpcasterRegistry();
+    this.upcasters = upcasters ?? storedEventUpcasters();
   }
 
   async appendToStream(streamId: string, events: readonly EventToAppend[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {

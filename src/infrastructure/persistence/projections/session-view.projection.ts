@@ -8,7 +8,7 @@ export const SESSION_EVENT_TYPES = [
   'ControlTransferred', 'HandedToQueue', 'HandOverAccepted', 'ShareRequested', 'ShareApproved', 'ShareDeclined', 'ShareEnded',
   'ChatMessageSent', 'ChatClosed', 'FilePublished', 'FileTransferRequested', 'FileTransferApproved', 'FileTransferDeclined',
   'FileTransferEnded', 'VideoStarted', 'VideoEnded', 'VoiceCallStarted', 'VoiceCallEnded', 'NoteSaved', 'RecordingStarted',
-  'RecordingStopped', 'DisplayModeChanged', 'SessionEnded',
+  'RecordingStopped', 'DisplayModeChanged', 'SessionEnded', 'FileSent', 'FileExpired', 'RecordingDeleted',
 ] as const;
 
 /**
