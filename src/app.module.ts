@@ -32,6 +32,8 @@ import { SIGNALLING_API } from './api/signalling/index.js';
 import { graphqlWsOptions } from './api/subscriptions/graphql-ws.options.js';
 import { edgePlugin, edgeValidationRules, formatError, tokenRefusal, validateWithEdgeRules, variablesRefusal } from './api/graphql/graphql-edge.js';
 import { subscriptionOverHttpPlugin } from './api/subscriptions/subscription-over-http.plugin.js';
+import { filesApi } from './api/files/index.js';
+import { fileProviders } from './infrastructure/files.providers.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { sessionParameters, withSessionLimits } from './infrastructure/postgres/session-limits.js';
 import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
@@ -111,7 +113,7 @@ export class AppModule {
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers, IceServersController, JoinController, AuthConfigController],
+      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers, IceServersController, JoinController, AuthConfigController, ...filesApi(config.files.maxUploadBytes).controllers],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
@@ -131,6 +133,8 @@ export class AppModule {
         ...consolesProviders(config),
         ConversationResolver,
         ParticipantResolver,
+        ...fileProviders(config),
+        ...filesApi(config.files.maxUploadBytes).providers,
         ReportsResolver,
         HealthController,
         { provide: READINESS_PROBE, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgReadinessProbe(dataSource, Object.values(REBUILDABLE).map((spec) => spec.projection)) },

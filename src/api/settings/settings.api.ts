@@ -14,6 +14,8 @@ class SiteSettingsView {
   @Field() autoRecord: boolean;
   @Field(() => Int) maxCustomers: number;
   @Field() multiSessionAllowed: boolean;
+  @Field(() => Int, { description: 'Days stored recordings are kept' }) recordingRetentionDays: number;
+  @Field(() => Int, { description: 'Days stored files are kept' }) fileRetentionDays: number;
 }
 
 /** The REST body: the user comes from the path. */

@@ -184,6 +184,8 @@ export class SiteSettingsArgs {
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsBoolean() autoRecord?: boolean;
   @ApiPropertyOptional() @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(50) maxCustomers?: number;
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsBoolean() multiSessionAllowed?: boolean;
+  @ApiPropertyOptional({ description: 'Days recordings are kept (ADM-1), 1..3650' }) @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3650) recordingRetentionDays?: number;
+  @ApiPropertyOptional({ description: 'Days files are kept (ADM-1), 1..3650' }) @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3650) fileRetentionDays?: number;
 }
 
 @ArgsType()

@@ -9,6 +9,7 @@ import {
   type SessionCommand,
   type SessionContext,
   sessionDecider,
+  type SessionState,
   type StartSession,
 } from '../../domain/session/index.js';
 import { effectiveSettings, settingsDecider, type SettingsCommand } from '../../domain/settings/index.js';
@@ -59,6 +60,17 @@ const NO_SUCH_NUMBER = 'No live session you may join or see has this number (INV
 /** A principal scoped to one session (a customer's join credential) asking about another. */
 const outOfScope = (principal: Principal, sessionId: string) => principal.sessionId !== undefined && principal.sessionId !== sessionId;
 
+/**
+ * What the session needs from the recording store (issue 16): when a command is about to stop
+ * the running recording (REC-1, CTL-4, the session's end), `seal` stores the bytes uploaded so
+ * far and returns their size and SHA-256, which RecordingStopped then carries; `sealed` frees the
+ * staging once the stop is stored.
+ */
+export interface RecordingSeal {
+  seal(sessionId: string, recordingId: string): Promise<{ recordingId: string; sizeBytes: number; sha256: string } | null>;
+  sealed(sessionId: string, recordingId: string): Promise<void>;
+}
+
 export type StartInput = Omit<StartSession['data'], 'number' | 'sessionId'> & { sessionId?: string };
 
 export interface ExecuteOptions {
@@ -74,6 +86,7 @@ export interface ExecuteOptions {
  */
 export class SessionService {
   private readonly handler: CommandHandler;
+  private recordings?: RecordingSeal;
 
   constructor(
     private readonly store: EventStore,
@@ -144,16 +157,27 @@ export class SessionService {
     sessionId: string,
     type: T,
     data: Extract<SessionCommand, { type: T }>['data'],
-    options: Pick<ExecuteOptions, 'commandId'> & { /** SES-3: the CSR's other live sessions, as the claim just counted them. */ actorLiveSessions?: number } = {},
+    options: Pick<ExecuteOptions, 'commandId'> & { /** SES-3: the CSR's other live sessions, as the claim just counted them. */ actorLiveSessions?: number; readonly now?: Date } = {},
   ) {
     // A customer's join credential acts in its one session only.
     if (outOfScope(principal, sessionId)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     const idField = GENERATED_IDS[type];
     const input = data as Record<string, unknown>;
     const filled = idField && !input[idField] ? { ...input, [idField]: randomUUID() } : input;
-    const command = { type, data: filled, metadata: this.metadata(principal, options.commandId) } as SessionCommand;
+    const command = { type, data: filled, metadata: { ...this.metadata(principal, options.commandId), ...(options.now ? { now: options.now } : {}) } } as SessionCommand;
     const run = async (actorLiveSessions?: number) => {
-      const result = await this.handler.handle(sessionAggregate, sessionId, command, { context: async () => this.context(principal, sessionId, type, actorLiveSessions) });
+      let sealed: string | undefined;
+      const result = await this.handler.handle(sessionAggregate, sessionId, command, {
+        context: async (state) => {
+          const context = await this.context(principal, sessionId, type, actorLiveSessions);
+          const recordingId = this.recordingStoppedBy(command, state, context);
+          if (!recordingId || !this.recordings) return context;
+          sealed = recordingId;
+          return { ...context, recordingBytes: await this.recordings.seal(sessionId, recordingId) };
+        },
+      });
+      // The stop is stored: the recording's staged chunks are in the blob store now.
+      if (sealed && result.stored > 0) await this.recordings?.sealed(sessionId, sealed);
       // Before anyone hears the answer, the signalling gateway stops relaying what it withdrew.
       this.consent?.apply(sessionId, result.version, result.state);
       return result;
@@ -213,6 +237,41 @@ export class SessionService {
       else if ((state.status === 'active' || state.status === 'queued') && Object.hasOwn(state.csrs, userId)) live.push(id);
     }
     return { live, unstarted };
+  }
+
+  /** Plugs in the recording store (issue 16); without one, RecordingStopped carries no bytes. */
+  useRecordings(recordings: RecordingSeal): void {
+    this.recordings = recordings;
+  }
+
+  /**
+   * The recording this command would stop, asked of the decider itself (pure, so deciding twice
+   * is harmless): the rules for what stops a recording stay in the domain.
+   */
+  private recordingStoppedBy(command: SessionCommand, state: SessionState, context: SessionContext): string | undefined {
+    if ((state.status !== 'active' && state.status !== 'queued') || !state.activities.recording) return undefined;
+    try {
+      const stop = sessionDecider.decide(command, state, context).find((e) => e.type === 'RecordingStopped');
+      return stop?.type === 'RecordingStopped' ? stop.data.recordingId : undefined;
+    } catch {
+      return undefined; // refused: the handler's own decide throws it
+    }
+  }
+
+  /** The session's current state from its stream (uploads and downloads check rules on it). */
+  async state(sessionId: string): Promise<SessionState> {
+    return (await this.handler.load(sessionAggregate, sessionId)).state;
+  }
+
+  /**
+   * Decides `type` without storing anything: the session's rules for an upload are checked before
+   * any byte is accepted (REC-1, TL-3, TL-4). Throws the decider's error; returns the state.
+   */
+  async check<T extends SessionCommand['type']>(principal: Principal, sessionId: string, type: T, data: Extract<SessionCommand, { type: T }>['data']): Promise<SessionState> {
+    const state = await this.state(sessionId);
+    const command = { type, data, metadata: this.metadata(principal) } as SessionCommand;
+    sessionDecider.decide(command, state, await this.context(principal, sessionId, type));
+    return state;
   }
 
   /** The session's view once its event `lastEventId` is projected (read-your-writes). */
@@ -279,6 +338,12 @@ export class SessionService {
     return result.state;
   }
 
+  /** ADM-1: how many days recordings and files are kept. */
+  async retention(): Promise<{ recordingDays: number; fileDays: number }> {
+    const { site } = await this.settings();
+    return { recordingDays: site.recordingRetentionDays, fileDays: site.fileRetentionDays };
+  }
+
   async settings() {
     return (await this.handler.load(settingsAggregate, 'site')).state;
   }
@@ -293,7 +358,12 @@ export class SessionService {
     const actorLiveSessions = !bounded
       ? 0
       : (counted ?? (await this.sessionsOf(principal.userId, (await this.handler.load(csrLoadAggregate, principal.userId)).state, sessionId)).live.length);
-    return { settings: { ...settings, webacdAgent }, actorLiveSessions, siteUrl: this.siteUrl };
+    return {
+      settings: { ...settings, webacdAgent },
+      actorLiveSessions,
+      siteUrl: this.siteUrl,
+      retention: type === 'ExpireStoredContent' ? await this.retention() : undefined,
+    };
   }
 
   private metadata(principal: Principal, commandId?: string): CommandMetadata {

@@ -55,6 +55,10 @@ export interface StoredItem {
   readonly storedAt: string;
   readonly sizeBytes: number;
   readonly sha256: string;
+  /** The file's name as sent (sanitised), or the recording's `<id>.webm`. */
+  readonly name: string;
+  /** The sniffed media type. */
+  readonly contentType: string;
   /** The bytes were deleted (RecordingDeleted, FileExpired). */
   readonly deleted: boolean;
 }
@@ -136,6 +140,10 @@ export type LiveSession = ActiveSession | QueuedSession;
 export type SessionStatus = SessionState['status'];
 
 export const initialSessionState = (): SessionState => ({ status: 'none' });
+
+const OCTET_STREAM = 'application/octet-stream';
+/** Recordings are WebM (the console's MediaRecorder writes it). */
+export const RECORDING_TYPE = 'video/webm';
 
 const NOTHING_STORED: StoredContent = { recordings: [], files: [] };
 
@@ -262,17 +270,17 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
     case 'ChatClosed':
       return live(state, (s) => activities(s, { chatOpen: false }));
     case 'FilePublished': {
-      const { fileId, fileName, sizeBytes, sha256, at } = event.data;
+      const { fileId, fileName, sizeBytes, sha256, contentType, at } = event.data;
       return live(state, (s) => {
         const published = { ...s, publishedFiles: [...s.publishedFiles, { fileId, fileName }] };
-        return sha256 === null ? published : storedFile(published, { id: fileId, storedAt: at, sizeBytes: sizeBytes ?? 0, sha256, deleted: false });
+        if (sha256 === null) return published;
+        return storedFile(published, { id: fileId, storedAt: at, sizeBytes: sizeBytes ?? 0, sha256, name: fileName, contentType: contentType ?? OCTET_STREAM, deleted: false });
       });
     }
     case 'FileSent': {
-      const { fileId, transferId, fileName, direction, customerId, sizeBytes, sha256, at } = event.data;
-      return live(state, (s) =>
-        storedFile({ ...s, sentFiles: [...(s.sentFiles ?? []), { fileId, transferId, fileName, direction, customerId }] }, { id: fileId, storedAt: at, sizeBytes, sha256, deleted: false }),
-      );
+      const { fileId, transferId, fileName, direction, customerId, sizeBytes, sha256, contentType, at } = event.data;
+      const item: StoredItem = { id: fileId, storedAt: at, sizeBytes, sha256, name: fileName, contentType, deleted: false };
+      return live(state, (s) => storedFile({ ...s, sentFiles: [...(s.sentFiles ?? []), { fileId, transferId, fileName, direction, customerId }] }, item));
     }
     case 'FileExpired':
       return withStored(state, (st) => ({ ...st, files: st.files.map((f) => (f.id === event.data.fileId ? { ...f, deleted: true } : f)) }));
@@ -317,7 +325,7 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
       return live(state, (s) => {
         const stopped = activities(s, { recording: null });
         if (sha256 === null) return stopped;
-        const item: StoredItem = { id: recordingId, storedAt: at, sizeBytes: sizeBytes ?? 0, sha256, deleted: false };
+        const item: StoredItem = { id: recordingId, storedAt: at, sizeBytes: sizeBytes ?? 0, sha256, name: `${recordingId}.webm`, contentType: RECORDING_TYPE, deleted: false };
         return { ...stopped, stored: { ...NOTHING_STORED, ...stopped.stored, recordings: [...(stopped.stored?.recordings ?? []), item] } };
       });
     }

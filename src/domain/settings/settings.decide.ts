@@ -6,6 +6,9 @@ import {
   MAX_CUSTOMERS_MAX,
   MAX_CUSTOMERS_MIN,
   MAX_CUSTOMERS_OUT_OF_RANGE,
+  RETENTION_DAYS_MAX,
+  RETENTION_DAYS_MIN,
+  RETENTION_OUT_OF_RANGE,
   SETTINGS_ADMIN_ONLY,
   UNKNOWN_CONSOLE_TYPE,
 } from './settings.errors.js';
@@ -35,6 +38,15 @@ const USER_FLAGS = ['multiSession', 'webacdAgent'] as const;
 function changeSiteSettings({ data, metadata }: ChangeSiteSettings, state: SettingsState): readonly SettingsEvent[] {
   for (const flag of SITE_FLAGS) assertBoolean(data[flag], flag);
   if (data.maxCustomers !== undefined) assertMaxCustomers(data.maxCustomers);
+  for (const field of ['recordingRetentionDays', 'fileRetentionDays'] as const) {
+    const days = data[field];
+    if (days !== undefined && (!Number.isInteger(days) || days < RETENTION_DAYS_MIN || days > RETENTION_DAYS_MAX)) {
+      throw validationError(RETENTION_OUT_OF_RANGE, field, `Retention is a whole number of days from ${RETENTION_DAYS_MIN} to ${RETENTION_DAYS_MAX}`, {
+        min: RETENTION_DAYS_MIN,
+        max: RETENTION_DAYS_MAX,
+      });
+    }
+  }
   const changes = changedFields(state.site, data);
   if (Object.keys(changes).length === 0) return [];
   return [{ type: 'SiteSettingsChanged', data: { changes, by: metadata.userId, at: metadata.now.toISOString() } }];

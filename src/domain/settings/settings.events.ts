@@ -20,6 +20,10 @@ export interface SiteSettings {
   readonly maxCustomers: number;
   /** The site allows multi-session mode at all (SES-3). */
   readonly multiSessionAllowed: boolean;
+  /** Days a stored recording's bytes are kept before the retention job deletes them (ADM-1), 1..3650. */
+  readonly recordingRetentionDays: number;
+  /** Days a stored file's bytes are kept before the retention job deletes them (ADM-1), 1..3650. */
+  readonly fileRetentionDays: number;
 }
 
 /** Settings the admin sets per user, over the site's. */

@@ -14,6 +14,8 @@ export const DEFAULT_SITE_SETTINGS: SiteSettings = {
   autoRecord: false,
   maxCustomers: 5,
   multiSessionAllowed: false,
+  recordingRetentionDays: 90,
+  fileRetentionDays: 30,
 };
 
 export const DEFAULT_USER_SETTINGS: UserSettings = {

@@ -61,6 +61,27 @@ export interface AppConfig {
    * introspection. Never the default (`npm start` without NODE_ENV is production behaviour).
    */
   readonly development: boolean;
+  /**
+   * Recordings and files (issue 16). Uploads stage under `<dataDir>/uploads`; complete bytes go to
+   * the blob store: `<dataDir>/blobs` (BLOB_STORE=fs, the default) or an S3-compatible bucket
+   * (BLOB_STORE=s3 with S3_BUCKET, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY,
+   * S3_FORCE_PATH_STYLE).
+   */
+  readonly files: {
+    /** UPLOAD_MAX_BYTES: the largest upload, default 2 GiB; at most 5 GiB with S3 (one PutObject). */
+    readonly maxUploadBytes: number;
+    readonly blobStore: 'fs' | 's3';
+    readonly s3?: {
+      readonly bucket: string;
+      readonly endpoint?: string;
+      readonly region: string;
+      readonly accessKeyId?: string;
+      readonly secretAccessKey?: string;
+      readonly forcePathStyle: boolean;
+    };
+    /** RETENTION_SWEEP_MS: how often the retention job runs (ADM-1); default hourly. */
+    readonly retentionSweepMs: number;
+  };
   readonly ice: { readonly stunUrls: readonly string[]; readonly turnUrls: readonly string[]; readonly turnSecret?: string; readonly turnTtlSeconds: number };
 }
 
@@ -116,6 +137,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (secret !== undefined && secret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters', '<hidden>');
   const dataDir = resolve(read('DATA_DIR') ?? './data');
 
+  const blobStore = read('BLOB_STORE') ?? 'fs';
+  if (blobStore !== 'fs' && blobStore !== 's3') throw new ConfigError('BLOB_STORE', 'must be fs or s3', blobStore);
+  const s3Bucket = read('S3_BUCKET');
+  if (blobStore === 's3' && !s3Bucket) throw new ConfigError('S3_BUCKET', 'is required when BLOB_STORE=s3', '');
+  const s3Endpoint = url('S3_ENDPOINT', ['http:', 'https:']);
+  const pathStyle = read('S3_FORCE_PATH_STYLE');
+  if (pathStyle !== undefined && pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError('S3_FORCE_PATH_STYLE', 'must be true or false', pathStyle);
+  const GIB = 1024 ** 3;
+  const maxUploadBytes = integer('UPLOAD_MAX_BYTES', 2 * GIB, 1, blobStore === 's3' ? 5 * GIB : 1024 * GIB);
+
   return {
     port,
     host: read('HOST') ?? '0.0.0.0',
@@ -152,6 +183,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     localSignIn: localSignIn(read('LOCAL_SIGN_IN'), read('JWT_JWKS_URL') !== undefined),
     oidc: oidcConfig(url('OIDC_AUTHORITY', ['https:', 'http:']) ?? read('JWT_ISSUER'), read('OIDC_CLIENT_ID'), read('OIDC_SCOPE')),
+    files: {
+      maxUploadBytes,
+      blobStore,
+      s3:
+        blobStore === 's3'
+          ? {
+              bucket: s3Bucket!,
+              endpoint: s3Endpoint,
+              region: read('S3_REGION') ?? 'us-east-1',
+              accessKeyId: read('S3_ACCESS_KEY_ID'),
+              secretAccessKey: read('S3_SECRET_ACCESS_KEY'),
+              forcePathStyle: pathStyle === undefined ? s3Endpoint !== undefined : pathStyle === 'true',
+            }
+          : undefined,
+      retentionSweepMs: integer('RETENTION_SWEEP_MS', 3_600_000, 1_000, 7 * 86_400_000),
+    },
     ice: {
       stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
       turnUrls: iceUrls('TURN_URLS', ['turn:', 'turns:']),
