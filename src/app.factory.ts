@@ -20,7 +20,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.use((req: { method: string; route?: { path?: string }; baseUrl?: string }, res: { statusCode: number; on(e: 'finish', f: () => void): void }, next: () => void) => {
     const stop = httpDuration.startTimer();
     // The route pattern, not the URL: ids in paths would explode the label set.
-    res.on('finish', () => stop({ method: req.method, route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () => stop({ method: req.method, route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}`.replace('{/*splat}', '') : 'unmatched', status: String(res.statusCode) }));
     next();
   });
   // Bodies are parsed by the input guard: depth before parsing, storable text in every field.

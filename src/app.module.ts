@@ -39,7 +39,9 @@ import { sessionParameters, withSessionLimits } from './infrastructure/postgres/
 import { MIGRATIONS } from './infrastructure/persistence/migrations/index.js';
 import { READ_MODEL_ENTITIES } from './infrastructure/persistence/read-model-entities.js';
 
-import { READINESS_PROBE } from './application/operations/readiness.port.js';
+import { READINESS_PROBE, type ReadinessProbe } from './application/operations/readiness.port.js';
+import { graphqlMetricsPlugin } from './api/metrics/graphql-metrics.plugin.js';
+import { registerDatabaseGauges } from './infrastructure/metrics/metrics-collectors.js';
 import { PgReadinessProbe } from './infrastructure/operations/pg-readiness.js';
 import { REBUILDABLE } from './infrastructure/persistence/rebuild-projection.js';
 import { DataSource } from 'typeorm';
@@ -58,6 +60,7 @@ function withEdgeRules(options: ReturnType<typeof graphqlWsOptions>): ReturnType
     },
   };
 }
+const METRICS_DB_GAUGES = Symbol('MetricsDatabaseGauges');
 const graphqlWsLogger = new Logger('GraphqlWs');
 
 /**
@@ -70,6 +73,7 @@ export class AppModule {
     // Every connection below carries the statement and idle-in-transaction limits (issue 12).
     const limits = { statementTimeoutMs: config.dbStatementTimeoutMs, idleInTransactionTimeoutMs: config.dbIdleInTransactionTimeoutMs };
     const databaseUrl = withSessionLimits(givenDatabaseUrl, limits);
+    const metrics = new Metrics();
     const verifier = new TokenVerifier({ ...config.jwt, secret: config.jwt.jwksUrl ? undefined : localJwtSecret(config), guestSecret: localJwtSecret(config) });
     return {
       module: AppModule,
@@ -102,13 +106,13 @@ export class AppModule {
           path: '/graphql',
           // Limits and refusals at the edge (README "Input rules"); development is asked for explicitly.
           validationRules: edgeValidationRules(),
-          plugins: [subscriptionOverHttpPlugin, edgePlugin({ development: config.development, authenticated: (header) => verifier.verify(bearerToken(header) ?? '').then(() => true, () => false) })],
+          plugins: [subscriptionOverHttpPlugin, graphqlMetricsPlugin((labels, seconds) => metrics.graphqlOperations.observe(labels, seconds)), edgePlugin({ development: config.development, authenticated: (header) => verifier.verify(bearerToken(header) ?? '').then(() => true, () => false) })],
           formatError: formatError(config.development),
           includeStacktraceInErrorResponses: config.development,
           introspection: true,
           subscriptions: {
             // Authenticated once, at connection_init; sockets per user and operations per socket bounded.
-            'graphql-ws': withEdgeRules(graphqlWsOptions((token) => verifier.verify(token), config.graphqlWs, (fields, message) => graphqlWsLogger.warn(fields, message))),
+            'graphql-ws': withEdgeRules(graphqlWsOptions((token) => verifier.verify(token), config.graphqlWs, (fields, message) => graphqlWsLogger.warn(fields, message), (delta) => metrics.openSockets.inc({ endpoint: 'graphql' }, delta))),
           },
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
@@ -117,7 +121,8 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
-        Metrics,
+        { provide: Metrics, useValue: metrics },
+        { provide: METRICS_DB_GAUGES, inject: [DataSource, READINESS_PROBE], useFactory: (dataSource: DataSource, probe: ReadinessProbe) => registerDatabaseGauges(metrics, dataSource, probe) },
         HealthResolver,
         MeResolver,
         ...SESSION_API.providers,

@@ -6,6 +6,8 @@ import { ProjectionRunner } from '../application/projections/projection-runner.j
 import { PresenceService } from '../application/sessions/presence.service.js';
 import { QueueChangeFeed, SessionChangeFeed } from '../application/projections/change-feed.js';
 import { SessionService } from '../application/sessions/session.service.js';
+import { CommandHandler } from '../application/command-handling/command-handler.js';
+import { Metrics } from './metrics/metrics.js';
 import { ConsentView } from '../application/signalling/consent-view.js';
 import { EVENT_STORE_POOL } from './event-store/event-store.module.js';
 import { PgSessionVersions, StoreSessionVersions } from './signalling/pg-session-versions.js';
@@ -69,15 +71,15 @@ export function sessionProviders(config: AppConfig): Provider[] {
     },
     {
       provide: SessionService,
-      inject: [EVENT_STORE, DataSource, ProjectionRunner, ConsentView],
-      useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner, consent: ConsentView) =>
+      inject: [EVENT_STORE, DataSource, ProjectionRunner, ConsentView, Metrics],
+      useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner, consent: ConsentView, metrics: Metrics) =>
         new SessionService(
           store,
           new TypeOrmSessionReadModel(dataSource),
           new PgSessionNumbers(dataSource),
           runner,
           config.publicBaseUrl,
-          undefined,
+          new CommandHandler(store, { observer: metrics }),
           (sessionId) => logger.warn({ sessionId }, 'read model behind: a mutation answered before its events were projected'),
           consent,
         ),
@@ -93,5 +95,12 @@ export function sessionProviders(config: AppConfig): Provider[] {
       useFactory: (dataSource: DataSource) => new PgLookupLimiter((dataSource.driver as unknown as { master: pg.Pool }).master, config.lookupRatePerMinute),
     },
     SessionsLifecycle,
+    {
+      // Open subscriptions (sessionChanged, mySessionsChanged, queueChanged...) are the change feeds' listeners.
+      provide: 'SUBSCRIPTION_GAUGE',
+      inject: [Metrics, SessionChangeFeed, QueueChangeFeed],
+      useFactory: (metrics: Metrics, sessionFeed: SessionChangeFeed, queueFeed: QueueChangeFeed) =>
+        metrics.watchSubscriptions(() => ({ sessions: sessionFeed.listenerCount, queues: queueFeed.listenerCount })),
+    },
   ];
 }

@@ -10,6 +10,7 @@ import type { AppConfig } from './config/app-config.js';
 import { localJwtSecret } from './config/app-config.js';
 import { signToken } from './identity/jwt.js';
 import { BullMqJobScheduler } from './jobs/bullmq-job-scheduler.js';
+import { Metrics } from './metrics/metrics.js';
 import { PgAgentLoad, TypeOrmQueueReadModel } from './persistence/webacd-read-model.js';
 
 const REACTIONS = 'REACTION_RUNNER';
@@ -42,20 +43,22 @@ export function webAcdProviders(config: AppConfig, databaseUrl: string): Provide
   return [
     {
       provide: JOB_SCHEDULER,
-      useFactory: () =>
+      inject: [Metrics],
+      useFactory: (metrics: Metrics) =>
         new BullMqJobScheduler(config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'postgres', url: databaseUrl }, {
           // On PostgreSQL the timers live in the app's own database; a Redis may be shared by several
           // deployments (or test databases), whose workers would otherwise take each other's timers
           // and run them against the wrong event store: one timer queue per database there.
           queueName: config.redisUrl ? timerQueueName(databaseUrl) : undefined,
           onFailure: (name, error) => logger.warn({ err: error, job: name }, 'job failed; it will be retried'),
+          onOutcome: (queue, name, outcome) => metrics.jobs.inc({ queue, name, outcome }),
         }),
     },
     {
       provide: WebAcdService,
-      inject: [EVENT_STORE, DataSource, SessionService, JOB_SCHEDULER, ProjectionRunner],
-      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, jobs: JobScheduler, readModels: ProjectionRunner) =>
-        new WebAcdService(new CommandHandler(store), sessions, new TypeOrmQueueReadModel(dataSource), new PgAgentLoad(dataSource), jobs, {
+      inject: [EVENT_STORE, DataSource, SessionService, JOB_SCHEDULER, ProjectionRunner, Metrics],
+      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, jobs: JobScheduler, readModels: ProjectionRunner, metrics: Metrics) =>
+        new WebAcdService(new CommandHandler(store, { observer: metrics }), sessions, new TypeOrmQueueReadModel(dataSource), new PgAgentLoad(dataSource), jobs, {
           issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: `${Math.min(4 * 3600, config.jwt.maxTtlSeconds)}s` }),
         }, { maxWaitMs: config.webacdMaxWaitMs }, readModels),
     },

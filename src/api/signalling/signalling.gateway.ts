@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -12,6 +12,7 @@ import { ConsentView } from '../../application/signalling/consent-view.js';
 import { type RelayMessage, SIGNALLING_BUS, type SignallingBus } from '../../application/signalling/signalling-bus.port.js';
 import { type CloseMedia, type Media, participantsOf, participates } from '../../application/signalling/signalling.policy.js';
 import { TokenVerifier } from '../../infrastructure/identity/jwt.js';
+import { Metrics } from '../../infrastructure/metrics/metrics.js';
 import { toProblem } from '../errors/problem.filter.js';
 import { BadFrame, type ClientFrame, parseFrame } from './signalling-frames.js';
 
@@ -116,7 +117,11 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     @Inject(ConsentView) private readonly consent: ConsentView,
     @Inject(SIGNALLING_BUS) private readonly bus: SignallingBus,
     @Inject(SIGNALLING_NODE_ID) private readonly node: string,
+    @Optional() @Inject(Metrics) private readonly metrics?: Metrics,
   ) {}
+
+  /** The relayed-frames counter's child, resolved once (a label lookup per frame would show in bench:signalling). */
+  private readonly relayedFrames = this.metrics?.signallingFrames.labels('relayed', '');
 
   async onApplicationBootstrap() {
     const server = this.host.httpAdapter.getHttpServer() as import('node:http').Server;
@@ -160,6 +165,7 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     const now = Date.now();
     const client: Client = { ws, sessions: new Set(), tokens: SIGNALLING_LIMITS.framesPerSecond, refilledAt: now, lastDropAt: 0, lastRateErrorAt: 0, alive: true, chain: Promise.resolve() };
     this.clients.add(client);
+    this.metrics?.openSockets.inc({ endpoint: 'signalling' });
     ws.on('pong', () => (client.alive = true));
     ws.on('error', (error) => this.logger.warn({ err: error, userId: client.principal?.userId }, 'signalling socket error'));
     ws.on('close', () => this.disconnected(client));
@@ -210,6 +216,7 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   private disconnected(client: Client) {
     clearTimeout(client.expiry);
     if (!this.clients.delete(client)) return;
+    this.metrics?.openSockets.dec({ endpoint: 'signalling' });
     const userId = client.principal?.userId;
     if (userId) {
       const left = (this.socketsOfUser.get(userId) ?? 1) - 1;
@@ -401,6 +408,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private send(client: Client, frame: Record<string, unknown>) {
-    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    client.ws.send(JSON.stringify(frame));
+    if (frame.type === 'signal') this.relayedFrames?.inc();
+    else if (frame.type === 'error') this.metrics?.signallingFrames.inc({ outcome: 'refused', code: String(frame.code) });
   }
 }

@@ -47,6 +47,8 @@ export function graphqlWsOptions(
   verify: (token: string) => Promise<Principal>,
   limits: GraphqlWsLimits,
   warn: (fields: Record<string, unknown>, message: string) => void,
+  /** Told +1 when an authenticated socket is admitted and -1 when it closes (the open-sockets gauge). */
+  countSocket: (delta: 1 | -1) => void = () => undefined,
 ): Pick<ServerOptions, 'onConnect' | 'onSubscribe' | 'onClose'> {
   const socketsOfUser = new Map<string, number>();
   const close = (ctx: Context, code: number, reason: string) => {
@@ -74,6 +76,7 @@ export function graphqlWsOptions(
       if (count > limits.socketsPerUser) return close(ctx, GRAPHQL_WS_CLOSE.tooManySockets, `at most ${limits.socketsPerUser} GraphQL sockets per user`);
       socketsOfUser.set(principal.userId, count);
       extra.counted = true;
+      countSocket(1);
       extra.principal = principal;
       // The socket lives no longer than its token: closed with 4401 when it expires.
       extra.expiry = closeAtExpiry(principal, () => extra.socket?.close(TOKEN_EXPIRED_CLOSE, 'token expired'));
@@ -91,6 +94,7 @@ export function graphqlWsOptions(
       const userId = extra.principal?.userId;
       if (!extra.counted || !userId) return;
       extra.counted = false;
+      countSocket(-1);
       const left = (socketsOfUser.get(userId) ?? 1) - 1;
       if (left <= 0) socketsOfUser.delete(userId);
       else socketsOfUser.set(userId, left);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Command, type Decider, type Event } from '../../domain/shared/decider.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { CommandObserver } from './command-observer.port.js';
 import { WrongExpectedVersionError } from '../event-store/event-store.errors.js';
 import { chainHash, linkOf } from './hash-chain.js';
 import type { EventStore } from '../event-store/event-store.port.js';
@@ -72,7 +74,7 @@ export class CommandHandler {
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: { maxAttempts?: number; cachedStreams?: number; onConflictRetry?: () => void } = {},
+    private readonly options: { maxAttempts?: number; cachedStreams?: number; onConflictRetry?: () => void; observer?: CommandObserver } = {},
   ) {}
 
   /**
@@ -80,7 +82,22 @@ export class CommandHandler {
    * spend its time in version conflicts. Other nodes still meet the expected-version check.
    */
   handle<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
-    return this.inTurn(aggregate.streamId(id), () => this.decideAndAppend(aggregate, id, command, options));
+    const work = this.inTurn(aggregate.streamId(id), () => this.decideAndAppend(aggregate, id, command, options));
+    const observer = this.options.observer;
+    if (!observer) return work;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    return work.then(
+      (handled) => {
+        observer.handled(command.type, handled.duplicate ? 'duplicate' : 'ok', seconds());
+        return handled;
+      },
+      (error: unknown) => {
+        if (error instanceof DomainError) observer.handled(command.type, 'refused', seconds(), error.code);
+        else observer.handled(command.type, 'failed', seconds());
+        throw error;
+      },
+    );
   }
 
   private async inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {

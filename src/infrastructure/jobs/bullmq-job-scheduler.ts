@@ -17,7 +17,13 @@ export class BullMqJobScheduler implements JobScheduler {
 
   constructor(
     private readonly backend: JobBackend,
-    private readonly options: { queueName?: string; concurrency?: number; onFailure?: (name: string, error: unknown) => void } = {},
+    private readonly options: {
+      queueName?: string;
+      concurrency?: number;
+      onFailure?: (name: string, error: unknown) => void;
+      /** Told of every run's end (metrics): `completed`, or `failed` (it may be retried). */
+      onOutcome?: (queue: string, name: string, outcome: 'completed' | 'failed') => void;
+    } = {},
   ) {
     if (backend.kind === 'postgres') {
       const classes = withBackend(createPostgresBackend);
@@ -88,7 +94,11 @@ export class BullMqJobScheduler implements JobScheduler {
     } else {
       this.worker = new Worker(this.queueName, processor, { ...options, connection: this.redisConnection() });
     }
-    this.worker.on('failed', (job, error) => this.options.onFailure?.(job?.name ?? '?', error));
+    this.worker.on('failed', (job, error) => {
+      this.options.onOutcome?.(this.queueName, job?.name ?? '?', 'failed');
+      this.options.onFailure?.(job?.name ?? '?', error);
+    });
+    this.worker.on('completed', (job) => this.options.onOutcome?.(this.queueName, job.name, 'completed'));
     this.worker.on('error', (error) => this.options.onFailure?.('worker', error));
     await this.worker.waitUntilReady();
   }

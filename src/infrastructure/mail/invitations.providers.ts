@@ -9,6 +9,7 @@ import { ProjectionRunner } from '../../application/projections/projection-runne
 import { SessionService } from '../../application/sessions/session.service.js';
 import { type AppConfig, localJwtSecret } from '../config/app-config.js';
 import { JwtInvitationTokens } from '../identity/customer-credentials.js';
+import { Metrics } from '../metrics/metrics.js';
 import { BullMqJobScheduler } from '../jobs/bullmq-job-scheduler.js';
 import { MailCatcher } from './mail-catcher.js';
 import { invitationViewProjection, PgInvitationReadModel, PgSentMailLog } from './pg-invitations.js';
@@ -80,11 +81,13 @@ export function invitationProviders(config: AppConfig, databaseUrl: string, env:
     {
       // A queue of its own: a mail server that is down slows no WebACD timer.
       provide: MAIL_JOBS,
-      useFactory: () =>
+      inject: [Metrics],
+      useFactory: (metrics: Metrics) =>
         new BullMqJobScheduler(config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'postgres', url: databaseUrl }, {
           queueName: 'tandem-mail',
           concurrency: 5,
           onFailure: (name, error) => logger.warn({ err: error, job: name }, 'mail job failed; it will be retried'),
+          onOutcome: (queue, name, outcome) => metrics.jobs.inc({ queue, name, outcome }),
         }),
     },
     { provide: INVITATION_READ_MODEL, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgInvitationReadModel(dataSource) },
