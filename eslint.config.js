@@ -17,6 +17,10 @@ export default tseslint.config(
       // Ports and decorators need Function and {} types in a few places; keep them visible, not fatal.
       '@typescript-eslint/no-unsafe-function-type': 'warn',
       '@typescript-eslint/no-empty-object-type': 'warn',
+      // Loosely typed event data is read in a few projections; visible, not fatal.
+      '@typescript-eslint/no-explicit-any': 'warn',
+      // A `let` read by a shutdown hook before start-up assigns it is intended.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

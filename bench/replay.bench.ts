@@ -16,7 +16,6 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { chainHash } from '../src/application/command-handling/hash-chain.js';
-import { START } from '../src/application/event-store/event-store.port.js';
 import type { Principal } from '../src/application/identity/principal.js';
 import { ProjectionRunner } from '../src/application/projections/projection-runner.js';
 import { ReplayService } from '../src/application/replay/replay.service.js';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { CommandHandler } from '../../src/application/command-handling/command-handler.js';
 import type { Command, Decider, Event } from '../../src/domain/shared/decider.js';
 import { illegalState } from '../../src/domain/shared/domain-error.js';
@@ -21,11 +20,10 @@ const aggregate = { decider: counter, streamId: (id: string) => `counter-${id}` 
 const add = (n: number, commandId?: string): Add => ({ type: 'Add', data: { n }, metadata: { userId: 'u', roles: [], now: new Date(), commandId } });
 
 let t: TestEventStore;
-let pool: pg.Pool;
 let store: PostgresEventStore;
 beforeAll(async () => {
   t = await createTestEventStore('handler');
-  ({ pool, store } = t);
+  ({ store } = t);
 });
 afterAll(() => t.close());
 

@@ -5,7 +5,7 @@ import type { Role } from '../../src/application/identity/principal.js';
 import { signToken } from '../../src/infrastructure/identity/jwt.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { listenApp, startTestApp, TEST_JWT_SECRET, testConfig, type TestApp } from '../support/test-app.js';
-import { type Gql, graphqlClient as client, sleep, until } from '../support/graphql.js';
+import { graphqlClient as client, until } from '../support/graphql.js';
 
 // ---------------------------------------------------------------- backends (Redis when REDIS_URL is set)
 

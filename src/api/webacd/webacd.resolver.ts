@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { Principal } from '../../application/identity/principal.js';
 import { endingWith, QueueChangeFeed } from '../../application/projections/change-feed.js';
 import { WebAcdService } from '../../application/webacd/webacd.service.js';
