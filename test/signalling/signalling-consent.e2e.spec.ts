@@ -45,7 +45,13 @@ let seq = 0;
 
 /** GraphQL over HTTP (keep-alive) to one node; the first field of `data`, or a thrown error. */
 async function gql(base: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const send = () => fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  // A kept-alive connection the server closed as idle just as it was reused fails with ECONNRESET
+  // before the request reached the server (seen on a loaded machine): send it once more, on a new connection.
+  const res = await send().catch((error: unknown) => {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+    return send();
+  });
   const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
   if (body.errors?.length || !body.data) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body.errors ?? body)}`);
   return Object.values(body.data)[0];
