@@ -95,7 +95,8 @@ describe('invitations (embedded mail catcher)', () => {
     expect(mail.text).toContain(s.joinLink); // INV-3
     expect(mail.text).toContain(formatted(s.number));
     expect(mail.text).toContain(t.config.publicBaseUrl);
-    expect(mail.html).toContain(`href="${s.joinLink}"`);
+    // The mailed link carries the single-use invitation token in its fragment (never sent to the server).
+    expect(mail.html).toContain(`href="${s.joinLink}#invitation=`);
     expect(mail.raw).toMatch(/^Subject: /m);
 
     // The message query tells the console what went out; nothing to compose by hand.
