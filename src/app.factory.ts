@@ -5,6 +5,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { inputGuard } from './api/http/input-guard.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
@@ -22,6 +24,33 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     // The route pattern, not the URL: ids in paths would explode the label set.
     res.on('finish', () => stop({ method: req.method, route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}`.replace('{/*splat}', '') : 'unmatched', status: String(res.statusCode) }));
     next();
+  });
+  // Security headers (helmet): no X-Powered-By; a CSP fit for the pages under /pages and for a
+  // single-page app served at / (scripts from this origin only, inline styles, sockets to it).
+  // Apollo's landing page (/graphql) and Swagger UI (/docs) get every header but the CSP.
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  const csp = {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'", 'ws:', 'wss:'],
+      mediaSrc: ["'self'", 'blob:', 'mediastream:'],
+      workerSrc: ["'self'", 'blob:'],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+    },
+  };
+  const withCsp = helmet({ contentSecurityPolicy: csp });
+  const withoutCsp = helmet({ contentSecurityPolicy: false });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    // Answers for a caller (API, GraphQL, dev mail) are private: never kept by a cache.
+    if (/^\/(api|graphql|dev)(\/|$)/i.test(req.path)) res.setHeader('Cache-Control', 'no-store');
+    return (/^\/(graphql|docs)(\/|$)/i.test(req.path) ? withoutCsp : withCsp)(req, res, next);
   });
   // Bodies are parsed by the input guard: depth before parsing, storable text in every field.
   for (const middleware of inputGuard({ limit: '256kb' })) app.use(middleware);

@@ -48,6 +48,11 @@ import { DataSource } from 'typeorm';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
+/** A URL with the values of credential-like query parameters (token, access_token, ...) replaced, any case. */
+export function withoutCredentials(url: string | undefined): string | undefined {
+  return url?.replace(/([?&][^=&]*(?:token|secret|password|auth|key)[^=&]*=)[^&]*/gi, '$1[redacted]');
+}
+
 /** The socket meets the HTTP edge's rules: token limit, storable variables, the same validation rules. */
 function withEdgeRules(options: ReturnType<typeof graphqlWsOptions>): ReturnType<typeof graphqlWsOptions> {
   return {
@@ -84,7 +89,9 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/.test(req.url ?? '') },
+            autoLogging: { ignore: (req) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/i.test(req.url ?? '') },
+            // Whatever the path and its case, a credential in the query string never reaches a log line (issue 11).
+            serializers: { req: (req: { url?: string; query?: unknown }) => ({ ...req, url: withoutCredentials(req.url), query: undefined }) },
           },
         }),
         TypeOrmModule.forRoot({

@@ -28,6 +28,19 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the command handler', () => {
+  it('event times never go backwards within a stream: a node whose clock is 10 minutes behind decides with the last event time (no negative duration)', async () => {
+    const [ahead, behind] = [new CommandHandler(store), new CommandHandler(store)];
+    const id = randomUUID();
+    const now = Date.parse('2026-03-01T12:00:00.000Z');
+    const at = (n: number, ms: number): Add => ({ type: 'Add', data: { n }, metadata: { userId: 'u', roles: [], now: new Date(ms) } });
+    await ahead.handle(aggregate, id, at(1, now), { context: { max: 10 } });
+    await behind.handle(aggregate, id, at(1, now - 10 * 60_000), { context: { max: 10 } });
+    await behind.handle(aggregate, id, at(1, now - 9 * 60_000), { context: { max: 10 } });
+    const times = (await store.readStream(`counter-${id}`)).map((e) => Date.parse(String(e.metadata.at)));
+    expect(times).toEqual([now, now, now]);
+    expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(0);
+  });
+
   it('two nodes with their own cached states: each sees what the other appended before deciding', async () => {
     const [nodeA, nodeB] = [new CommandHandler(store), new CommandHandler(store)];
     const id = randomUUID();

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { SessionChangeFeed, QueueChangeFeed } from '../../src/application/projections/change-feed.js';
 import { GRAPHQL_LIMITS } from '../../src/api/graphql/graphql-edge.js';
 import { MAX_JSON_DEPTH } from '../../src/api/http/input-guard.js';
+import { withoutCredentials } from '../../src/app.module.js';
 import { signToken } from '../../src/infrastructure/identity/jwt.js';
 import { graphqlClient, until } from '../support/graphql.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
@@ -133,6 +134,28 @@ describe('GraphQL limits (issue 11 item 4)', () => {
     expect(signed.data?.__schema.queryType.name).toBe('Query');
     const failing = await request(t.url).post('/graphql').send({ query: '{ nope }' });
     expect(JSON.stringify(failing.body)).not.toMatch(/stacktrace|\/src\//);
+  });
+});
+
+describe('what answers and logs give away (issue 11 item 8)', () => {
+  it('helmet headers with a CSP on pages, no X-Powered-By, Cache-Control no-store on private answers', async () => {
+    const csr = await t.token('headers-csr', ['csr']);
+    const me = await request(t.url).get('/api/v1/me').set('authorization', `Bearer ${csr}`).expect(200);
+    expect(me.headers['x-powered-by']).toBeUndefined();
+    expect(me.headers['cache-control']).toBe('no-store');
+    expect(me.headers['x-content-type-options']).toBe('nosniff');
+    const graphql = await request(t.url).post('/graphql').set('authorization', `Bearer ${csr}`).send({ query: '{ whoami { userId } }' });
+    expect(graphql.headers['cache-control']).toBe('no-store');
+    const page = await request(t.url).get('/');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('a credential in a query string is redacted from logged URLs whatever the case of the path or the name', () => {
+    expect(withoutCredentials('/PAGES/csr.html?TOKEN=abc.def&x=1')).toBe('/PAGES/csr.html?TOKEN=[redacted]&x=1');
+    expect(withoutCredentials('/join/refresh?Access_Token=abc')).toBe('/join/refresh?Access_Token=[redacted]');
+    expect(withoutCredentials('/signalling?access_token=abc')).toBe('/signalling?access_token=[redacted]');
+    expect(withoutCredentials('/api/v1/sessions?status=active')).toBe('/api/v1/sessions?status=active');
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import pg from 'pg';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -115,7 +116,18 @@ describe('CSR activity report', () => {
     const res = await request(t.url).get('/api/v1/reports/csr-activity?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z').set('authorization', `Bearer ${reporting}`);
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'INVALID_PERIOD', field: 'to' });
-    await request(t.url).get('/api/v1/reports/csr-activity?from=yesterday&to=2026-01-01T00:00:00Z').set('authorization', `Bearer ${reporting}`).expect(400);
+    for (const [query, field] of [
+      ['from=yesterday&to=2026-01-01T00:00:00Z', 'from'],
+      ['from=2026-02-01&to=2026-02-30', 'to'], // 30 February does not exist: not silently 2 March
+      ['from=2026-01-01T00:00:00&to=2026-02-01T00:00:00Z', 'from'], // no offset: would depend on the server's zone
+      ['from=2026-01-01T24:00:00Z&to=2026-02-01T00:00:00Z', 'from'],
+    ]) {
+      const bad = await request(t.url).get(`/api/v1/reports/csr-activity?${query}`).set('authorization', `Bearer ${reporting}`);
+      expect([bad.status, bad.body.code, bad.body.field]).toEqual([422, 'INVALID_PERIOD', field]);
+    }
+    const gql = await request(t.url).post('/graphql').set('authorization', `Bearer ${reporting}`).send({ query: '{ csrActivityReport(from: "2026-02-01", to: "2026-02-30") { csrId } }' });
+    expect(gql.body.errors[0].extensions).toMatchObject({ code: 'INVALID_PERIOD', field: 'to' });
+    await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01&to=2026-02-01T00:00:00%2B02:00').set('authorization', `Bearer ${reporting}`).expect(200);
   });
 
   it('RPT-1 exports as CSV through a job: an id, progress, then the file', async () => {
@@ -142,5 +154,57 @@ describe('CSR activity report', () => {
     // Someone else's export is not theirs to see.
     const other = await t.token('rpt-other', ['reporting']);
     await request(t.url).get(`/api/v1/reports/exports/${body.id}`).set('authorization', `Bearer ${other}`).expect(404);
+  });
+
+  it('RPT-1 CSV neutralises formulas: a note =1+1 is the cell \'=1+1 (csv-stringify escape_formulas)', async () => {
+    const csr = await t.token('rpt-formula', ['csr']);
+    const s = await ok(csr, 'mutation { startSession { id } }');
+    await ok(csr, 'mutation($id: ID!) { saveNote(id: $id, text: "=1+1") { id } }', { id: s.id });
+    const reporting = await t.token('rpt-csv', ['reporting']);
+    let csv = '';
+    for (let i = 0; i < 200 && !csv.includes('rpt-formula'); i++) {
+      csv = (await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01&to=2027-12-31&csrId=rpt-formula&format=csv').set('authorization', `Bearer ${reporting}`).expect(200)).text;
+      if (!csv.includes("'=1+1")) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const [header, row] = csv.split('\r\n');
+    expect(header!.split(',').at(-1)).toBe('notes');
+    expect(row!.split(',').at(-1)).toBe("'=1+1");
+    expect(row!.split(',')[0]).toBe('rpt-formula');
+  });
+
+  it('RPT-1 an export is its report: for random filters the export file equals the report (fast-check)', async () => {
+    const reporting = await t.token('rpt-prop', ['reporting']);
+    const csrs = ['rpt-alice', 'rpt-bob', 'rpt-formula', 'rpt-nobody'];
+    const seed = Number(process.env.FUZZ_SEED ?? 20261130);
+    console.log(`export = report property: seed ${seed}`);
+    const bounds = ['2026-01-01', '2026-11-01T00:00:00Z', new Date(Date.now() - 3_600_000).toISOString(), new Date(Date.now() + 3_600_000).toISOString(), '2027-12-31'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ from: fc.integer({ min: 0, max: 3 }), span: fc.integer({ min: 1, max: 4 }), csrId: fc.option(fc.constantFrom(...csrs), { nil: undefined }), format: fc.constantFrom('json', 'csv') }),
+        async ({ from, span, csrId, format }) => {
+          const filter = { from: bounds[from]!, to: bounds[Math.min(from + span, bounds.length - 1)]!, ...(csrId ? { csrId } : {}) };
+          if (filter.from === filter.to) return;
+          const query = new URLSearchParams({ ...filter, format }).toString();
+          const report = await request(t.url).get(`/api/v1/reports/csr-activity?${query}`).set('authorization', `Bearer ${reporting}`).expect(200);
+          const { body } = await request(t.url).post('/api/v1/reports/csr-activity/exports').set('authorization', `Bearer ${reporting}`).send({ ...filter, format }).expect(201);
+          let status: any;
+          for (let i = 0; i < 400; i++) {
+            status = (await request(t.url).get(`/api/v1/reports/exports/${body.id}`).set('authorization', `Bearer ${reporting}`).expect(200)).body;
+            if (status.status === 'done' || status.status === 'failed') break;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          expect(status.status).toBe('done');
+          const file = await request(t.url).get(`/api/v1/reports/exports/${body.id}/file`).set('authorization', `Bearer ${reporting}`).buffer(true).parse((res, done) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => done(null, text));
+          });
+          if (format === 'csv') expect(file.body).toBe(report.text);
+          else expect(JSON.parse(file.body as string)).toEqual(report.body);
+          if (csrId) for (const row of format === 'csv' ? [] : (report.body as { csrId: string }[])) expect(row.csrId).toBe(csrId);
+        },
+      ),
+      { seed, numRuns: 8 },
+    );
   });
 });

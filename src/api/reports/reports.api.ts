@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { Args, ArgsType, Field, Float, ID, Int, Mutation, ObjectType, Query as GqlQuery, Resolver } from '@nestjs/graphql';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Principal } from '../../application/identity/principal.js';
-import { activityCsv, type CsrActivity } from '../../application/reports/activity-report.js';
+import { activityCsv, type CsrActivity, parseInstant } from '../../application/reports/activity-report.js';
 import { ReportService } from '../../application/reports/report.service.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { SafeInt } from '../graphql/safe-int.scalar.js';
@@ -66,8 +66,8 @@ class ExportModel {
 
 @ArgsType()
 class ActivityQuery {
-  @ApiProperty({ description: 'Start of the period (inclusive), ISO-8601' }) @Field() @IsISO8601() from: string;
-  @ApiProperty({ description: 'End of the period (exclusive), ISO-8601' }) @Field() @IsISO8601() to: string;
+  @ApiProperty({ description: 'Start of the period (inclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset; else 422 INVALID_PERIOD' }) @Field({ description: 'Start (inclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset' }) @IsString() @MaxLength(40) from: string;
+  @ApiProperty({ description: 'End of the period (exclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset; else 422 INVALID_PERIOD' }) @Field({ description: 'End (exclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset' }) @IsString() @MaxLength(40) to: string;
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) csrId?: string;
   @ApiPropertyOptional({ description: 'Only sessions picked up from this queue (a team)' }) @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) queueId?: string;
 }
@@ -81,7 +81,7 @@ class ExportRequest extends ActivityQuery {
   @ApiProperty({ enum: ['json', 'csv'] }) @Field() @IsIn(['json', 'csv']) format: 'json' | 'csv';
 }
 
-const filterOf = (q: ActivityQuery) => ({ from: new Date(q.from), to: new Date(q.to), csrId: q.csrId, queueId: q.queueId });
+const filterOf = (q: ActivityQuery) => ({ from: parseInstant(q.from, 'from'), to: parseInstant(q.to, 'to'), csrId: q.csrId, queueId: q.queueId });
 
 /** RPT-1 over GraphQL: the report, and exports of large periods as jobs. */
 @Resolver(() => CsrActivityModel)

@@ -33,6 +33,27 @@ export interface ActivityReports {
 
 export const ACTIVITY_REPORTS = Symbol('ActivityReports');
 
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * A period bound, strictly (issue 11): `YYYY-MM-DD` (midnight UTC) or an ISO-8601 date-time
+ * WITH an offset (`Z` or `+hh:mm`), every part in range (`2026-02-30` does not exist). A time
+ * without an offset would depend on the server's time zone, so it is refused.
+ * Throws INVALID_PERIOD naming `field`.
+ */
+export function parseInstant(text: string, field: 'from' | 'to'): Date {
+  const m = INSTANT.exec(text);
+  const invalid = () => validationError('INVALID_PERIOD', field, `${field} must be YYYY-MM-DD (UTC) or an ISO-8601 date-time with an offset, e.g. 2026-03-01T00:00:00Z (got ${JSON.stringify(text.slice(0, 40))})`);
+  if (!m) throw invalid();
+  const [year, month, day, hour = 0, minute = 0, second = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((p) => (p === undefined ? undefined : Number(p))) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour > 23 || minute > 59 || second > 59) throw invalid();
+  const offset = m[8] && m[8] !== 'Z' ? (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4, 6))) : 0;
+  if (Math.abs(offset) > 14 * 60) throw invalid();
+  const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
+  return new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second, ms) - offset * 60_000);
+}
+
 /** A period is a half-open range [from, to) of at most ~5 years. */
 export function checkPeriod(filter: ActivityFilter): ActivityFilter {
   if (Number.isNaN(filter.from.getTime())) throw validationError('INVALID_PERIOD', 'from', 'from must be an ISO-8601 date or time');
