@@ -1,4 +1,5 @@
 import { illegalState, validationError } from '../shared/domain-error.js';
+import { parseMailbox } from '../shared/email-address.js';
 import type { InvitationRequest } from './session.commands.js';
 import { CSR_INVITATION_EMAIL_ONLY, CUSTOMER_LIMIT_REACHED, INVALID_INVITATION } from './session.errors.js';
 import type { InvitationChannel, InvitationSent } from './session.events.js';
@@ -6,7 +7,6 @@ import { formatSessionNumber } from './session-number.js';
 import type { LiveSession } from './session.state.js';
 
 const CHANNELS: readonly InvitationChannel[] = ['email', 'phone', 'instant_message'];
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The join link of a session: the support site's join page for its number (SES-1, INV-3). */
 export function joinLinkFor(siteUrl: string, number: string): string {
@@ -40,13 +40,15 @@ function invitationSent(s: LiveSession, request: InvitationRequest, stamp: { rea
   if (invitee === 'csr' && channel !== 'email') {
     throw validationError(CSR_INVITATION_EMAIL_ONLY, 'channel', 'Another CSR is invited by email');
   }
-  const address = request.address?.trim() || null;
+  const typed = request.address?.trim() || null;
   const sessionNumber = formatSessionNumber(s.number);
   const base = { invitationId, invitee, channel, joinLink: s.joinLink, sessionNumber, siteUrl: s.siteUrl, ...stamp };
   if (channel !== 'email') {
-    return { type: 'InvitationSent', data: { ...base, address, delivery: null, mail: null } };
+    return { type: 'InvitationSent', data: { ...base, address: typed, delivery: null, mail: null } };
   }
-  if (!address || !EMAIL.test(address)) throw validationError(INVALID_INVITATION, 'address', 'An email invitation needs a valid address');
+  // Exactly one mailbox with a valid host (issue 11): `a,b@x.test` would mail someone else.
+  const address = typed ? parseMailbox(typed) : undefined;
+  if (!address) throw validationError(INVALID_INVITATION, 'address', 'An email invitation needs exactly one valid address (local@host, no list, no name)');
   const delivery = request.delivery ?? 'system';
   if (delivery !== 'system' && delivery !== 'own_mail_program') {
     throw validationError(INVALID_INVITATION, 'delivery', 'Delivery is system or own_mail_program');

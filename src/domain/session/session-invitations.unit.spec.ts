@@ -79,6 +79,19 @@ describe('invitations', () => {
     spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email' })).thenError(E.INVALID_INVITATION);
   });
 
+  it.each(['a,b@x.test', 'cust,other@example.test', 'victim@example.com?bcc=x%40y&z=', 'someone@example..com', 'someone@<b>.example', 'Ann <ann@x.test>', 'x@localhost', 'group: a@x.test;'])(
+    'INV-1 refuses "%s": exactly one mailbox with a valid host (INVALID_INVITATION)',
+    (address) => {
+      const error = spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address })).thenError(E.INVALID_INVITATION);
+      expect(error.field).toBe('address');
+    },
+  );
+
+  it.each(['josé@exämple.de', 'ünïcode@例え.jp', 'plain.address+tag@example.test'])('INV-1 accepts the international or tagged address "%s" as it is', (address) => {
+    const [event] = spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address })).events();
+    expect(event).toMatchObject({ type: 'InvitationSent', data: { address } });
+  });
+
   it('INV-1 only the CSR holding control invites', () => {
     spec
       .given(withCustomerAndHelper())

@@ -31,7 +31,7 @@ export class SmtpMailSender implements MailSender {
   }
 
   async send(mail: RenderedMail): Promise<{ messageId: string }> {
-    const info = await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+    const info = await this.transport.sendMail({ from: this.from, to: { name: '', address: mail.to }, subject: mail.subject, text: mail.text, html: mail.html });
     const rejected = info.rejected ?? [];
     if (rejected.length > 0) throw new Error(`the mail server refused ${rejected.map(String).join(', ')}`);
     return { messageId: String(info.messageId) };
