@@ -37,7 +37,7 @@ function service(overrides: { mail?: MailSender; sent?: SentMailLog } = {}) {
   const sent: SentMailLog = overrides.sent ?? { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
   const outbox: string[] = [];
   const mail: MailSender = overrides.mail ?? { send: async (m) => (outbox.push(m.to), { messageId: `<${outbox.length}@test>` }) };
-  const sessions = { get: async () => { throw new Error('not used'); } };
+  const sessions = { current: async () => { throw new Error('not used'); } };
   return { svc: new InvitationsService(jobs, read, sent, mail, sessions, { maxInvitationAgeMs: 3_600_000, now: () => NOW }), scheduled, outbox };
 }
 

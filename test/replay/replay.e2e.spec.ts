@@ -55,21 +55,22 @@ describe('RPT-2 supervisor replay', () => {
       c2: await tokenOf(c2, ['customer']),
       supervisor: await tokenOf(supervisor, ['supervisor']),
     };
-    const live = () => ok(tokens.supervisor, `query($id: ID!) { session(id: $id) { ${SESSION} } }`, { id: sessionId });
+    // Read-your-writes through the mutation's consistency token; the token itself is per answer.
+    const live = (after: string) => ok(tokens.supervisor, `query($id: ID!, $after: String) { session(id: $id, after: $after) { ${SESSION} } }`, { id: sessionId, after });
     const step = async (who: string, mutation: string, args = '', vars: Record<string, unknown> = {}) => {
       const decl = Object.keys(vars).map((k) => `, $${k}: ${typeof vars[k] === 'boolean' ? 'Boolean!' : 'String!'}`).join('');
-      const result = await ok(tokens[who]!, `mutation($id: ID!${decl}) { ${mutation}(id: $id${args}) { ${SESSION} } }`, { id: sessionId, ...vars });
-      snapshots.push(await live());
+      const result = await ok(tokens[who]!, `mutation($id: ID!${decl}) { ${mutation}(id: $id${args}) { ${SESSION} consistencyToken } }`, { id: sessionId, ...vars });
+      snapshots.push(await live(result.consistencyToken));
       return result;
     };
 
     // ---- the script: 30+ events through the real GraphQL API
-    const started = await ok(tokens.csr, `mutation { startSession { ${SESSION} } }`);
+    const started = await ok(tokens.csr, `mutation { startSession { ${SESSION} consistencyToken } }`);
     sessionId = started.id;
-    snapshots.push(await live());
+    snapshots.push(await live(started.consistencyToken));
     const join = async (who: string, as: 'customer' | 'helper', name?: string) => {
-      await ok(tokens[who]!, `mutation($n: String!, $as: JoinPlace!, $d: String) { joinSession(number: $n, as: $as, displayName: $d) { id } }`, { n: started.number, as, d: name });
-      snapshots.push(await live());
+      const joined = await ok(tokens[who]!, `mutation($n: String!, $as: JoinPlace!, $d: String) { joinSession(number: $n, as: $as, displayName: $d) { id consistencyToken } }`, { n: started.number, as, d: name });
+      snapshots.push(await live(joined.consistencyToken));
     };
     await join('c1', 'customer', 'Cleo');
     await join('c2', 'customer', 'Dan');

@@ -15,7 +15,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const SESSION = `id number status mode controllerId activeCustomerId joinLink version
+const SESSION = `id number status mode controllerId activeCustomerId joinLink version consistencyToken
   participants { userId place displayName }
   activities { chatOpen shares { shareId kind mode customerId status } recording { recordingId automatic } }`;
 
@@ -32,13 +32,9 @@ const join = (token: string, number: string, as: 'customer' | 'helper', displayN
 const transfer = (token: string, id: string, toUserId: string) =>
   gql(token, `mutation($id: ID!, $to: String!) { transferControl(id: $id, toUserId: $to) { ${SESSION} } }`, { id, to: toUserId });
 
-async function waitForRows(check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('read model did not catch up in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Read-your-writes: returns once the read model shows the mutation whose consistency token this is. */
+const readModelAt = (token: string, id: string, after: string) =>
+  ok(token, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { id } }', { id, after });
 
 /** A session with its controller and, when asked, one helper in it. */
 async function sessionWithHelper() {
@@ -47,16 +43,16 @@ async function sessionWithHelper() {
   const csrToken = await tokenOf(csr, ['csr']);
   const helperToken = await tokenOf(helper, ['csr']);
   const s = await start(csrToken);
-  await join(helperToken, s.number, 'helper');
-  return { csr, csrToken, helper, helperToken, s };
+  const joined = await join(helperToken, s.number, 'helper');
+  return { csr, csrToken, helper, helperToken, s, joined };
 }
 
 describe('sessions over GraphQL', () => {
   it('MC-1 / SES-3 the participants and per-CSR live load read models follow the session', async () => {
     const { csr, csrToken, helper, s } = await sessionWithHelper();
     const customer = user('cust');
-    await join(await tokenOf(customer, ['customer']), s.number, 'customer', 'Cleo');
-    await waitForRows(async () => (await db.query('SELECT 1 FROM session_participants WHERE session_id = $1', [s.id])).rowCount === 3);
+    const joined = await join(await tokenOf(customer, ['customer']), s.number, 'customer', 'Cleo');
+    await readModelAt(csrToken, s.id, joined.consistencyToken);
     const participants = await db.query('SELECT user_id, place, display_name FROM session_participants WHERE session_id = $1 ORDER BY place, user_id', [s.id]);
     expect(participants.rows).toEqual([
       { user_id: csr, place: 'controller', display_name: null },
@@ -65,8 +61,9 @@ describe('sessions over GraphQL', () => {
     ]);
     const load = await db.query('SELECT csr_id, live_sessions, live_customers FROM csr_live_load WHERE csr_id = $1', [csr]);
     expect(load.rows).toEqual([{ csr_id: csr, live_sessions: 1, live_customers: 1 }]);
-    await ok(csrToken, 'mutation($id: ID!) { endSession(id: $id) { status } }', { id: s.id });
-    await waitForRows(async () => (await db.query('SELECT 1 FROM csr_live_load WHERE csr_id = $1', [csr])).rowCount === 0);
+    const ended = await ok(csrToken, 'mutation($id: ID!) { endSession(id: $id) { status consistencyToken } }', { id: s.id });
+    await readModelAt(csrToken, s.id, ended.consistencyToken);
+    expect((await db.query('SELECT 1 FROM csr_live_load WHERE csr_id = $1', [csr])).rowCount).toBe(0);
     expect((await db.query('SELECT 1 FROM session_participants WHERE session_id = $1', [s.id])).rowCount).toBe(0);
   });
 
@@ -93,7 +90,8 @@ describe('sessions over GraphQL', () => {
     expect(s).toMatchObject({ status: 'active', controllerId: csr, participants: [{ userId: csr, place: 'controller' }] });
     expect(s.number).toMatch(/^\d{9}$/);
     expect(s.joinLink).toContain(s.number);
-    const again = await ok(await tokenOf(csr, ['csr']), `query($id: ID!) { session(id: $id) { id controllerId } }`, { id: s.id });
+    // Read-your-writes: a query given the start's consistency token sees it.
+    const again = await ok(await tokenOf(csr, ['csr']), `query($id: ID!, $after: String) { session(id: $id, after: $after) { id controllerId } }`, { id: s.id, after: s.consistencyToken });
     expect(again).toEqual({ id: s.id, controllerId: csr });
   });
 
@@ -115,8 +113,8 @@ describe('sessions over GraphQL', () => {
   });
 
   it('AST-1 a helper joins by number', async () => {
-    const { s, helper, helperToken } = await sessionWithHelper();
-    const seen = await ok(helperToken, `query($n: String!) { sessionByNumber(number: $n) { ${SESSION} } }`, { n: s.number });
+    const { s, helper, helperToken, joined } = await sessionWithHelper();
+    const seen = await ok(helperToken, `query($n: String!, $after: String) { sessionByNumber(number: $n, after: $after) { ${SESSION} } }`, { n: s.number, after: joined.consistencyToken });
     expect(seen.participants).toContainEqual({ userId: helper, place: 'helper', displayName: null });
     expect(seen.controllerId).not.toBe(helper);
   });
@@ -235,7 +233,8 @@ describe('sessions over REST', () => {
     expect(ended.body).toMatchObject({ status: 'ended', controllerId: null, participants: [], activities: null });
     expect(ended.body.endedAt).toEqual(expect.any(String));
 
-    const listed = await request(t.url).get(`${api}?status=ended`).set(auth(csrToken)).expect(200);
+    // Read-your-writes over REST: the list waits for the end's consistency token.
+    const listed = await request(t.url).get(`${api}?status=ended&after=${encodeURIComponent(ended.body.consistencyToken)}`).set(auth(csrToken)).expect(200);
     expect(listed.body.items.map((s: { id: string }) => s.id)).toContain(id);
   });
 
@@ -300,7 +299,8 @@ describe('concurrency', () => {
       expect(lost).toHaveLength(1);
       expect(lost[0].errors![0].extensions.code).toBe('NOT_CONTROLLER');
 
-      const now = await ok(csrToken, `query($id: ID!) { session(id: $id) { controllerId } }`, { id: s.id });
+      const winner = won[0].data!.transferControl;
+      const now = await ok(csrToken, `query($id: ID!, $after: String) { session(id: $id, after: $after) { controllerId } }`, { id: s.id, after: winner.consistencyToken });
       expect([a, b]).toContain(now.controllerId);
       expect(now.controllerId).toBe(won[0].data!.transferControl.controllerId);
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id = $1 AND type = 'ControlTransferred'`, [`session-${s.id}`]);

@@ -15,14 +15,15 @@ const gql = async (token: string, query: string, variables: Record<string, unkno
     errors?: { message: string; extensions: { code: string } }[];
   };
 
-async function startSession(csr: string): Promise<{ token: string; id: string; number: string }> {
+async function startSession(csr: string): Promise<{ token: string; id: string; number: string; consistencyToken: string }> {
   const token = await t.token(csr, ['csr']);
-  const res = await gql(token, 'mutation { startSession { id number } }');
+  const res = await gql(token, 'mutation { startSession { id number consistencyToken } }');
   return { token, ...res.data!.startSession };
 }
 
 const heartbeat = (token: string, sessionId: string) => gql(token, 'mutation($s: ID!) { consoleHeartbeat(sessionId: $s) }', { s: sessionId });
-const status = async (token: string, id: string) => (await gql(token, 'query($id: ID!) { session(id: $id) { status endReason } }', { id })).data!.session;
+const status = async (token: string, id: string, after?: string) =>
+  (await gql(token, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { status endReason } }', { id, after })).data!.session;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('presence (grace period 1 s)', () => {
@@ -39,13 +40,13 @@ describe('presence (grace period 1 s)', () => {
       await sleep(200);
     }
     expect(await status(lost.token, lost.id)).toEqual({ status: 'ended', endReason: 'console_lost' });
-    expect(await status(kept.token, kept.id)).toEqual({ status: 'active', endReason: null });
+    expect(await status(kept.token, kept.id, kept.consistencyToken)).toEqual({ status: 'active', endReason: null });
   });
 
   it('SES-5 a session whose console never reported is not ended by presence', async () => {
     const quiet = await startSession('presence-never');
     await sleep(1800);
-    expect(await status(quiet.token, quiet.id)).toEqual({ status: 'active', endReason: null });
+    expect(await status(quiet.token, quiet.id, quiet.consistencyToken)).toEqual({ status: 'active', endReason: null });
   });
 
   it('only a CSR of the session may report presence', async () => {

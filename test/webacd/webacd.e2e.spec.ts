@@ -54,7 +54,7 @@ function webacd(url: () => string) {
       gql(agentToken, `mutation($q: ID!, $o: String!) { acceptOffer(queueId: $q, offerId: $o) { ${SESSION} } }`, { q: queueId, o: offerId }),
     decline: (agentToken: string, queueId: string, offerId: string) =>
       ok(agentToken, 'mutation($q: ID!, $o: String!) { declineOffer(queueId: $q, offerId: $o) }', { q: queueId, o: offerId }),
-    start: (csrToken: string) => ok(csrToken, `mutation { startSession { ${SESSION} number } }`),
+    start: (csrToken: string) => ok(csrToken, `mutation { startSession { ${SESSION} number consistencyToken } }`),
     end: (csrToken: string, id: string) => ok(csrToken, 'mutation($id: ID!) { endSession(id: $id) { status } }', { id }),
     handToQueue: (csrToken: string, id: string, target: { queueId?: string; agentIds?: string[] }, message?: string) =>
       gql(csrToken, `mutation($id: ID!, $q: String, $a: [String!], $m: String) { handToQueue(id: $id, queueId: $q, agentIds: $a, message: $m) { ${SESSION} } }`, {
@@ -258,7 +258,7 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
     const s = await api.start(plainToken);
     const handed = await api.handToQueue(plainToken, s.id, { queueId: queue.id }, 'please');
     expect(handed.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_WEBACD_AGENT', status: 403 });
-    const still = await api.ok(plainToken, 'query($id: ID!) { session(id: $id) { status controllerId } }', { id: s.id });
+    const still = await api.ok(plainToken, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { status controllerId } }', { id: s.id, after: s.consistencyToken });
     expect(still).toEqual({ status: 'active', controllerId: plain });
 
     const availability = await api.gql(plainToken, `mutation($q: ID!) { setAgentAvailability(queueId: $q, available: true) { id } }`, { q: queue.id });

@@ -1,5 +1,5 @@
-import { Inject, ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Inject } from '@nestjs/common';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { LOOKUP_LIMITER, type LookupLimiter } from '../../application/sessions/lookup-limiter.port.js';
 import { spendNumberLookup } from './number-lookup.limit.js';
 import type { Principal } from '../../application/identity/principal.js';
@@ -21,6 +21,8 @@ import {
   SESSION_COMMANDS,
   type SessionCommandName,
   SessionArgs,
+  SessionByNumberArgs,
+  SessionQueryArgs,
   SessionModel,
   SessionPage,
   ShareArgs,
@@ -48,25 +50,25 @@ export class SessionResolver {
   // ---- queries
 
   @Query(() => SessionModel)
-  async session(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
-    return toSession(await this.service.get(p, id));
+  async session(@CurrentPrincipal() p: Principal, @Args() { id, after }: SessionQueryArgs) {
+    return toSession(await this.service.get(p, id, { after }));
   }
 
   @Query(() => SessionModel, { description: 'The live session with this number, if you take part in it (SESSION_NOT_FOUND otherwise); RATE_LIMITED past 30 lookups a minute.' })
-  async sessionByNumber(@CurrentPrincipal() p: Principal, @Context() ctx: GqlContext, @Args('number') number: string) {
+  async sessionByNumber(@CurrentPrincipal() p: Principal, @Context() ctx: GqlContext, @Args() { number, after }: SessionByNumberArgs) {
     await spendNumberLookup(this.lookups, p, ctx.req?.ip);
-    return toSession(await this.service.byNumber(p, number));
+    return toSession(await this.service.byNumber(p, number, { after }));
   }
 
   @Query(() => SessionPage, { description: 'Supervisors and admins see every session; others the ones they take part in.' })
-  async sessions(@CurrentPrincipal() p: Principal, @Args() { status, csrId, customerId, from, to, offset, limit }: ListSessionsArgs): Promise<SessionPage> {
-    const page = await this.service.list(p, { status, csrId, customerId, from, to }, { offset, limit });
+  async sessions(@CurrentPrincipal() p: Principal, @Args() { status, csrId, customerId, from, to, offset, limit, after }: ListSessionsArgs): Promise<SessionPage> {
+    const page = await this.service.list(p, { status, csrId, customerId, from, to }, { offset, limit }, { after });
     return { items: page.items.map(toSession), total: page.total };
   }
 
   @Query(() => [SessionModel])
-  async mySessions(@CurrentPrincipal() p: Principal, @Args() { status, offset, limit }: ListSessionsArgs) {
-    const page = await this.service.list(p, { status, participantId: p.userId }, { offset, limit });
+  async mySessions(@CurrentPrincipal() p: Principal, @Args() { status, offset, limit, after }: ListSessionsArgs) {
+    const page = await this.service.list(p, { status, participantId: p.userId }, { offset, limit }, { after });
     return page.items.map(toSession);
   }
 

@@ -116,6 +116,11 @@ export class SessionModel {
   @Field(() => Date, { nullable: true }) endedAt: Date | null;
   @Field(() => String, { nullable: true, description: "Why it ended: 'ended_by_csr' or 'console_lost' (SES-5)" }) endReason: string | null;
   @Field(() => Int) version: number;
+  @Field(() => String, {
+    nullable: true,
+    description: 'On mutation results: a consistency token. Pass it as `after` to a query to see at least this state (the query waits, bounded, for the read model).',
+  })
+  consistencyToken: string | null;
 }
 
 @ObjectType()
@@ -151,6 +156,7 @@ export function toSession(view: SessionView): SessionModel {
     endedAt: view.endedAt,
     endReason: state.status === 'ended' ? state.reason : null,
     version: view.version,
+    consistencyToken: view.consistencyToken ?? null,
   };
 }
 
@@ -205,8 +211,30 @@ export class JoinSessionArgs extends CommandIdArgs {
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxGraphemes(200) displayName?: string;
 }
 
+/** The consistency token a mutation returned: the query waits until the read model has reached it. */
+const CONSISTENCY_TOKEN = /^(start|\d{1,20}[:/]\d{1,20})$/;
+
 @ArgsType()
-export class ListSessionsArgs {
+export class AfterArgs {
+  @Field({ nullable: true, description: 'A consistency token from a mutation result: answer only once the read model shows that mutation (waits up to 5 s, else READ_MODEL_BEHIND)' })
+  @IsOptional()
+  @IsString()
+  @Matches(CONSISTENCY_TOKEN, { message: 'after must be a consistency token returned by a mutation' })
+  after?: string;
+}
+
+@ArgsType()
+export class SessionQueryArgs extends AfterArgs {
+  @Field(() => ID) @IsUUID() id: string;
+}
+
+@ArgsType()
+export class SessionByNumberArgs extends AfterArgs {
+  @Field() @IsString() @MaxLength(20) number: string;
+}
+
+@ArgsType()
+export class ListSessionsArgs extends AfterArgs {
   @Field({ nullable: true }) @IsOptional() @IsIn(['active', 'queued', 'ended']) status?: string;
   @Field({ nullable: true, description: 'Sessions this CSR took part in (supervisors)' }) @IsOptional() @IsString() @MaxLength(USER_ID) csrId?: string;
   @Field({ nullable: true, description: 'Sessions this customer took part in (supervisors)' }) @IsOptional() @IsString() @MaxLength(USER_ID) customerId?: string;

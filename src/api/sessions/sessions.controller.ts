@@ -8,7 +8,7 @@ import { SessionService } from '../../application/sessions/session.service.js';
 import { LOOKUP_LIMITER, type LookupLimiter } from '../../application/sessions/lookup-limiter.port.js';
 import { spendNumberLookup } from './number-lookup.limit.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import { JoinSessionArgs, ListSessionsArgs, REST_COMMANDS, SESSION_COMMANDS, type SessionModel, type SessionPage, StartSessionArgs, startInput, toSession } from './session.types.js';
+import { AfterArgs, JoinSessionArgs, ListSessionsArgs, REST_COMMANDS, SESSION_COMMANDS, type SessionModel, type SessionPage, StartSessionArgs, startInput, toSession } from './session.types.js';
 
 /** REST face of the session use cases; the same arguments and mapping as the GraphQL resolver. */
 @ApiTags('sessions')
@@ -36,16 +36,16 @@ export class SessionsController {
   }
 
   @Get()
-  async list(@CurrentPrincipal() p: Principal, @Query() { status, offset, limit }: ListSessionsArgs): Promise<SessionPage> {
-    const page = await this.service.list(p, { status }, { offset, limit });
+  async list(@CurrentPrincipal() p: Principal, @Query() { status, offset, limit, after }: ListSessionsArgs): Promise<SessionPage> {
+    const page = await this.service.list(p, { status }, { offset, limit }, { after });
     return { items: page.items.map(toSession), total: page.total };
   }
 
   @Get('by-number/:number')
   @ApiOperation({ summary: 'The live session with this number, if you take part in it; 404 otherwise; 429 + Retry-After past 30 lookups a minute' })
-  async byNumber(@CurrentPrincipal() p: Principal, @Ip() ip: string, @Param('number') number: string): Promise<SessionModel> {
+  async byNumber(@CurrentPrincipal() p: Principal, @Ip() ip: string, @Param('number') number: string, @Query() { after }: AfterArgs): Promise<SessionModel> {
     await spendNumberLookup(this.lookups, p, ip);
-    return toSession(await this.service.byNumber(p, number));
+    return toSession(await this.service.byNumber(p, number, { after }));
   }
 
   @Post('join')
@@ -57,8 +57,9 @@ export class SessionsController {
   }
 
   @Get(':id')
-  async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SessionModel> {
-    return toSession(await this.service.get(p, id));
+  @ApiOperation({ summary: 'The session; with `?after=<consistencyToken>` once the read model shows that mutation' })
+  async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() { after }: AfterArgs): Promise<SessionModel> {
+    return toSession(await this.service.get(p, id, { after }));
   }
 
   @Post(':id/commands/:command')

@@ -71,32 +71,32 @@ export class QueuesController {
   @Roles('admin')
   @Post()
   async create(@CurrentPrincipal() p: Principal, @Body() body: CreateQueueArgs) {
-    const { state, events } = await this.webacd.createQueue(p, body);
-    return toQueue(await this.webacd.queueAfter((state as { queueId: string }).queueId, events));
+    const { view } = await this.webacd.createQueue(p, body);
+    return toQueue(view);
   }
 
   @Roles('admin')
   @Post(':queueId/configure')
   @HttpCode(200)
   async configure(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Body() body: ConfigureQueueArgs) {
-    const { events } = await this.webacd.configureQueue(p, queueId, body);
-    return toQueue(await this.webacd.queueAfter(queueId, events));
+    const { view } = await this.webacd.configureQueue(p, queueId, body);
+    return toQueue(view);
   }
 
   @Roles('admin')
   @Post(':queueId/close')
   @HttpCode(200)
   async close(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string) {
-    const { events } = await this.webacd.closeQueue(p, queueId);
-    return toQueue(await this.webacd.queueAfter(queueId, events));
+    const { view } = await this.webacd.closeQueue(p, queueId);
+    return toQueue(view);
   }
 
   @Roles('csr', 'admin')
   @Put(':queueId/availability')
   @ApiOperation({ summary: 'Q-1: a WebACD agent is available or away in this queue' })
   async availability(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Body() body: AvailabilityBody) {
-    const { events } = await this.webacd.setAvailability(p, queueId, body.available);
-    return toQueue(await this.webacd.queueAfter(queueId, events));
+    const { view } = await this.webacd.setAvailability(p, queueId, body.available);
+    return toQueue(view);
   }
 
   @Roles('csr')

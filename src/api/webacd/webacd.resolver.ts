@@ -36,29 +36,29 @@ export class WebAcdResolver {
   @Roles('admin')
   @Mutation(() => QueueModel)
   async createQueue(@CurrentPrincipal() p: Principal, @Args() a: CreateQueueArgs) {
-    const { state, events } = await this.webacd.createQueue(p, a);
-    return toQueue(await this.webacd.queueAfter((state as { queueId: string }).queueId, events));
+    const { view } = await this.webacd.createQueue(p, a);
+    return toQueue(view);
   }
 
   @Roles('admin')
   @Mutation(() => QueueModel)
   async configureQueue(@CurrentPrincipal() p: Principal, @Args() { queueId, ...changes }: ConfigureQueueMutationArgs) {
-    const { events } = await this.webacd.configureQueue(p, queueId, changes);
-    return toQueue(await this.webacd.queueAfter(queueId, events));
+    const { view } = await this.webacd.configureQueue(p, queueId, changes);
+    return toQueue(view);
   }
 
   @Roles('admin')
   @Mutation(() => QueueModel)
   async closeQueue(@CurrentPrincipal() p: Principal, @Args() { queueId }: QueueIdArgs) {
-    const { events } = await this.webacd.closeQueue(p, queueId);
-    return toQueue(await this.webacd.queueAfter(queueId, events));
+    const { view } = await this.webacd.closeQueue(p, queueId);
+    return toQueue(view);
   }
 
   @Roles('csr', 'admin')
   @Mutation(() => QueueModel, { description: 'Q-1: a WebACD agent makes themself available or away in a queue' })
   async setAgentAvailability(@CurrentPrincipal() p: Principal, @Args() { queueId, available }: AvailabilityArgs) {
-    const { events } = await this.webacd.setAvailability(p, queueId, available);
-    return toQueue(await this.webacd.queueAfter(queueId, events));
+    const { view } = await this.webacd.setAvailability(p, queueId, available);
+    return toQueue(view);
   }
 
   @Roles('csr')

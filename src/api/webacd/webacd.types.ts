@@ -43,6 +43,7 @@ export class QueueModel {
   @Field(() => [OpenOfferView]) offers: OpenOfferView[];
   @Field(() => SafeInt, { nullable: true, description: 'Estimated wait for a request joining now, from recent history (ms)' }) estimatedWaitMs: number | null;
   @Field(() => Int) version: number;
+  @Field(() => String, { nullable: true, description: 'On mutation results: a consistency token (see Session.consistencyToken)' }) consistencyToken: string | null;
 }
 
 export function toQueue(view: QueueView, now = new Date()): QueueModel {
@@ -66,6 +67,7 @@ export function toQueue(view: QueueView, now = new Date()): QueueModel {
     offers: open ? open.offers.map(({ offerId, itemId, agentId, expiresAt }) => ({ offerId, itemId, agentId, expiresAt })) : [],
     estimatedWaitMs: open ? estimatedWait(state, now) : null,
     version: view.version,
+    consistencyToken: view.consistencyToken ?? null,
   };
 }
 

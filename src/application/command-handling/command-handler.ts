@@ -25,6 +25,12 @@ export interface Handled<S> {
   readonly lastEventId: string | undefined;
   /** How many events this call stored. */
   readonly stored: number;
+  /**
+   * The global checkpoint of the stream's last event once this command is done (the consistency
+   * token): a read model that has reached it shows this command's effects. Undefined only for a
+   * stream that has no events.
+   */
+  readonly checkpoint: string | undefined;
   /** True when the command id had been handled before and nothing new was decided. */
   readonly duplicate: boolean;
 }
@@ -41,6 +47,8 @@ interface Loaded<S> {
   commands: Map<string, string>;
   /** The hash of the stream's last event, which the next event chains to. */
   lastHash: string | null;
+  /** The global checkpoint of the stream's last event. */
+  checkpoint: string | undefined;
   /** When the stream's last event happened (ms since the epoch), from its metadata. */
   lastAt?: number;
 }
@@ -127,11 +135,11 @@ export class CommandHandler {
       const earlier = key ? loaded.commands.get(key) : undefined;
       if (earlier) {
         aggregate.authorizeRepeat?.(command, state);
-        return { state, version, lastEventId: earlier, stored: 0, duplicate: true };
+        return { state, version, lastEventId: earlier, stored: 0, duplicate: true, checkpoint: loaded.checkpoint };
       }
       const context = typeof options.context === 'function' ? await (options.context as (s: S) => Promise<Ctx> | Ctx)(state) : options.context;
       const decided = aggregate.decider.decide(command, state, context);
-      if (decided.length === 0) return { state, version, lastEventId: undefined, stored: 0, duplicate: false };
+      if (decided.length === 0) return { state, version, lastEventId: undefined, stored: 0, duplicate: false, checkpoint: loaded.checkpoint };
       const base = { commandId: commandId ?? null, commandType: command.type, userId: command.metadata.userId, at: command.metadata.now.toISOString() };
       // Each event chains to the one before it (RPT-2: a history that shows tampering).
       let prev = loaded.lastHash;
@@ -144,16 +152,19 @@ export class CommandHandler {
       });
       try {
         const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: version ?? 'no_stream' });
-        const lastEventId = result.positions.at(-1)!.id;
+        const last = result.positions.at(-1)!;
+        const lastEventId = last.id;
         if (result.replayed) {
-          // An identical request won the race; what is stored is its decision, not ours.
+          // An identical request won the race; what is stored is its decision, not ours: answer with
+          // the stream as it is now.
           this.cache.delete(streamId);
-          return { state, version: result.nextExpectedVersion, lastEventId, stored: 0, duplicate: true };
+          const now = await this.load(aggregate, id);
+          return { state: now.state, version: now.version, lastEventId, stored: 0, duplicate: true, checkpoint: now.checkpoint };
         }
         const newState = decided.reduce(aggregate.decider.evolve, state);
         if (key) loaded.commands.set(key, lastEventId);
-        this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands, lastHash: prev, lastAt: command.metadata.now.getTime() });
-        return { state: newState, version: result.nextExpectedVersion, lastEventId, stored: decided.length, duplicate: false };
+        this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands, lastHash: prev, lastAt: command.metadata.now.getTime(), checkpoint: last.checkpoint });
+        return { state: newState, version: result.nextExpectedVersion, lastEventId, stored: decided.length, duplicate: false, checkpoint: last.checkpoint };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
         this.options.onConflictRetry?.();
@@ -186,6 +197,7 @@ export class CommandHandler {
       commands,
       lastHash: last ? (linkOf(last)?.hash ?? null) : (kept?.lastHash ?? null),
       lastAt: Number.isNaN(lastAt) ? kept?.lastAt : lastAt,
+      checkpoint: last?.checkpoint ?? kept?.checkpoint,
     };
     if (loaded.version !== undefined) this.remember(streamId, loaded);
     return loaded;

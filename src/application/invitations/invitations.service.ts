@@ -61,7 +61,7 @@ export class InvitationsService {
     private readonly invitations: InvitationReadModel,
     private readonly sentMail: SentMailLog,
     private readonly mail: MailSender,
-    private readonly sessions: { get(principal: Principal, sessionId: string): Promise<SessionView> },
+    private readonly sessions: { current(principal: Principal, sessionId: string): Promise<SessionView> },
     private readonly options: InvitationsOptions,
   ) {}
 
@@ -101,7 +101,7 @@ export class InvitationsService {
    * an instant message. Only CSRs of the session see it; anyone else gets a 404.
    */
   async message(principal: Principal, sessionId: string, invitationId: string): Promise<InvitationMessage> {
-    const view = await this.sessions.get(principal, sessionId);
+    const view = await this.sessions.current(principal, sessionId);
     if (!hasRole(principal, 'csr') || !view.participantIds.includes(principal.userId)) {
       throw notFound('INVITATION_NOT_FOUND', `invitation ${invitationId} not found in session ${sessionId}`);
     }

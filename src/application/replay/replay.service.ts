@@ -169,9 +169,9 @@ class SessionFold {
   apply(event: RecordedEvent): void {
     this.state = tolerant(evolveSession, this.state, event);
     this.version = event.version;
-    this.startedAt ??= event.recordedAt;
     const s = this.state;
     if (s.status === 'none') return;
+    this.startedAt = new Date(s.startedAt); // as the read model and mutation answers show it
     this.sessionId = s.sessionId;
     this.number = s.number;
     if (s.status === 'active' || s.status === 'queued') {

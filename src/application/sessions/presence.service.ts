@@ -43,7 +43,7 @@ export class PresenceService {
     const ended: string[] = [];
     for (const { sessionId } of await this.store.lostControllers(this.graceMs)) {
       try {
-        await this.sessions.execute(SYSTEM, sessionId, 'EndSession', { reason: 'console_lost' }, { commandId: `console-lost:${sessionId}`, waitForProjection: false });
+        await this.sessions.execute(SYSTEM, sessionId, 'EndSession', { reason: 'console_lost' }, { commandId: `console-lost:${sessionId}` });
         ended.push(sessionId);
       } catch (error) {
         // Ended meanwhile, or by another node: nothing to do. Anything else is worth a log line.

@@ -11,6 +11,11 @@ export interface SessionView {
   readonly version: number;
   readonly startedAt: Date;
   readonly endedAt: Date | null;
+  /**
+   * On a mutation's answer: the global checkpoint of the session's last event. A query given it
+   * as `after` waits until the read model has reached it (read-your-writes across requests).
+   */
+  readonly consistencyToken?: string;
 }
 
 export interface SessionFilter {
@@ -38,6 +43,16 @@ export interface SessionNumbers {
   allocate(sessionId: string, candidate: () => string): Promise<string>;
   sessionIdOf(number: string): Promise<string | undefined>;
   release(sessionId: string): Promise<void>;
+}
+
+/** How far the read models have followed the global log. */
+export interface ReadModelProgress {
+  /**
+   * Resolves true once every read model has projected the log up to `checkpoint` (inclusive),
+   * false when `timeoutMs` passed first.
+   * @throws DomainError INVALID_CONSISTENCY_TOKEN when `checkpoint` is not one the store wrote
+   */
+  reached(checkpoint: string, timeoutMs: number): Promise<boolean>;
 }
 
 export const SESSION_READ_MODEL = Symbol('SessionReadModel');

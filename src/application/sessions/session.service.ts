@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { CommandMetadata } from '../../domain/shared/decider.js';
-import { forbidden, notFound } from '../../domain/shared/domain-error.js';
+import { DomainError, forbidden, notFound } from '../../domain/shared/domain-error.js';
 import {
   authorizeSessionRepeat,
   NOT_A_CSR,
@@ -14,12 +14,13 @@ import {
 } from '../../domain/session/index.js';
 import { effectiveSettings, settingsDecider, type SettingsCommand } from '../../domain/settings/index.js';
 import { type CsrLoadCommand, type CsrLoadContext, csrLoadDecider, type CsrLoadState } from '../../domain/csr-load/index.js';
-import { type Aggregate, CommandHandler, commandKey, eventIdFor } from '../command-handling/command-handler.js';
+import { type Aggregate, CommandHandler, commandKey, eventIdFor, type Handled } from '../command-handling/command-handler.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { hasRole, type Principal } from '../identity/principal.js';
-import type { ProjectionRunner } from '../projections/projection-runner.js';
+import { compareCheckpoints } from '../event-store/checkpoint-order.js';
 import type { ConsentSink } from '../signalling/consent-view.js';
-import type { SessionFilter, SessionNumbers, SessionReadModel, SessionView } from './session-read.port.js';
+import type { ReadModelProgress, SessionFilter, SessionNumbers, SessionReadModel, SessionView } from './session-read.port.js';
+import { sessionViewOf } from './session-view.js';
 
 export const sessionAggregate: Aggregate<SessionCommand, never, ReturnType<typeof sessionDecider.initialState>, SessionContext> = {
   decider: sessionDecider as never,
@@ -76,9 +77,18 @@ export type StartInput = Omit<StartSession['data'], 'number' | 'sessionId'> & { 
 export interface ExecuteOptions {
   /** Client-supplied id: a retry with the same id does nothing new and returns the same result. */
   readonly commandId?: string;
-  /** Wait until the read model shows this command's events (read-your-writes). Default true. */
-  readonly waitForProjection?: boolean;
 }
+
+export interface QueryOptions {
+  /**
+   * A consistency token from a mutation's answer: the query waits (up to `readModelWaitMs`)
+   * until the read model has reached it, so it shows that mutation's effects.
+   */
+  readonly after?: string;
+}
+
+/** How long a query given a consistency token waits for the read model, by default. */
+export const READ_MODEL_WAIT_MS = 5000;
 
 /**
  * The session use cases: each builds a command from the caller and the input, and runs it
@@ -92,20 +102,20 @@ export class SessionService {
     private readonly store: EventStore,
     private readonly read: SessionReadModel,
     private readonly numbers: SessionNumbers,
-    private readonly projections: Pick<ProjectionRunner, 'waitForEvent'>,
+    private readonly progress: ReadModelProgress,
     private readonly siteUrl: string,
     handler?: CommandHandler,
-    /** Told when a mutation's events were not in the read model within the wait (its view may be stale). */
-    private readonly onProjectionLag?: (sessionId: string) => void,
     /** Told each command's resulting state before the command answers (SHR-4, CTL-4, MC-3, SES-7). */
     private readonly consent?: ConsentSink,
+    private readonly readModelWaitMs = READ_MODEL_WAIT_MS,
   ) {
     this.handler = handler ?? new CommandHandler(store);
   }
 
+  /** SES-1: starts a session; the answer is the state the start produced, with its consistency token. */
   async start(principal: Principal, input: StartInput, options: ExecuteOptions = {}): Promise<SessionView> {
-    const { sessionId, lastEventId } = await this.open(principal, input, options);
-    return this.viewAfter(sessionId, lastEventId, options);
+    const { sessionId, handled } = await this.open(principal, input, options);
+    return this.answer(sessionId, handled);
   }
 
   /**
@@ -115,21 +125,21 @@ export class SessionService {
    * their own load stream (an append with an expected version) before the start is stored, and
    * given back if the start is refused.
    */
-  async open(principal: Principal, input: StartInput, options: ExecuteOptions = {}): Promise<{ sessionId: string; lastEventId: string | undefined }> {
+  async open(principal: Principal, input: StartInput, options: ExecuteOptions = {}): Promise<{ sessionId: string; lastEventId: string | undefined; handled: Handled<SessionState> }> {
     const derived = input.sessionId ?? (options.commandId ? sessionIdFor(principal.userId, options.commandId) : undefined);
     const sessionId = derived ?? randomUUID();
     // Only a derived id can name a session that exists already (a fresh random one cannot).
     const before = derived ? (await this.handler.load(sessionAggregate, sessionId)).state : ({ status: 'none' } as const);
     if (before.status !== 'none') {
       // Started already: a repeat for its sender (the handler authorises it), a refusal for anyone else.
-      const { lastEventId } = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number: before.number }, options);
-      return { sessionId, lastEventId };
+      const handled = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number: before.number }, options);
+      return { sessionId, lastEventId: handled.lastEventId, handled };
     }
     const number = await this.numbers.allocate(sessionId, () => String(randomInt(0, 1_000_000_000)).padStart(9, '0'));
     try {
       const actorLiveSessions = hasRole(principal, 'csr') ? await this.claimSlot(principal, sessionId) : undefined;
-      const { lastEventId } = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number }, { ...options, actorLiveSessions });
-      return { sessionId, lastEventId };
+      const handled = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number }, { ...options, actorLiveSessions });
+      return { sessionId, lastEventId: handled.lastEventId, handled };
     } catch (error) {
       // Nothing was started (a twin that did start keeps both: its state is no longer 'none').
       if ((await this.handler.load(sessionAggregate, sessionId)).state.status === 'none') {
@@ -147,8 +157,7 @@ export class SessionService {
     data: Extract<SessionCommand, { type: T }>['data'],
     options: ExecuteOptions = {},
   ): Promise<SessionView> {
-    const { lastEventId } = await this.command(principal, sessionId, type, data as never, options);
-    return this.viewAfter(sessionId, lastEventId, options);
+    return this.answer(sessionId, await this.command(principal, sessionId, type, data as never, options));
   }
 
   /** Runs a command and returns what the handler stored, without waiting for the read model. */
@@ -158,7 +167,7 @@ export class SessionService {
     type: T,
     data: Extract<SessionCommand, { type: T }>['data'],
     options: Pick<ExecuteOptions, 'commandId'> & { /** SES-3: the CSR's other live sessions, as the claim just counted them. */ actorLiveSessions?: number; readonly now?: Date } = {},
-  ) {
+  ): Promise<Handled<SessionState>> {
     // A customer's join credential acts in its one session only.
     if (outOfScope(principal, sessionId)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     const idField = GENERATED_IDS[type];
@@ -274,15 +283,45 @@ export class SessionService {
     return state;
   }
 
-  /** The session's view once its event `lastEventId` is projected (read-your-writes). */
-  async viewAfter(sessionId: string, lastEventId: string | undefined, options: ExecuteOptions = {}): Promise<SessionView> {
-    if (lastEventId && options.waitForProjection !== false) {
-      const shown = await this.projections.waitForEvent(lastEventId);
-      if (!shown) this.onProjectionLag?.(sessionId);
-    }
-    const view = await this.read.byId(sessionId);
+  /**
+   * A mutation's answer: the view of the state its own decision produced (or, for a repeated
+   * command id, the stream's state now), never read from the read model, so it does not depend on
+   * how far the projections got. It carries the consistency token for later queries.
+   */
+  answer(sessionId: string, handled: Handled<SessionState>): SessionView {
+    const view = sessionViewOf(handled.state, handled.version ?? -1, handled.checkpoint);
     if (!view) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     return view;
+  }
+
+  /**
+   * The session as its stream says now (the folded state, not the read model), for decisions
+   * that must not lag behind a command just answered: reading an invitation, relaying media.
+   */
+  async currentView(sessionId: string): Promise<SessionView> {
+    const loaded = await this.handler.load(sessionAggregate, sessionId);
+    const view = sessionViewOf(loaded.state, loaded.version ?? -1, loaded.checkpoint);
+    if (!view) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
+    return view;
+  }
+
+  /** `currentView` for a caller who must take part in the session (or supervise): others get not found. */
+  async current(principal: Principal, sessionId: string): Promise<SessionView> {
+    const view = await this.currentView(sessionId);
+    if (!this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
+    return view;
+  }
+
+  /**
+   * Waits until the read model has reached the consistency token, if one was given.
+   * @throws DomainError INVALID_CONSISTENCY_TOKEN (validation) for a token no mutation returned
+   * @throws DomainError READ_MODEL_BEHIND (concurrency, 409) when it has not within the wait: retry
+   */
+  async readModelAt(after: string | undefined): Promise<void> {
+    if (after === undefined) return;
+    compareCheckpoints(after, after); // validates before waiting
+    if (await this.progress.reached(after, this.readModelWaitMs)) return;
+    throw new DomainError('concurrency', 'READ_MODEL_BEHIND', `the read model has not reached ${after} within ${this.readModelWaitMs} ms; retry`, 'after', { retryAfterMs: 1000 });
   }
 
   /**
@@ -308,22 +347,25 @@ export class SessionService {
   }
 
   /** A non-participant sees nothing of a session; supervisors and admins see all. */
-  async get(principal: Principal, sessionId: string): Promise<SessionView> {
+  async get(principal: Principal, sessionId: string, options: QueryOptions = {}): Promise<SessionView> {
     if (outOfScope(principal, sessionId)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
+    await this.readModelAt(options.after);
     const view = await this.read.byId(sessionId);
     if (!view || !this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     return view;
   }
 
   /** The same answer, without ids, for a number that is not live and a session the caller may not see. */
-  async byNumber(principal: Principal, typedNumber: string): Promise<SessionView> {
+  async byNumber(principal: Principal, typedNumber: string, options: QueryOptions = {}): Promise<SessionView> {
+    await this.readModelAt(options.after);
     const sessionId = await this.numbers.sessionIdOf(parseSessionNumber(typedNumber));
     const view = sessionId ? await this.read.byId(sessionId) : undefined;
     if (!view || !this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', NO_SUCH_NUMBER);
     return view;
   }
 
-  list(principal: Principal, filter: SessionFilter, page: { offset: number; limit: number }) {
+  async list(principal: Principal, filter: SessionFilter, page: { offset: number; limit: number }, options: QueryOptions = {}) {
+    await this.readModelAt(options.after);
     const seesAll = hasRole(principal, 'supervisor', 'admin');
     return this.read.list(seesAll ? filter : { ...filter, participantId: principal.userId }, page);
   }

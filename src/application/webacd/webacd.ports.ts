@@ -7,6 +7,8 @@ export interface QueueView {
   readonly waiting: number;
   readonly state: Record<string, unknown>;
   readonly version: number;
+  /** On a mutation's answer: the global checkpoint of the queue's last event (see SessionView). */
+  readonly consistencyToken?: string;
 }
 
 export interface QueueReadModel {

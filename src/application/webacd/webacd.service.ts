@@ -12,15 +12,16 @@ import {
   type QueueState,
   type RoutingPolicy,
 } from '../../domain/queue/index.js';
+import type { SessionState } from '../../domain/session/index.js';
 import { effectiveSettings } from '../../domain/settings/index.js';
-import { type Aggregate, CommandHandler, eventIdFor } from '../command-handling/command-handler.js';
+import { type Aggregate, CommandHandler, eventIdFor, type Handled } from '../command-handling/command-handler.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { hasRole, type Principal, SYSTEM } from '../identity/principal.js';
 import type { JobScheduler } from '../jobs/job-scheduler.port.js';
-import type { ProjectionRunner } from '../projections/projection-runner.js';
 import type { SessionService } from '../sessions/session.service.js';
 import type { SessionView } from '../sessions/session-read.port.js';
 import type { AgentLoad, GuestTokens, QueueReadModel, QueueView } from './webacd.ports.js';
+import { queueViewOf } from './queue-view.js';
 
 export const queueAggregate: Aggregate<QueueCommand, never, QueueState, QueueContext> = {
   decider: queueDecider as never,
@@ -52,17 +53,7 @@ export class WebAcdService {
     private readonly jobs: JobScheduler,
     private readonly guests: GuestTokens,
     private readonly options: { maxWaitMs: number },
-    private readonly projections?: Pick<ProjectionRunner, 'waitForEvent'>,
   ) {}
-
-  /** The queue's view once the events of a call are projected (read-your-writes). */
-  async queueAfter(queueId: string, events: readonly RecordedEvent[]): Promise<QueueView> {
-    const last = events.at(-1);
-    if (last) await this.projections?.waitForEvent(last.id);
-    const queue = await this.queues.byId(queueId);
-    if (!queue) throw notFound('QUEUE_NOT_FOUND', `no queue ${queueId}`);
-    return queue;
-  }
 
   // ---- admin (the decider refuses non-admins)
 
@@ -103,8 +94,8 @@ export class WebAcdService {
     // The queue decided they are a WebACD agent (flag, user setting or membership, Q-1): the session
     // is told so, as the OfferAccepted reaction does, or a member-only agent's accept would be refused
     // after the queue recorded it.
-    const { sessionId, lastEventId } = await this.completeAcceptance(accepted, { ...principal, flags: { ...principal.flags, webacdAgent: true } });
-    return this.sessions.viewAfter(sessionId, lastEventId);
+    const { sessionId, handled } = await this.completeAcceptance(accepted, { ...principal, flags: { ...principal.flags, webacdAgent: true } });
+    return this.sessions.answer(sessionId, handled);
   }
 
   async decline(principal: Principal, queueId: string, offerId: string) {
@@ -127,8 +118,9 @@ export class WebAcdService {
 
   /** A customer asks for help from a web page: they join the queue and get a customer token. */
   async requestHelp(input: InboundRequest, now = new Date()) {
-    const queue = await this.queues.byId(input.queueId);
-    if (!queue || queue.status !== 'open') throw notFound('QUEUE_NOT_FOUND', `no open queue ${input.queueId}`);
+    // The queue as its stream says now, not the read model: a queue created a moment ago is open.
+    const { state: queue } = await this.handler.load(queueAggregate, input.queueId);
+    if (queue.status !== 'open') throw notFound('QUEUE_NOT_FOUND', `no open queue ${input.queueId}`);
     const itemId = randomUUID();
     const customerId = `guest-${itemId}`;
     const guest: Principal = { userId: customerId, name: input.name, roles: ['customer'], flags: {} };
@@ -217,12 +209,12 @@ export class WebAcdService {
   }
 
   /** Q-5 / SES-2: the accepted item becomes the agent's session. Idempotent: the command id is the offer's. */
-  private async completeAcceptance(accepted: RecordedEvent, agent: Principal): Promise<{ sessionId: string; lastEventId: string | undefined }> {
+  private async completeAcceptance(accepted: RecordedEvent, agent: Principal): Promise<{ sessionId: string; handled: Handled<SessionState> }> {
     const data = accepted.data as { offerId: string; itemId: string; kind: 'inbound' | 'hand_over'; sessionId: string | null; customer?: { customerId: string; name: string }; originUrl?: string };
     const options = { commandId: `offer:${data.offerId}` };
     if (data.kind === 'hand_over') {
-      const { lastEventId } = await this.sessions.command(agent, data.sessionId!, 'AcceptHandOver', {}, options);
-      return { sessionId: data.sessionId!, lastEventId };
+      const handled = await this.sessions.command(agent, data.sessionId!, 'AcceptHandOver', {}, options);
+      return { sessionId: data.sessionId!, handled };
     }
     // The inbound session starts with the customer already in it, its id fixed by the item.
     const sessionId = data.sessionId ?? eventIdFor('inbound-session', data.itemId, 0);
@@ -236,7 +228,10 @@ export class WebAcdService {
       context: (state) => this.context(state, principal),
     });
     const events = result.lastEventId ? await this.storedEvents(queueId, result.version, result.stored) : [];
-    return { state: result.state, events };
+    // The answer is the state this command's decision produced, never the read model's.
+    const view = queueViewOf(result.state, result.version ?? -1, result.checkpoint);
+    if (!view) throw notFound('QUEUE_NOT_FOUND', `no queue ${queueId}`);
+    return { state: result.state, events, view };
   }
 
   /** The events a call just stored, as recorded (ids, versions), for follow-up work. */

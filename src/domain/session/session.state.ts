@@ -127,6 +127,10 @@ export interface EndedSession {
   readonly status: 'ended';
   readonly sessionId: string;
   readonly number: SessionNumber;
+  /** Kept from the live session, so an ended session can still be shown from its state alone. */
+  readonly kind: SessionKind;
+  readonly mode: SessionMode;
+  readonly startedAt: string;
   readonly reason: SessionEndReason;
   readonly endedBy: string;
   readonly endedAt: string;
@@ -338,6 +342,9 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
         status: 'ended',
         sessionId: state.sessionId,
         number: state.number,
+        kind: state.kind,
+        mode: state.mode,
+        startedAt: state.startedAt,
         reason,
         endedBy: by,
         endedAt: at,
