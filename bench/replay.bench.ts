@@ -17,7 +17,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { chainHash } from '../src/application/command-handling/hash-chain.js';
 import type { Principal } from '../src/application/identity/principal.js';
-import { ProjectionRunner } from '../src/application/projections/projection-runner.js';
+import { ProjectionRunner } from '../src/infrastructure/projections/projection-runner.js';
 import { ReplayService } from '../src/application/replay/replay.service.js';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres-event-store.js';
 import { v7 as uuidv7 } from 'uuid';

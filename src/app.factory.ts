@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, type Provider, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -13,9 +13,12 @@ import type { AppConfig } from './infrastructure/config/app-config.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { webAppMiddleware } from './api/web/web-app.js';
 
-/** Builds the HTTP/GraphQL/WebSocket application; used by main and by the e2e tests alike. */
-export async function createApp(config: AppConfig, databaseUrl: string): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl), { bufferLogs: true, bodyParser: true, rawBody: false });
+/**
+ * Builds the HTTP/GraphQL/WebSocket application; used by main and by the e2e tests alike.
+ * `extraProviders` join the app's module (benchmarks add a resolver that does no I/O).
+ */
+export async function createApp(config: AppConfig, databaseUrl: string, extraProviders: Provider[] = []): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl, extraProviders), { bufferLogs: true, bodyParser: true, rawBody: false });
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new WsAdapter(app));
   const { httpDuration } = app.get(Metrics);

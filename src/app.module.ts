@@ -1,5 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -74,7 +74,8 @@ const graphqlWsLogger = new Logger('GraphqlWs');
  */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, givenDatabaseUrl: string): DynamicModule {
+  /** `extraProviders`: more resolvers or services in the same module (the API benchmark's framework floor). */
+  static register(config: AppConfig, givenDatabaseUrl: string, extraProviders: Provider[] = []): DynamicModule {
     // Every connection below carries the statement and idle-in-transaction limits (issue 12).
     const limits = { statementTimeoutMs: config.dbStatementTimeoutMs, idleInTransactionTimeoutMs: config.dbIdleInTransactionTimeoutMs };
     const databaseUrl = withSessionLimits(givenDatabaseUrl, limits);
@@ -134,7 +135,7 @@ export class AppModule {
         MeResolver,
         ...SESSION_API.providers,
         ...WEBACD_API.providers,
-        ...sessionProviders(config),
+        ...sessionProviders(config, databaseUrl),
         ...webAcdProviders(config, databaseUrl),
         ...reportProviders(),
         ...INVITATIONS_API.providers,
@@ -152,6 +153,7 @@ export class AppModule {
         { provide: READINESS_PROBE, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgReadinessProbe(dataSource, Object.values(REBUILDABLE).map((spec) => spec.projection)) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        ...extraProviders,
       ],
       exports: [APP_CONFIG, TokenVerifier, Metrics],
     };

@@ -1,17 +1,17 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
-import { ProjectionRunner } from '../application/projections/projection-runner.js';
 import { PresenceService } from '../application/sessions/presence.service.js';
 import { QueueChangeFeed, SessionChangeFeed } from '../application/projections/change-feed.js';
 import { SessionService } from '../application/sessions/session.service.js';
 import { CommandHandler } from '../application/command-handling/command-handler.js';
-import { Metrics } from './metrics/metrics.js';
 import { ConsentView } from '../application/signalling/consent-view.js';
 import { EVENT_STORE_POOL } from './event-store/event-store.module.js';
 import { PgSessionVersions, StoreSessionVersions } from './signalling/pg-session-versions.js';
 import type { AppConfig } from './config/app-config.js';
+import { Metrics } from './metrics/metrics.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
 import { PgPresenceStore } from './persistence/pg-presence-store.js';
 import { csrActivityProjection } from './persistence/projections/csr-activity.projection.js';
 import { queueViewProjection } from './persistence/projections/queue-view.projection.js';
@@ -20,9 +20,12 @@ import { PgSessionNumbers, TypeOrmSessionReadModel } from './persistence/session
 import { LOOKUP_LIMITER } from '../application/sessions/lookup-limiter.port.js';
 import { PgLookupLimiter } from './rate-limit/pg-lookup-limiter.js';
 
-/** Runs the read-model projections and the presence sweep for as long as the app runs. */
+/**
+ * Runs the node's one log reader (every projection and reaction; other modules add theirs when
+ * their module initialises, before this starts it) and the presence sweep.
+ */
 @Injectable()
-export class SessionsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private sweeper?: NodeJS.Timeout;
   private sweeping?: Promise<unknown>;
 
@@ -40,14 +43,19 @@ export class SessionsLifecycle implements OnApplicationBootstrap, OnApplicationS
     this.sweeper.unref();
   }
 
-  async onApplicationShutdown() {
+  /** Before any module closes what reactions use (job queues, mail): the reader stops first. */
+  async beforeApplicationShutdown() {
     clearInterval(this.sweeper);
     await this.sweeping?.catch(() => undefined);
     await this.runner.stop();
   }
+
+  async onApplicationShutdown() {
+    await this.runner.stop();
+  }
 }
 
-export function sessionProviders(config: AppConfig): Provider[] {
+export function sessionProviders(config: AppConfig, databaseUrl: string): Provider[] {
   const logger = new Logger('Sessions');
   const log = (message: string, error?: unknown) => logger.error({ err: error }, message);
   return [
@@ -56,12 +64,27 @@ export function sessionProviders(config: AppConfig): Provider[] {
     { provide: 'PRESENCE_SWEEP_MS', useValue: Math.max(250, Math.min(5000, Math.floor(config.presenceGraceMs / 4))) },
     {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, DataSource, SessionChangeFeed, QueueChangeFeed],
-      useFactory: (store: EventStore, dataSource: DataSource, sessionFeed: SessionChangeFeed, queueFeed: QueueChangeFeed) =>
-        new ProjectionRunner(store, dataSource, [sessionViewProjection, queueViewProjection, csrActivityProjection], log, (name, events) => {
-          if (name === sessionViewProjection.name) sessionFeed.applied(events);
-          if (name === queueViewProjection.name) queueFeed.applied(events);
-        }),
+      inject: [EVENT_STORE, DataSource, SessionChangeFeed, QueueChangeFeed, Metrics],
+      useFactory: (store: EventStore, dataSource: DataSource, sessionFeed: SessionChangeFeed, queueFeed: QueueChangeFeed, metrics: Metrics) =>
+        new ProjectionRunner(
+          store,
+          dataSource,
+          [sessionViewProjection, queueViewProjection, csrActivityProjection],
+          log,
+          (name, events) => {
+            if (name === sessionViewProjection.name) sessionFeed.applied(events);
+            if (name === queueViewProjection.name) queueFeed.applied(events);
+          },
+          {
+            // Each projection and reaction runs on one node at a time (advisory-lock lease, fail-over).
+            leadership: { connectionString: databaseUrl },
+            onLeadership: (name, leading) => {
+              metrics.projectionLeader.set({ projection: name }, leading ? 1 : 0);
+              logger.log({ projection: name, leading }, leading ? `leading ${name}` : `no longer leading ${name}`);
+            },
+            countApplied: (name, count) => metrics.projectedEvents.inc({ projection: name }, count),
+          },
+        ),
     },
     {
       // The signalling gateway's consent, kept from the event stream (SHR-4, CTL-4, MC-3, SES-7).
@@ -73,16 +96,7 @@ export function sessionProviders(config: AppConfig): Provider[] {
       provide: SessionService,
       inject: [EVENT_STORE, DataSource, ProjectionRunner, ConsentView, Metrics],
       useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner, consent: ConsentView, metrics: Metrics) =>
-        new SessionService(
-          store,
-          new TypeOrmSessionReadModel(dataSource),
-          new PgSessionNumbers(dataSource),
-          runner,
-          config.publicBaseUrl,
-          new CommandHandler(store, { observer: metrics }),
-          (sessionId) => logger.warn({ sessionId }, 'read model behind: a mutation answered before its events were projected'),
-          consent,
-        ),
+        new SessionService(store, new TypeOrmSessionReadModel(dataSource), new PgSessionNumbers(dataSource), runner, config.publicBaseUrl, new CommandHandler(store, { observer: metrics }), consent),
     },
     {
       provide: PresenceService,

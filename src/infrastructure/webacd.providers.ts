@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CommandHandler } from '../application/command-handling/command-handler.js';
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { JOB_SCHEDULER, type JobScheduler } from '../application/jobs/job-scheduler.port.js';
-import { ProjectionRunner } from '../application/projections/projection-runner.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
 import { SessionService } from '../application/sessions/session.service.js';
 import { JOBS, WebAcdService } from '../application/webacd/webacd.service.js';
 import type { AppConfig } from './config/app-config.js';
@@ -13,26 +13,30 @@ import { BullMqJobScheduler } from './jobs/bullmq-job-scheduler.js';
 import { Metrics } from './metrics/metrics.js';
 import { PgAgentLoad, TypeOrmQueueReadModel } from './persistence/webacd-read-model.js';
 
-const REACTIONS = 'REACTION_RUNNER';
-
-/** Timers and reactions start with the app and stop with it. */
+/**
+ * Timers start with the app and stop with it. The reactions are a consumer of the node's one log
+ * reader (checkpointed on their own, led by one node at a time): mutations never wait for them.
+ */
 @Injectable()
-export class WebAcdLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebAcdLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
-    @Inject(REACTIONS) private readonly reactions: ProjectionRunner,
+    @Inject(ProjectionRunner) private readonly reader: ProjectionRunner,
     @Inject(WebAcdService) private readonly webacd: WebAcdService,
   ) {}
+
+  onModuleInit() {
+    const webacd = this.webacd;
+    this.reader.add({ name: 'webacd_reactions', handles: new Set(WebAcdService.REACTS_TO), apply: async (_tx, events) => { for (const event of events) await webacd.react(event); } }, 'reaction');
+  }
 
   async onApplicationBootstrap() {
     this.jobs.handle(JOBS.expireOffer, (data) => this.webacd.expireOffer(String(data.queueId), String(data.offerId)));
     this.jobs.handle(JOBS.abandonItem, (data) => this.webacd.abandonItem(String(data.queueId), String(data.itemId)));
     await this.jobs.start();
-    await this.reactions.start();
   }
 
   async onApplicationShutdown() {
-    await this.reactions.stop();
     await this.jobs.close();
   }
 }
@@ -56,24 +60,11 @@ export function webAcdProviders(config: AppConfig, databaseUrl: string): Provide
     },
     {
       provide: WebAcdService,
-      inject: [EVENT_STORE, DataSource, SessionService, JOB_SCHEDULER, ProjectionRunner, Metrics],
-      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, jobs: JobScheduler, readModels: ProjectionRunner, metrics: Metrics) =>
+      inject: [EVENT_STORE, DataSource, SessionService, JOB_SCHEDULER, Metrics],
+      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, jobs: JobScheduler, metrics: Metrics) =>
         new WebAcdService(new CommandHandler(store, { observer: metrics }), sessions, new TypeOrmQueueReadModel(dataSource), new PgAgentLoad(dataSource), jobs, {
           issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: `${Math.min(4 * 3600, config.jwt.maxTtlSeconds)}s` }),
-        }, { maxWaitMs: config.webacdMaxWaitMs }, readModels),
-    },
-    {
-      // Side effects of stored events, from a checkpointed subscription of their own: mutations
-      // wait for read models, never for reactions.
-      provide: REACTIONS,
-      inject: [EVENT_STORE, DataSource, WebAcdService],
-      useFactory: (store: EventStore, dataSource: DataSource, webacd: WebAcdService) =>
-        new ProjectionRunner(
-          store,
-          dataSource,
-          [{ name: 'webacd_reactions', handles: new Set(WebAcdService.REACTS_TO), apply: async (_tx, events) => { for (const event of events) await webacd.react(event); } }],
-          (message, error) => logger.error({ err: error }, message),
-        ),
+        }, { maxWaitMs: config.webacdMaxWaitMs }),
     },
     WebAcdLifecycle,
   ];

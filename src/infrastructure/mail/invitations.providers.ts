@@ -1,11 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '../../application/event-store/event-store.port.js';
 import { DEV_MAILBOX, INVITATION_READ_MODEL } from '../../application/invitations/invitation.ports.js';
 import { INVITATION_JOBS, InvitationsService } from '../../application/invitations/invitations.service.js';
 import type { JobScheduler } from '../../application/jobs/job-scheduler.port.js';
-import { ProjectionRunner } from '../../application/projections/projection-runner.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { type AppConfig, localJwtSecret } from '../config/app-config.js';
 import { JwtInvitationTokens } from '../identity/customer-credentials.js';
@@ -20,8 +19,6 @@ export const INVITATION_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
 const MAIL_OUTLET = 'INVITATION_MAIL_OUTLET';
 const MAIL_JOBS = 'INVITATION_MAIL_JOBS';
-const VIEW_RUNNER = 'INVITATION_VIEW_RUNNER';
-const REACTIONS = 'INVITATION_REACTIONS_RUNNER';
 
 /** Where mail goes: SMTP_URL, or the embedded catcher (which then also backs GET /dev/mail). */
 interface MailOutlet {
@@ -29,27 +26,32 @@ interface MailOutlet {
   readonly catcher: MailCatcher | null;
 }
 
-/** The invitation read model, the mail reaction and the mail job start with the app and stop with it. */
+/**
+ * The invitation read model and the mail reaction are consumers of the node's one log reader
+ * (added here, started with the reader); the mail job starts with the app and stops with it.
+ */
 @Injectable()
-export class InvitationsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InvitationsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(MAIL_JOBS) private readonly jobs: JobScheduler,
-    @Inject(VIEW_RUNNER) private readonly view: ProjectionRunner,
-    @Inject(REACTIONS) private readonly reactions: ProjectionRunner,
+    @Inject(ProjectionRunner) private readonly reader: ProjectionRunner,
     @Inject(InvitationsService) private readonly invitations: InvitationsService,
     @Inject(MAIL_OUTLET) private readonly outlet: MailOutlet,
   ) {}
 
+  onModuleInit() {
+    const invitations = this.invitations;
+    this.reader.add(invitationViewProjection, 'read-model');
+    // The side effect (STYLE 9): it only schedules the job, whose id is the event id.
+    this.reader.add({ name: 'invitation_mail_reactions', handles: new Set(InvitationsService.REACTS_TO), apply: async (_tx, events) => { for (const event of events) await invitations.react(event); } }, 'reaction');
+  }
+
   async onApplicationBootstrap() {
     this.jobs.handle(INVITATION_JOBS.sendEmail, (data) => this.invitations.sendEmail(data));
     await this.jobs.start();
-    await this.view.start();
-    await this.reactions.start();
   }
 
   async onApplicationShutdown() {
-    await this.reactions.stop();
-    await this.view.stop();
     await this.jobs.close();
     this.outlet.sender.close();
     await this.outlet.catcher?.close();
@@ -92,14 +94,8 @@ export function invitationProviders(config: AppConfig, databaseUrl: string, env:
     },
     { provide: INVITATION_READ_MODEL, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgInvitationReadModel(dataSource) },
     {
-      provide: VIEW_RUNNER,
-      inject: [EVENT_STORE, DataSource],
-      useFactory: (store: EventStore, dataSource: DataSource) =>
-        new ProjectionRunner(store, dataSource, [invitationViewProjection], (message, error) => logger.error({ err: error }, message)),
-    },
-    {
       provide: InvitationsService,
-      inject: [MAIL_JOBS, INVITATION_READ_MODEL, DataSource, MAIL_OUTLET, SessionService, VIEW_RUNNER],
+      inject: [MAIL_JOBS, INVITATION_READ_MODEL, DataSource, MAIL_OUTLET, SessionService, ProjectionRunner],
       useFactory: (jobs: JobScheduler, read: PgInvitationReadModel, dataSource: DataSource, outlet: MailOutlet, sessions: SessionService, view: ProjectionRunner) =>
         new InvitationsService(jobs, read, new PgSentMailLog(dataSource), outlet.sender, sessions, {
           maxInvitationAgeMs: 24 * 3_600_000,
@@ -108,19 +104,6 @@ export function invitationProviders(config: AppConfig, databaseUrl: string, env:
           customerLink: async (f) => `${f.joinLink}#invitation=${await invitationTokens.mint(f.sessionId, f.invitationId, INVITATION_TOKEN_TTL_SECONDS)}`,
           log: (level, message, details) => logger[level === 'info' ? 'log' : 'warn'](details ?? {}, message),
         }),
-    },
-    {
-      // The side effect, from a checkpointed subscription of its own (STYLE 9): it only
-      // schedules the job, whose id is the event id.
-      provide: REACTIONS,
-      inject: [EVENT_STORE, DataSource, InvitationsService],
-      useFactory: (store: EventStore, dataSource: DataSource, invitations: InvitationsService) =>
-        new ProjectionRunner(
-          store,
-          dataSource,
-          [{ name: 'invitation_mail_reactions', handles: new Set(InvitationsService.REACTS_TO), apply: async (_tx, events) => { for (const event of events) await invitations.react(event); } }],
-          (message, error) => logger.error({ err: error }, message),
-        ),
     },
     InvitationsLifecycle,
   ];

@@ -55,6 +55,19 @@ export class Metrics implements CommandObserver {
     registers: [this.registry],
   });
 
+  readonly projectedEvents = new Counter({
+    name: 'tandem_projection_events_applied_total',
+    help: 'Events this node applied, by projection or reaction (only the leading node applies one)',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+  readonly projectionLeader = new Gauge({
+    name: 'tandem_projection_leader',
+    help: '1 while this node leads the projection or reaction',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tandem_' });
   }

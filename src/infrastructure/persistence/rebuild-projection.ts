@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { EventStore } from '../../application/event-store/event-store.port.js';
 import type { Projection } from '../../application/projections/projection.js';
-import { ProjectionRunner } from '../../application/projections/projection-runner.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 import { csrActivityProjection } from './projections/csr-activity.projection.js';
 import { queueViewProjection } from './projections/queue-view.projection.js';
 import { sessionViewProjection } from './projections/session-view.projection.js';

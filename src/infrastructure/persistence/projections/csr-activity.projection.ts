@@ -1,10 +1,43 @@
 import { own } from '../../../domain/shared/own.js';
 import { eventIdFor } from '../../../application/command-handling/command-handler.js';
 import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
+import { handledTypes } from '../../../application/projections/handled-types.js';
 import { type Projection, rowProjection } from '../../../application/projections/projection.js';
+import type { SessionEventType } from '../../../domain/session/index.js';
 import { type CsrPart, ReportSessionRow } from '../entities/report-session.entity.js';
 
-const SESSION_TYPES = ['SessionStarted', 'HelperJoined', 'CustomerJoined', 'ControlTransferred', 'HandedToQueue', 'HandOverAccepted', 'RecordingStarted', 'NoteSaved', 'SessionEnded'];
+/** RPT-1 counts who was in a session and what they did; every other session event is decided here, not forgotten. */
+const SESSION_TYPES = handledTypes<SessionEventType>({
+  SessionStarted: true,
+  InvitationSent: false,
+  CustomerJoined: true,
+  HelperJoined: true,
+  ParticipantLeft: false,
+  ActiveCustomerSelected: false,
+  ControlTransferred: true,
+  HandedToQueue: true,
+  HandOverAccepted: true,
+  ShareRequested: false,
+  ShareApproved: false,
+  ShareDeclined: false,
+  ShareEnded: false,
+  ChatMessageSent: false,
+  ChatClosed: false,
+  FilePublished: false,
+  FileTransferRequested: false,
+  FileTransferApproved: false,
+  FileTransferDeclined: false,
+  FileTransferEnded: false,
+  VideoStarted: false,
+  VideoEnded: false,
+  VoiceCallStarted: false,
+  VoiceCallEnded: false,
+  NoteSaved: true,
+  RecordingStarted: true,
+  RecordingStopped: false,
+  DisplayModeChanged: false,
+  SessionEnded: true,
+});
 
 /** The session an event is about: its own stream, or for a queue's accepted offer, the session it became. */
 function sessionOf(event: RecordedEvent): string | undefined {

@@ -1,12 +1,26 @@
 import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
+import { handledTypes } from '../../../application/projections/handled-types.js';
 import { type Projection, rowProjection } from '../../../application/projections/projection.js';
 import { evolveQueue, initialQueueState, type QueueEvent, type QueueState } from '../../../domain/queue/index.js';
+import { queueViewOf } from '../../../application/webacd/queue-view.js';
 import { QueueViewRow } from '../entities/queue-view.entity.js';
 
-export const QUEUE_EVENT_TYPES = [
-  'QueueCreated', 'QueueConfigured', 'QueueClosed', 'AgentAvailabilityChanged', 'InboundRequestEnqueued', 'HandOverEnqueued',
-  'ItemOffered', 'OfferAccepted', 'OfferDeclined', 'OfferExpired', 'OfferWithdrawn', 'ItemLeft', 'ItemAbandoned',
-] as const;
+/** Every queue event changes the queue's row. */
+export const QUEUE_EVENT_TYPES = handledTypes<QueueEvent['type']>({
+  QueueCreated: true,
+  QueueConfigured: true,
+  QueueClosed: true,
+  AgentAvailabilityChanged: true,
+  InboundRequestEnqueued: true,
+  HandOverEnqueued: true,
+  ItemOffered: true,
+  OfferAccepted: true,
+  OfferDeclined: true,
+  OfferExpired: true,
+  OfferWithdrawn: true,
+  ItemLeft: true,
+  ItemAbandoned: true,
+});
 
 export const queueIdOfStream = (streamId: string) => (streamId.startsWith('queue-') ? streamId.slice('queue-'.length) : undefined);
 
@@ -14,20 +28,11 @@ export const queueIdOfStream = (streamId: string) => (streamId.startsWith('queue
 export function evolveQueueView(row: QueueViewRow | null, event: RecordedEvent): QueueViewRow | null {
   if (row && event.version <= row.version) return row;
   const state = evolveQueue((row?.state as QueueState | undefined) ?? initialQueueState(), { type: event.type, data: event.data } as QueueEvent);
-  if (state.status === 'none') return row;
-  const next = new QueueViewRow();
-  Object.assign(next, {
-    id: state.queueId,
-    name: state.name,
-    status: state.status,
-    agentIds: state.status === 'open' ? [...state.agentIds] : [],
-    offeredAgentIds: state.status === 'open' ? [...new Set(state.offers.map((o) => o.agentId))] : [],
-    waiting: state.status === 'open' ? state.waiting.length : 0,
-    state: state as unknown as Record<string, unknown>,
-    version: event.version,
-    updatedAt: event.recordedAt,
-  });
-  return next;
+  // The same view a queue mutation answers with, from the same state.
+  const view = queueViewOf(state, event.version);
+  if (!view) return row;
+  const { consistencyToken: _none, ...columns } = view;
+  return Object.assign(new QueueViewRow(), { ...columns, updatedAt: event.recordedAt });
 }
 
 export const queueViewProjection: Projection = rowProjection<QueueViewRow>({

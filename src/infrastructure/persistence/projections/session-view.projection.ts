@@ -1,15 +1,45 @@
 import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
+import { handledTypes } from '../../../application/projections/handled-types.js';
 import { type Projection, rowProjection } from '../../../application/projections/projection.js';
 import { evolveSession, initialSessionState, type SessionEvent, type SessionState } from '../../../domain/session/index.js';
+import { sessionViewOf } from '../../../application/sessions/session-view.js';
 import { SessionViewRow } from '../entities/session-view.entity.js';
 
-export const SESSION_EVENT_TYPES = [
-  'SessionStarted', 'InvitationSent', 'CustomerJoined', 'HelperJoined', 'ParticipantLeft', 'ActiveCustomerSelected',
-  'ControlTransferred', 'HandedToQueue', 'HandOverAccepted', 'ShareRequested', 'ShareApproved', 'ShareDeclined', 'ShareEnded',
-  'ChatMessageSent', 'ChatClosed', 'FilePublished', 'FileTransferRequested', 'FileTransferApproved', 'FileTransferDeclined',
-  'FileTransferEnded', 'VideoStarted', 'VideoEnded', 'VoiceCallStarted', 'VoiceCallEnded', 'NoteSaved', 'RecordingStarted',
-  'RecordingStopped', 'DisplayModeChanged', 'SessionEnded', 'FileSent', 'FileExpired', 'RecordingDeleted',
-] as const;
+/** Every session event changes the session's row. */
+export const SESSION_EVENT_TYPES = handledTypes<SessionEvent['type']>({
+  SessionStarted: true,
+  InvitationSent: true,
+  CustomerJoined: true,
+  HelperJoined: true,
+  ParticipantLeft: true,
+  ActiveCustomerSelected: true,
+  ControlTransferred: true,
+  HandedToQueue: true,
+  HandOverAccepted: true,
+  ShareRequested: true,
+  ShareApproved: true,
+  ShareDeclined: true,
+  ShareEnded: true,
+  ChatMessageSent: true,
+  ChatClosed: true,
+  FilePublished: true,
+  FileTransferRequested: true,
+  FileTransferApproved: true,
+  FileTransferDeclined: true,
+  FileTransferEnded: true,
+  VideoStarted: true,
+  VideoEnded: true,
+  VoiceCallStarted: true,
+  VoiceCallEnded: true,
+  NoteSaved: true,
+  RecordingStarted: true,
+  RecordingStopped: true,
+  DisplayModeChanged: true,
+  SessionEnded: true,
+  FileSent: true,
+  FileExpired: true,
+  RecordingDeleted: true,
+});
 
 /**
  * Pure: the row after an event. The row keeps the folded session state and the stream version it
@@ -19,26 +49,17 @@ export function evolveSessionView(row: SessionViewRow | null, event: RecordedEve
   if (row && event.version <= row.version) return row;
   const before = (row?.state as SessionState | undefined) ?? initialSessionState();
   const state = evolveSession(before, { type: event.type, data: event.data } as SessionEvent);
-  if (state.status === 'none') return row;
+  // The same view a mutation answers with, from the same state (answers from the decision).
+  const view = sessionViewOf(state, event.version);
+  if (!view) return row;
+  const { consistencyToken: _none, ...columns } = view;
   const live = state.status === 'active' || state.status === 'queued';
-  const present = live ? [...Object.keys(state.csrs), ...state.customers.map((c) => c.customerId)] : [];
-  const next = new SessionViewRow();
-  Object.assign(next, {
-    id: state.sessionId,
-    number: state.number,
-    status: state.status,
-    kind: live ? state.kind : (row?.kind ?? 'outbound'),
-    mode: live ? state.mode : (row?.mode ?? null),
-    controllerId: state.status === 'active' ? state.controllerId : null,
-    participantIds: [...new Set([...(row?.participantIds ?? []), ...present])],
+  return Object.assign(new SessionViewRow(), {
+    ...columns,
+    participantIds: [...new Set([...(row?.participantIds ?? []), ...view.participantIds])],
     csrIds: live ? Object.keys(state.csrs) : [],
-    state: state as unknown as Record<string, unknown>,
-    version: event.version,
-    startedAt: row?.startedAt ?? event.recordedAt,
-    endedAt: state.status === 'ended' ? new Date(state.endedAt) : null,
     updatedAt: event.recordedAt,
   });
-  return next;
 }
 
 export const sessionIdOfStream = (streamId: string) => (streamId.startsWith('session-') ? streamId.slice('session-'.length) : undefined);
