@@ -3,7 +3,7 @@ import type { InvitationSent } from '../../domain/session/session.events.js';
 import type { InvitationFacts } from '../../application/invitations/invitation-message.js';
 import type { InvitationReadModel, SentMailLog } from '../../application/invitations/invitation.ports.js';
 import { invitationFacts } from '../../application/invitations/invitations.service.js';
-import type { Projection } from '../../application/projections/projection.js';
+import type { Projection } from '../projections/projection.js';
 
 /**
  * invitation_view: one row per InvitationSent. An invitation never changes once sent, so a row

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ProjectionLag, ReadinessProbe, ReadinessReport } from '../../application/operations/readiness.port.js';
-import type { Projection } from '../../application/projections/projection.js';
+import type { Projection } from '../projections/projection.js';
 import { parsePgCheckpoint } from '../event-store/checkpoint.js';
 import { MIGRATIONS } from '../persistence/migrations/index.js';
 

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { EventStore } from '../../application/event-store/event-store.port.js';
-import type { Projection } from '../../application/projections/projection.js';
+import type { Projection } from '../projections/projection.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { csrActivityProjection } from './projections/csr-activity.projection.js';
 import { queueViewProjection } from './projections/queue-view.projection.js';

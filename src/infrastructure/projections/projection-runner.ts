@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { compareCheckpoints } from '../../application/event-store/checkpoint-order.js';
 import { type EventStore, type RecordedEvent, START, type Subscription } from '../../application/event-store/event-store.port.js';
-import type { Projection } from '../../application/projections/projection.js';
+import type { Projection } from './projection.js';
 
 /** The stored checkpoint is not where this node stood: a rebuild swapped it, or another node moved it. */
 class CheckpointMoved extends Error {

@@ -2,7 +2,7 @@ import { own } from '../../../domain/shared/own.js';
 import { eventIdFor } from '../../../application/command-handling/command-handler.js';
 import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
 import { handledTypes } from '../../../application/projections/handled-types.js';
-import { type Projection, rowProjection } from '../../../application/projections/projection.js';
+import { type Projection, rowProjection } from '../../projections/projection.js';
 import type { SessionEventType } from '../../../domain/session/index.js';
 import { type CsrPart, ReportSessionRow } from '../entities/report-session.entity.js';
 

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
 import { handledTypes } from '../../../application/projections/handled-types.js';
-import { type Projection, rowProjection } from '../../../application/projections/projection.js';
+import { type Projection, rowProjection } from '../../projections/projection.js';
 import { evolveQueue, initialQueueState, type QueueEvent, type QueueState } from '../../../domain/queue/index.js';
 import { queueViewOf } from '../../../application/webacd/queue-view.js';
 import { QueueViewRow } from '../entities/queue-view.entity.js';

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
 import { handledTypes } from '../../../application/projections/handled-types.js';
-import { type Projection, rowProjection } from '../../../application/projections/projection.js';
+import { type Projection, rowProjection } from '../../projections/projection.js';
 import { evolveSession, initialSessionState, type SessionEvent, type SessionState } from '../../../domain/session/index.js';
 import { sessionViewOf } from '../../../application/sessions/session-view.js';
 import { SessionViewRow } from '../entities/session-view.entity.js';

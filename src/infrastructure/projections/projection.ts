@@ -1,5 +1,5 @@
 import { type EntityManager, type EntityTarget, In, type ObjectLiteral } from 'typeorm';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { RecordedEvent } from '../../application/event-store/event-store.port.js';
 
 /**
  * A read model fed from the global log. `apply` gets a batch of the events it handles, in
