@@ -29,6 +29,7 @@ import pg from 'pg';
 import { SendChatMessageArgs, SessionModel } from '../src/api/sessions/session.types.js';
 import { CurrentPrincipal } from '../src/api/auth/auth.decorators.js';
 import type { Principal } from '../src/application/identity/principal.js';
+import { SessionService } from '../src/application/sessions/session.service.js';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
   const app = await createApp(config, db.url, [FrameworkFloorResolver]);
   await app.listen(0, '127.0.0.1');
   const endpoint = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
+  const sessions = app.get(SessionService);
 
   let round_ = 0;
   /** 32 CSRs of a fresh round, each with one live session filled up to `length` events. */
@@ -153,9 +155,15 @@ async function main(): Promise<void> {
     const started = await Promise.all(tokens.map((token) => graphql(endpoint, token, 'mutation { startSession { id number version } }')));
     const sessionIds = started.map((s) => s.id);
     if (length > 1) {
-      const fill = await inWorker({ endpoint, query: SEND_CHAT, tokens, sessionIds, perClient: length - 1 });
-      if (fill.firstError) throw new Error(`filling sessions: ${fill.firstError}`);
-      console.error(`filled ${clients} sessions to ${length} events (${fill.result.perSecond} mutations/s)`);
+      // Filled in-process through the session service (the same commands, without HTTP): faster on a busy machine.
+      const t0 = performance.now();
+      await Promise.all(
+        sessionIds.map(async (id, c) => {
+          const principal: Principal = { userId: `csr-bench-${r}-${c}`, roles: ['csr'], flags: {} };
+          for (let i = 1; i < length; i++) await sessions.execute(principal, id, 'SendChatMessage', { text: `filler ${i}` } as never);
+        }),
+      );
+      console.error(`filled ${clients} sessions to ${length} events in ${Math.round(performance.now() - t0)} ms`);
     }
     return { tokens, sessionIds };
   };

@@ -34,9 +34,9 @@ describe('rebuilding a projection without downtime', () => {
     const traffic = (async () => {
       for (let i = 0; writing; i++) {
         const c = i % tokens.length;
-        await gql(tokens[c]!, 'mutation($id: ID!, $t: String!) { sendChatMessage(id: $id, text: $t) { id } }', { id: sessions[c].id, t: `during rebuild ${i}` });
-        // Reads keep answering throughout (no downtime).
-        await gql(tokens[c]!, 'query($id: ID!) { session(id: $id) { id version } }', { id: sessions[c].id });
+        const sent = await gql(tokens[c]!, 'mutation($id: ID!, $t: String!) { sendChatMessage(id: $id, text: $t) { id consistencyToken } }', { id: sessions[c].id, t: `during rebuild ${i}` });
+        // Reads keep answering throughout (no downtime), with the writes they were told of.
+        await gql(tokens[c]!, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { id version } }', { id: sessions[c].id, after: sent.consistencyToken });
       }
     })();
     const store = new PostgresEventStore({ pool, listen: false });

@@ -114,6 +114,7 @@ export class ProjectionRunner {
     clearTimeout(this.followTimer);
     await this.subscription?.close();
     await this.turn.catch(() => undefined);
+    await this.reactionsDrained.catch(() => undefined);
     const client = this.lockClient;
     this.lockClient = undefined;
     await client?.end().catch(() => undefined); // frees the leases at once
@@ -180,17 +181,39 @@ export class ProjectionRunner {
   private async onBatch(events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
     const readModels = this.consumers.filter((c) => c.kind === 'read-model');
     const reactions = this.consumers.filter((c) => c.kind === 'reaction');
-    await Promise.all(readModels.map((c) => (c.leading ? this.lead(c, events, checkpoint) : this.follow(c, events))));
+    await Promise.all(readModels.map((c) => (c.leading ? this.lead(c, events, checkpoint, this.readerPosition) : this.follow(c, events))));
     const previous = this.readerPosition;
     this.readerPosition = checkpoint;
     this.releaseCheckpointWaiters();
-    const leadingReactions = reactions.filter((c) => c.leading && compareCheckpoints(checkpoint, c.position) > 0);
-    if (leadingReactions.length === 0) return;
-    if (!this.hasReached(checkpoint) && !(await this.reachedWithin(checkpoint, 10_000))) {
-      this.readerPosition = previous; // the batch comes again; read models skip what they did
-      throw new Error(`read models followed from other nodes have not reached ${checkpoint}; reactions wait`);
-    }
-    await Promise.all(leadingReactions.map((c) => this.lead(c, events, checkpoint)));
+    if (!reactions.some((c) => c.leading)) return;
+    // Reactions run behind the reader, in order, on a line of their own: slow side effects do not
+    // hold up the read models (the reader waits only when that line is long).
+    this.reactionLine.push({ events, from: previous, checkpoint });
+    this.drainReactions();
+    if (this.reactionLine.length > 20) await this.reactionsDrained;
+  }
+
+  private readonly reactionLine: { events: readonly RecordedEvent[]; from: string; checkpoint: string }[] = [];
+  private reactionsDrained: Promise<void> = Promise.resolve();
+  private draining = false;
+
+  private drainReactions(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.reactionsDrained = (async () => {
+      while (!this.stopped && this.reactionLine.length > 0) {
+        const { events, from, checkpoint } = this.reactionLine[0]!;
+        try {
+          if (!this.hasReached(checkpoint) && !(await this.reachedWithin(checkpoint, 10_000))) throw new Error(`read models followed from other nodes have not reached ${checkpoint}; reactions wait`);
+          await Promise.all(this.consumers.filter((c) => c.kind === 'reaction' && c.leading).map((c) => this.lead(c, events, checkpoint, from)));
+          this.reactionLine.shift();
+        } catch (error) {
+          this.log('reaction batch failed; retrying', error);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+      this.draining = false;
+    })();
   }
 
   /** `reached` from inside the batch path: follower polling runs outside the turn, so it cannot deadlock. */
@@ -200,9 +223,10 @@ export class ProjectionRunner {
   }
 
   /** Applies the events of the consumer's types after its position, with the fence. */
-  private async lead(c: Consumer, events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
+  private async lead(c: Consumer, events: readonly RecordedEvent[], checkpoint: string, from = this.readerPosition): Promise<void> {
     if (compareCheckpoints(checkpoint, c.position) <= 0) return; // its checkpoint is past this batch
-    if (compareCheckpoints(c.position, this.readerPosition) < 0) await this.catchUp(c, this.readerPosition);
+    // Behind where this batch starts (it just became leader, or a checkpoint moved back): read the gap.
+    if (compareCheckpoints(c.position, from) < 0) await this.catchUp(c, from);
     const fresh = events.filter((e) => compareCheckpoints(e.checkpoint, c.position) > 0);
     await this.applyFenced(c, fresh, checkpoint);
   }
