@@ -64,6 +64,7 @@ class FrameworkFloorResolver {
       startedAt: this.startedAt,
       endedAt: null,
       endReason: null,
+      displayMode: 'standard',
       version: a.text.length,
       consistencyToken: null,
     };

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { PEOPLE } from '../application/identity/people.port.js';
-import { ProjectionRunner } from '../application/projections/projection-runner.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
 import { CONVERSATION_READ_MODEL } from '../application/sessions/conversation.port.js';
 import { CustomerAccessService } from '../application/sessions/customer-access.service.js';
 import { SessionService } from '../application/sessions/session.service.js';

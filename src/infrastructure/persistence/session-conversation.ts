@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { ChatMessageSent, NoteSaved } from '../../domain/session/session.events.js';
 import type { ChatMessage, ConversationReadModel, SessionNote } from '../../application/sessions/conversation.port.js';
-import type { Projection } from '../../application/projections/projection.js';
-import type { ProjectionRunner } from '../../application/projections/projection-runner.js';
+import type { Projection } from '../projections/projection.js';
+import type { ProjectionRunner } from '../projections/projection-runner.js';
 
 const sessionIdOf = (streamId: string) => (streamId.startsWith('session-') ? streamId.slice('session-'.length) : undefined);
 
