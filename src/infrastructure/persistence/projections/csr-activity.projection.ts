@@ -37,6 +37,9 @@ const SESSION_TYPES = handledTypes<SessionEventType>({
   RecordingStopped: false,
   DisplayModeChanged: false,
   SessionEnded: true,
+  FileSent: false,
+  FileExpired: false,
+  RecordingDeleted: false,
 });
 
 /** The session an event is about: its own stream, or for a queue's accepted offer, the session it became. */
