@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { PEOPLE } from '../application/identity/people.port.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { CONVERSATION_READ_MODEL } from '../application/sessions/conversation.port.js';
@@ -12,19 +11,16 @@ import { TokenVerifier } from './identity/jwt.js';
 import { PeopleDirectory } from './identity/people-directory.js';
 import { PgConversationReadModel, sessionConversationProjection } from './persistence/session-conversation.js';
 
-const CONVERSATION_RUNNER = 'CONVERSATION_RUNNER';
-
-/** The conversation projection starts with the app and stops with it. */
+/**
+ * The conversation projection is a consumer of the node's one log reader (its own checkpoint,
+ * led by one node at a time), added before the reader starts.
+ */
 @Injectable()
-export class ConsolesLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(CONVERSATION_RUNNER) private readonly runner: ProjectionRunner) {}
+export class ConsolesLifecycle implements OnModuleInit {
+  constructor(@Inject(ProjectionRunner) private readonly reader: ProjectionRunner) {}
 
-  async onApplicationBootstrap() {
-    await this.runner.start();
-  }
-
-  async onApplicationShutdown() {
-    await this.runner.stop();
+  onModuleInit() {
+    this.reader.add(sessionConversationProjection, 'read-model');
   }
 }
 
@@ -34,7 +30,6 @@ export class ConsolesLifecycle implements OnApplicationBootstrap, OnApplicationS
  * notes (TL-1, TL-6) from a projection of their own.
  */
 export function consolesProviders(config: AppConfig): Provider[] {
-  const logger = new Logger('Consoles');
   return [
     {
       provide: CustomerAccessService,
@@ -47,14 +42,8 @@ export function consolesProviders(config: AppConfig): Provider[] {
       },
     },
     {
-      provide: CONVERSATION_RUNNER,
-      inject: [EVENT_STORE, DataSource],
-      useFactory: (store: EventStore, dataSource: DataSource) =>
-        new ProjectionRunner(store, dataSource, [sessionConversationProjection], (message, error) => logger.error({ err: error }, message)),
-    },
-    {
       provide: CONVERSATION_READ_MODEL,
-      inject: [DataSource, CONVERSATION_RUNNER],
+      inject: [DataSource, ProjectionRunner],
       useFactory: (dataSource: DataSource, runner: ProjectionRunner) => new PgConversationReadModel(dataSource, runner),
     },
     {

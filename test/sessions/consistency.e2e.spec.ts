@@ -21,11 +21,11 @@ afterAll(async () => {
 
 const { gql, ok } = graphqlClient(() => t.url);
 
-/** Holds the session_view projection back until `release()`. */
-async function holdReadModel() {
+/** Holds a projection (session_view by default) back until `release()`. */
+async function holdReadModel(projection = 'session_view') {
   const client = await db.connect();
   await client.query('BEGIN');
-  await client.query(`SELECT checkpoint FROM projection_checkpoints WHERE name = 'session_view' FOR UPDATE`);
+  await client.query(`SELECT checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection]);
   return {
     release: async () => {
       await client.query('COMMIT');
@@ -97,5 +97,25 @@ describe('answers from the decision, read-your-writes by consistency token', () 
     expect(again).toEqual(first);
     const seen = await ok(token, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { version } }', { id: started.id, after: again.consistencyToken });
     expect(seen.version).toBe(first.version);
+  });
+
+  it('TL-1 / TL-6 chat and notes given a mutation\'s token wait for the conversation read model, then show the message and the note', async () => {
+    const token = await t.token('consistency-csr-5', ['csr']);
+    const started = await ok(token, 'mutation { startSession { id } }');
+    const hold = await holdReadModel('session_conversation');
+    let released = false;
+    try {
+      await ok(token, 'mutation($id: ID!) { sendChatMessage(id: $id, text: "read me") { version } }', { id: started.id });
+      const noted = await ok(token, 'mutation($id: ID!) { saveNote(id: $id, text: "noted") { version consistencyToken } }', { id: started.id });
+      const chat = ok(token, 'query($id: ID!, $token: String) { chatMessages(sessionId: $id, consistencyToken: $token) { items { text } } }', { id: started.id, token: noted.consistencyToken });
+      const notes = ok(token, 'query($id: ID!, $token: String) { sessionNotes(sessionId: $id, consistencyToken: $token) { text } }', { id: started.id, token: noted.consistencyToken });
+      expect((await db.query('SELECT count(*)::int AS n FROM session_chat WHERE session_id = $1', [started.id])).rows[0].n).toBe(0);
+      await hold.release();
+      released = true;
+      expect((await chat).items).toEqual([{ text: 'read me' }]);
+      expect(await notes).toEqual([{ text: 'noted' }]);
+    } finally {
+      if (!released) await hold.release();
+    }
   });
 });

@@ -31,8 +31,13 @@ export class SessionNoteModel {
   @Field() savedAt: Date;
 }
 
-/** How long a read waits for the conversation projection to catch up (read-your-writes), at most. */
+/** Without a consistency token, how long a read waits for the reader to catch up with the log's head, at most. */
 const CATCH_UP_MS = 2000;
+const TOKEN_ARG = {
+  type: () => String,
+  nullable: true,
+  description: "A mutation's consistencyToken: the answer shows at least that mutation's effects (waits, bounded; READ_MODEL_BEHIND 409 otherwise)",
+} as const;
 
 /** A session's chat (TL-1) and notes (TL-6), for its participants and for supervisors. */
 @Resolver()
@@ -48,9 +53,10 @@ export class ConversationResolver {
     @Args('sessionId', { type: () => ID }, ParseUUIDPipe) sessionId: string,
     @Args('after', { type: () => Int, defaultValue: -1 }) after: number,
     @Args('limit', { type: () => Int, defaultValue: 50 }) limit: number,
+    @Args('consistencyToken', TOKEN_ARG) consistencyToken?: string,
   ): Promise<ChatPage> {
     await this.sessions.get(p, sessionId);
-    await this.caughtUp();
+    await this.caughtUp(consistencyToken);
     const size = Math.min(Math.max(1, limit), 200);
     const everything = hasRole(p, 'supervisor', 'admin');
     const items = await this.conversation.messages(sessionId, { afterSeq: after, limit: size + 1, viewer: everything ? undefined : p.userId });
@@ -58,14 +64,20 @@ export class ConversationResolver {
   }
 
   @Query(() => [SessionNoteModel], { description: "TL-6: the session's saved notes; its CSRs and supervisors only." })
-  async sessionNotes(@CurrentPrincipal() p: Principal, @Args('sessionId', { type: () => ID }, ParseUUIDPipe) sessionId: string): Promise<SessionNoteModel[]> {
+  async sessionNotes(
+    @CurrentPrincipal() p: Principal,
+    @Args('sessionId', { type: () => ID }, ParseUUIDPipe) sessionId: string,
+    @Args('consistencyToken', TOKEN_ARG) consistencyToken?: string,
+  ): Promise<SessionNoteModel[]> {
     if (!hasRole(p, 'csr', 'supervisor', 'admin')) throw forbidden('NOTES_FORBIDDEN', 'notes are for the CSRs of the session and supervisors');
     await this.sessions.get(p, sessionId);
-    await this.caughtUp();
+    await this.caughtUp(consistencyToken);
     return this.conversation.notes(sessionId);
   }
 
-  private caughtUp() {
+  /** With a token, the read model's own position (read-your-writes); without, the log's head at call time. */
+  private caughtUp(consistencyToken: string | undefined) {
+    if (consistencyToken !== undefined) return this.sessions.readModelAt(consistencyToken);
     return Promise.race([this.conversation.caughtUp(), new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS).unref())]);
   }
 }
