@@ -11,6 +11,8 @@ import type { DisplayMode, Media } from '../../lib/signalling';
 import { APPROVE_SHARE, DECLINE_SHARE, END_SHARE, LEAVE, SESSION, SESSION_CHANGED } from '../session/operations';
 import { type CustomerCredential, refreshCredential } from './credential';
 import { ScreenSender, type SenderState } from './screen-sender';
+import { FilesPanel } from '../files/FilesPanel';
+import { RecordingIndicator } from '../recording/RecordingControl';
 
 interface Props {
   credential: CustomerCredential;
@@ -115,6 +117,7 @@ function CustomerView({ credential, token, onDone }: { credential: CustomerCrede
         <Title order={1} size="h2">
           {t('session.number', { number: formatNumber(session.number) })}
         </Title>
+        <RecordingIndicator session={session} />
         <Button color="red.9" variant="outline" onClick={() => void leave({ variables: { id: session.id } }).then(() => onDone('left'), setProblem)} data-testid="leave">
           {t('session.leave')}
         </Button>
@@ -125,6 +128,7 @@ function CustomerView({ credential, token, onDone }: { credential: CustomerCrede
           <Stack>
             <Participants session={session} me={me} />
             <ShareCard session={session} sender={sender} approved={approved} onStart={startSharing} onStop={stopSharing} />
+            <FilesPanel session={session} me={me} token={token} controlling={false} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>

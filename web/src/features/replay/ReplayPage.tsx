@@ -4,7 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { errorText } from '../../components/errors';
+import { loadUser } from '../../lib/console-auth';
 import { HISTORY } from './operations';
+import { RecordingsPanel } from './RecordingsPanel';
 
 interface ReplayState {
   status?: string;
@@ -37,6 +39,7 @@ export default function ReplayPage() {
       <Alert color={chain.intact ? 'green' : 'red'} data-testid="chain-verdict" data-intact={chain.intact ? 'yes' : 'no'} data-broken-version={chain.brokenAt?.version ?? ''}>
         {chain.intact ? t('replay.chainOk') : t('replay.chainBroken', { n: (chain.brokenAt?.version ?? 0) + 1, type: broken?.type ?? chain.brokenAt?.id })}
       </Alert>
+      <RecordingsPanel sessionId={id} token={loadUser()?.token ?? ''} selectedAt={position === undefined ? undefined : event?.at} />
       {queues.length > 0 && (
         <Text>
           {t('replay.queues')}: {queues.join(', ')}

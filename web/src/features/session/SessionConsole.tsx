@@ -17,16 +17,17 @@ import {
   INVITE,
   NOTES,
   QUEUES,
-  RECORDING,
   REQUEST_SHARE,
   SAVE_NOTE,
   SELECT_CUSTOMER,
   SESSION,
   SESSION_CHANGED,
-  STOP_RECORDING,
   TRANSFER_CONTROL,
 } from './operations';
 import { type ReceiverState, ScreenReceiver } from './screen-receiver';
+import { FilesPanel } from '../files/FilesPanel';
+import { RecordingControl } from '../recording/RecordingControl';
+import { useSessionRecorder } from '../recording/use-session-recorder';
 
 /** a hand-over message is at most 345 characters, counted as a person reads them (graphemes). */
 export const HAND_OVER_MAX = 345;
@@ -46,6 +47,15 @@ export function SessionConsole({ user }: { user: ConsoleUser }) {
     return () => r.close();
   }, [id, user.token]);
 
+  const recorder = useSessionRecorder(
+    id,
+    () => user.token,
+    data?.session?.activities?.recording?.recordingId,
+    data?.session?.controllerId === user.userId,
+    () => receiver.stream,
+    t('recording.noScreen'),
+  );
+
   const session = data?.session;
   if (error) return <Alert color="red">{errorText(t, error)}</Alert>;
   if (!session) return <Loader aria-label="…" />;
@@ -59,6 +69,8 @@ export function SessionConsole({ user }: { user: ConsoleUser }) {
           <Stack>
             <CustomersAndHelpers session={session} user={user} controlling={controlling} />
             <Invite session={session} />
+            <RecordingControl session={session} controlling={controlling} recorder={recorder} />
+            <FilesPanel session={session} me={user.userId} token={() => user.token} controlling={controlling} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
@@ -351,26 +363,11 @@ function SessionTools({ session, user, controlling }: { session: SessionFieldsFr
   const [agents, setAgents] = useState('');
   const [message, setMessage] = useState('');
   const [handOver, handOverState] = useMutation(HAND_TO_QUEUE);
-  const [record] = useMutation(RECORDING);
-  const [stopRecord] = useMutation(STOP_RECORDING);
   const count = graphemes(message);
   const agentIds = agents.split(',').map((a) => a.trim()).filter(Boolean);
   if (!controlling) return <Text>{t('csr.observer')}</Text>;
   return (
     <Stack>
-      <Group>
-        {session.activities?.recording ? (
-          !session.activities.recording.automatic && (
-            <Button variant="outline" onClick={() => void stopRecord({ variables: { id: session.id } })}>
-              {t('csr.stopRecord')}
-            </Button>
-          )
-        ) : (
-          <Button variant="outline" onClick={() => void record({ variables: { id: session.id } })}>
-            {t('csr.record')}
-          </Button>
-        )}
-      </Group>
       <Card withBorder>
         <form
           aria-labelledby="handover-title"

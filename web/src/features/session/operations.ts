@@ -33,6 +33,11 @@ export const SESSION_FIELDS = graphql(`
         recordingId
         automatic
       }
+      fileTransfers {
+        transferId
+        customerId
+        status
+      }
     }
   }
 `);
