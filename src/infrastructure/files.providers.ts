@@ -29,11 +29,14 @@ export class RetentionJobs implements OnModuleInit, OnApplicationBootstrap {
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     @Inject(RetentionService) private readonly retention: RetentionService,
     @Inject('RETENTION_SWEEP_MS') private readonly everyMs: number,
+    @Inject(STAGING) private readonly staging: FileStore,
   ) {}
 
   onModuleInit() {
     this.jobs.handle(RETENTION_JOB, async (data) => {
       await this.retention.sweep();
+      // Abandoned uploads (tus expiration extension): staged bytes of uploads unfinished past UPLOAD_EXPIRY_MS.
+      await this.staging.deleteExpired();
       await this.scheduleSlot(Number(data.slot) + 1);
     });
   }
@@ -61,7 +64,7 @@ export function fileProviders(config: AppConfig): Provider[] {
   const logger = new Logger('Files');
   return [
     { provide: BLOB_STORE, useFactory: () => blobStoreFor(config) },
-    { provide: STAGING, useFactory: () => new FileStore({ directory: join(config.dataDir, 'uploads') }) },
+    { provide: STAGING, useFactory: () => new FileStore({ directory: join(config.dataDir, 'uploads'), expirationPeriodInMilliseconds: config.files.uploadExpiryMs }) },
     { provide: 'RETENTION_SWEEP_MS', useValue: config.files.retentionSweepMs },
     {
       provide: StoredContentService,

@@ -81,6 +81,12 @@ export interface AppConfig {
     };
     /** RETENTION_SWEEP_MS: how often the retention job runs (ADM-1); default hourly. */
     readonly retentionSweepMs: number;
+    /**
+     * UPLOAD_EXPIRY_MS: an unfinished upload older than this (from its creation) is abandoned:
+     * tus answers 410 to it and the retention job deletes its staged bytes. Default 24 h; a
+     * recording's upload is unfinished while it runs, so this also bounds a recording's length.
+     */
+    readonly uploadExpiryMs: number;
   };
   readonly ice: { readonly stunUrls: readonly string[]; readonly turnUrls: readonly string[]; readonly turnSecret?: string; readonly turnTtlSeconds: number };
 }
@@ -198,6 +204,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
             }
           : undefined,
       retentionSweepMs: integer('RETENTION_SWEEP_MS', 3_600_000, 1_000, 7 * 86_400_000),
+      uploadExpiryMs: integer('UPLOAD_EXPIRY_MS', 86_400_000, 1_000, 30 * 86_400_000),
     },
     ice: {
       stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
