@@ -3,7 +3,8 @@ import { type INestApplication, type Provider, ValidationPipe } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -12,13 +13,15 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
 import { webAppMiddleware } from './api/web/web-app.js';
+import { lazyOpenApiDocument, openApiDocument } from './api/openapi/openapi.document.js';
 
 /**
  * Builds the HTTP/GraphQL/WebSocket application; used by main and by the e2e tests alike.
  * `extraProviders` join the app's module (benchmarks add a resolver that does no I/O).
  */
 export async function createApp(config: AppConfig, databaseUrl: string, extraProviders: Provider[] = []): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl, extraProviders), { bufferLogs: true, bodyParser: true, rawBody: false });
+  const module = AppModule.register(config, databaseUrl, extraProviders);
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: true, rawBody: false });
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new WsAdapter(app));
   const { httpDuration } = app.get(Metrics);
@@ -67,10 +70,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, extraPro
       stopAtFirstError: false,
     }),
   );
-  const openApi = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Tandem').setDescription('Live remote support sessions: REST API').setVersion('1').addBearerAuth().build(),
-  );
+  // Built on the first request to /docs, from the served GraphQL schema (response shapes).
+  const openApi = lazyOpenApiDocument(() => openApiDocument(app, app.get(GraphQLSchemaHost).schema, module.controllers ?? []));
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

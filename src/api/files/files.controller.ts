@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { attachmentDisposition } from '../../application/files/file-names.js';
@@ -8,6 +8,7 @@ import type { Principal } from '../../application/identity/principal.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { ByteRange } from '../../application/files/blob-store.port.js';
 import { parseRange } from './byte-range.js';
+import { BYTES, RECORDING_VERDICTS, STORED_FILES } from '../openapi/rest-responses.js';
 
 /**
  * Stored files and recordings (issue 16): the session's file list and downloads (TL-3, TL-4),
@@ -22,12 +23,16 @@ export class FilesController {
 
   @Get('files')
   @ApiOperation({ summary: 'The files you may download from this session now (TL-3, TL-4)' })
+  @ApiOkResponse({ schema: STORED_FILES })
   files(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string) {
     return this.content.listFiles(p, sessionId);
   }
 
   @Get('files/:fileId')
   @ApiOperation({ summary: 'Download a file (participants while live, supervisors always); Range supported' })
+  @ApiResponse({ status: 200, description: 'The bytes, as an attachment of the sniffed type', content: { 'application/octet-stream': { schema: BYTES } } })
+  @ApiResponse({ status: 206, description: 'The requested range', content: { 'application/octet-stream': { schema: BYTES } } })
+  @ApiResponse({ status: 416, description: 'Range not satisfiable (no body; Content-Range gives the size)' })
   async file(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string, @Param('fileId') fileId: string, @Req() req: Request, @Res() res: Response) {
     const object = await this.content.describe(p, sessionId, 'file', fileId);
     await this.send(req, res, object, 'attachment', (range) => this.content.openFile(p, sessionId, fileId, range));
@@ -36,6 +41,7 @@ export class FilesController {
   @Roles('supervisor', 'admin')
   @Get('recordings')
   @ApiOperation({ summary: 'RPT-2: the recordings beside the timeline, each with a verdict that its bytes match the digest in the history' })
+  @ApiOkResponse({ schema: RECORDING_VERDICTS })
   recordings(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string) {
     return this.content.verifyRecordings(p, sessionId);
   }
@@ -43,6 +49,9 @@ export class FilesController {
   @Roles('supervisor', 'admin')
   @Get('recordings/:recordingId')
   @ApiOperation({ summary: 'Play a recording back (WebM); Range supported for seeking' })
+  @ApiResponse({ status: 200, description: 'The recording', content: { 'video/webm': { schema: BYTES } } })
+  @ApiResponse({ status: 206, description: 'The requested range', content: { 'video/webm': { schema: BYTES } } })
+  @ApiResponse({ status: 416, description: 'Range not satisfiable (no body; Content-Range gives the size)' })
   async recording(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string, @Param('recordingId') recordingId: string, @Req() req: Request, @Res() res: Response) {
     const object = await this.content.describe(p, sessionId, 'recording', recordingId);
     await this.send(req, res, object, 'inline', (range) => this.content.openRecording(p, sessionId, recordingId, range));

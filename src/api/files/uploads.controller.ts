@@ -1,5 +1,5 @@
 import { All, Controller, Head, HttpException, HttpStatus, Inject, Param, Patch, Delete, Post, Req, Res, Get, Options } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Server as TusServer } from '@tus/server';
 import { Metadata } from '@tus/utils';
 import type { Request, Response } from 'express';
@@ -31,6 +31,8 @@ export class UploadsController {
 
   @Post()
   @ApiOperation({ summary: 'Create an upload (tus). Upload-Metadata: kind (file|recording), sessionId, filename, transferId, recordingId' })
+  @ApiResponse({ status: 201, description: 'Upload created; Location is its URL', headers: { Location: { description: 'The upload URL', schema: { type: 'string' } }, 'Tus-Resumable': { description: 'tus protocol version', schema: { type: 'string' } } } })
+  @ApiResponse({ status: 413, description: 'Upload-Length past UPLOAD_MAX_BYTES (UPLOAD_TOO_LARGE)' })
   async create(@CurrentPrincipal() p: Principal, @Req() req: Request, @Res() res: Response) {
     const header = (name: string) => {
       const value = req.headers[name];
@@ -71,6 +73,7 @@ export class UploadsController {
 
   @Head(':id')
   @ApiOperation({ summary: 'The offset to resume from (tus)' })
+  @ApiResponse({ status: 200, description: 'Upload-Offset and Upload-Length of the upload', headers: { 'Upload-Offset': { description: 'Bytes received', schema: { type: 'integer' } } } })
   async head(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     await this.content.authorizeContinue(p, id);
     await this.tus.handle(req, res);
@@ -78,6 +81,7 @@ export class UploadsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Send bytes from Upload-Offset (tus); a recording only while it runs and you hold control (REC-1)' })
+  @ApiResponse({ status: 204, description: 'Bytes stored; Upload-Offset is the new offset', headers: { 'Upload-Offset': { description: 'Bytes received', schema: { type: 'integer' } } } })
   async patch(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     await this.content.authorizeContinue(p, id);
     await this.tus.handle(req, res);
@@ -85,6 +89,7 @@ export class UploadsController {
 
   @Delete(':id')
   @ApiOperation({ summary: 'Abandon an upload (tus termination)' })
+  @ApiResponse({ status: 204, description: 'Abandoned' })
   async terminate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     await this.content.authorizeContinue(p, id);
     await this.tus.handle(req, res);
@@ -92,12 +97,15 @@ export class UploadsController {
 
   @Options()
   @Options(':id')
+  @ApiOperation({ summary: 'tus discovery: versions, extensions, the largest upload' })
+  @ApiResponse({ status: 204, description: 'Tus-Version, Tus-Extension and Tus-Max-Size headers', headers: { 'Tus-Version': { description: 'Supported versions', schema: { type: 'string' } } } })
   async options(@Req() req: Request, @Res() res: Response) {
     await this.tus.handle(req, res);
   }
 
   @Get(':id')
   @All()
+  @ApiExcludeEndpoint() // a refusal (405), not an operation
   refuse(): never {
     throw new HttpException({ code: 'METHOD_NOT_ALLOWED', message: 'Download files from the session file list' }, HttpStatus.METHOD_NOT_ALLOWED);
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import type { DynamicModule, Provider } from '@nestjs/common';
 
 const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
@@ -14,14 +14,18 @@ const SCALAR_NAME_METADATA = 'graphql:scalar_name';
  * compared with the committed `schema.graphql`.
  */
 export async function schemaSdl(module: DynamicModule): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildGraphqlSchema(module)))}\n`;
+}
+
+/** The GraphQL schema a module's resolvers and scalars make, built without starting the app. */
+export async function buildGraphqlSchema(module: DynamicModule): Promise<GraphQLSchema> {
   const classes = (module.providers ?? []).map(classOf).filter((c): c is Function => c !== undefined);
   const resolvers = classes.filter((c) => Reflect.hasMetadata(RESOLVER_TYPE_METADATA, c));
   const scalars = classes.filter((c) => Reflect.hasMetadata(SCALAR_NAME_METADATA, c));
   const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false });
   try {
     await app.init();
-    const schema = await app.get(GraphQLSchemaFactory).create(resolvers, scalars);
-    return `${printSchema(lexicographicSortSchema(schema))}\n`;
+    return await app.get(GraphQLSchemaFactory).create(resolvers, scalars);
   } finally {
     await app.close();
   }

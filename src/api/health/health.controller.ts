@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Public } from '../auth/auth.decorators.js';
 import { READINESS_PROBE, type ReadinessProbe } from '../../application/operations/readiness.port.js';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../../infrastructure/config/app-config.js';
+import { HEALTH_REPORT } from '../openapi/rest-responses.js';
 
 /**
  * Liveness and readiness, for orchestrators and load balancers.
@@ -27,22 +28,26 @@ export class HealthController {
 
   @Public()
   @Get('live')
-  @ApiOkResponse({ description: 'The process serves requests.', schema: { example: { status: 'ok' } } })
+  @ApiOperation({ summary: 'Liveness: the process serves requests' })
+  @ApiOkResponse({ description: 'The process serves requests.', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   live() {
     return { status: 'ok' };
   }
 
   @Public()
   @Get()
-  @ApiOkResponse({ description: 'The same as /health/ready.' })
+  @ApiOperation({ summary: 'The same as /health/ready' })
+  @ApiOkResponse({ description: 'The same as /health/ready.', schema: HEALTH_REPORT })
+  @ApiServiceUnavailableResponse({ description: 'Not ready; `error` names each failing check with its details (terminus shape).', schema: HEALTH_REPORT })
   check(@Res({ passthrough: true }) res: StatusSetter) {
     return this.ready(res);
   }
 
   @Public()
   @Get('ready')
-  @ApiOkResponse({ description: 'Ready: database up, migrations applied, projections within the lag threshold.' })
-  @ApiServiceUnavailableResponse({ description: 'Not ready; `error` names each failing check with its details (terminus shape).' })
+  @ApiOperation({ summary: 'Readiness: database up, migrations applied, projections within the lag threshold' })
+  @ApiOkResponse({ description: 'Ready: database up, migrations applied, projections within the lag threshold.', schema: HEALTH_REPORT })
+  @ApiServiceUnavailableResponse({ description: 'Not ready; `error` names each failing check with its details (terminus shape).', schema: HEALTH_REPORT })
   async ready(@Res({ passthrough: true }) res?: StatusSetter) {
     try {
       return await this.report();

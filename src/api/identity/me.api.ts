@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../application/identity/principal.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 
@@ -20,6 +20,8 @@ const view = (p: Principal): MeView => ({ userId: p.userId, name: p.name, roles:
 @Controller('api/v1/me')
 export class MeController {
   @Get()
+  @ApiOperation({ summary: 'Who the token says the caller is' })
+  @ApiOkResponse({ type: MeView, description: 'The caller as the token says' })
   me(@CurrentPrincipal() principal: Principal): MeView {
     return view(principal);
   }
@@ -27,6 +29,8 @@ export class MeController {
   /** Lets an admin console check its rights before showing the settings pages. */
   @Roles('admin')
   @Get('admin-check')
+  @ApiOperation({ summary: 'Whether the caller is an admin (403 otherwise)' })
+  @ApiOkResponse({ type: MeView, description: 'The caller is an admin' })
   adminCheck(@CurrentPrincipal() principal: Principal): MeView {
     return view(principal);
   }

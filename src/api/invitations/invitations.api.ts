@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { InvitationMessage } from '../../application/invitations/invitation-message.js';
 import { type CaughtMail, type CaughtMailSummary, DEV_MAILBOX, type DevMailbox } from '../../application/invitations/invitation.ports.js';
 import { InvitationsService } from '../../application/invitations/invitations.service.js';
 import type { Principal } from '../../application/identity/principal.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { InvitationMessageModel, toInvitationMessage } from './invitation.types.js';
+import { CAUGHT_MAIL, CAUGHT_MAIL_LIST } from '../openapi/rest-responses.js';
 
 /** INV-1..3: the message a CSR of the session passes on for one of its invitations. */
 @ApiTags('sessions')
@@ -17,6 +18,7 @@ export class InvitationsController {
 
   @Get(':id/invitations/:invitationId/message')
   @ApiOperation({ summary: 'What to pass on for an invitation: mail with mailto: link, number and site, or join link (INV-1..3)' })
+  @ApiOkResponse({ type: InvitationMessageModel, description: 'Fields of other channels are left out' })
   message(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -54,12 +56,14 @@ export class DevMailController {
 
   @Get()
   @ApiOperation({ summary: 'Mail caught by the local mail catcher, newest first (development; no SMTP_URL)' })
+  @ApiOkResponse({ schema: CAUGHT_MAIL_LIST })
   list(): Promise<CaughtMailSummary[]> {
     return this.open().list();
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One caught mail: headers, text, html and the raw message' })
+  @ApiOkResponse({ schema: CAUGHT_MAIL })
   async get(@Param('id') id: string): Promise<CaughtMail> {
     const mail = await this.open().get(id);
     if (!mail) throw new NotFoundException(`no caught mail ${id}`);

@@ -1,6 +1,6 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, HttpException, Inject, Ip, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { type Principal, ROLES, type Role } from '../../application/identity/principal.js';
 import { type CustomerCredential, CustomerAccessService } from '../../application/sessions/customer-access.service.js';
@@ -8,6 +8,7 @@ import { LOOKUP_LIMITER, type LookupLimiter } from '../../application/sessions/l
 import { type AppConfig, localJwtSecret } from '../../infrastructure/config/app-config.js';
 import { signToken } from '../../infrastructure/identity/jwt.js';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators.js';
+import { CUSTOMER_CREDENTIAL, LOCAL_TOKEN, SIGN_IN_CONFIG } from '../openapi/rest-responses.js';
 
 export class JoinByNumberBody {
   @ApiProperty({ example: '123 456 789' }) @IsString() @MaxLength(40) number: string;
@@ -43,6 +44,8 @@ export class JoinController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'INV-4: join by the session number with a display name; answers with a session credential' })
+  @ApiOkResponse({ schema: CUSTOMER_CREDENTIAL })
+  @ApiTooManyRequestsResponse({ description: 'Too many join attempts from this address (RATE_LIMITED)' })
   async byNumber(@Ip() ip: string, @Body() body: JoinByNumberBody): Promise<CustomerCredential> {
     await this.limit(ip);
     return this.access.joinByNumber(body.number, body.displayName);
@@ -52,6 +55,8 @@ export class JoinController {
   @Post('invitation')
   @HttpCode(200)
   @ApiOperation({ summary: "INV-3: exchange an emailed invitation's single-use token for a session credential" })
+  @ApiOkResponse({ schema: CUSTOMER_CREDENTIAL })
+  @ApiTooManyRequestsResponse({ description: 'Too many join attempts from this address (RATE_LIMITED)' })
   async byInvitation(@Ip() ip: string, @Body() body: RedeemInvitationBody): Promise<CustomerCredential> {
     await this.limit(ip);
     return this.access.redeemInvitation(body.invitationToken, body.displayName);
@@ -62,6 +67,7 @@ export class JoinController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: "A fresh credential while the customer is still in the session (call before `expiresAt`)" })
+  @ApiOkResponse({ schema: CUSTOMER_CREDENTIAL })
   refresh(@CurrentPrincipal() p: Principal): Promise<CustomerCredential> {
     return this.access.refresh(p);
   }
@@ -89,6 +95,7 @@ export class AuthConfigController {
   @Public()
   @Get('config')
   @ApiOperation({ summary: 'How the consoles sign in: local (development) and/or OpenID Connect' })
+  @ApiOkResponse({ schema: SIGN_IN_CONFIG })
   signInConfig() {
     return {
       localSignIn: this.config.localSignIn,
@@ -100,6 +107,7 @@ export class AuthConfigController {
   @Post('local')
   @HttpCode(200)
   @ApiOperation({ summary: 'Development sign-in: a token for the named user and roles (LOCAL_SIGN_IN)' })
+  @ApiOkResponse({ schema: LOCAL_TOKEN })
   async local(@Body() body: LocalSignInBody): Promise<{ token: string; local: true }> {
     if (!this.config.localSignIn) throw new ForbiddenException({ message: 'local sign-in is turned off on this server; sign in through the identity provider', code: 'LOCAL_SIGN_IN_DISABLED' });
     const flags = Object.fromEntries(Object.entries(body.flags ?? {}).filter(([, v]) => typeof v === 'boolean'));

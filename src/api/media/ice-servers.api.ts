@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../application/identity/principal.js';
 import { iceServersFor } from '../../application/media/ice-servers.js';
 import type { AppConfig } from '../../infrastructure/config/app-config.js';
@@ -33,6 +33,8 @@ export class IceServersController {
   constructor(@Inject(ConfigService) private readonly config: ConfigService) {}
 
   @Get()
+  @ApiOperation({ summary: "STUN/TURN for the caller's peer connections, with short-lived TURN credentials" })
+  @ApiOkResponse({ type: IceServersView })
   get(@CurrentPrincipal() principal: Principal) {
     return forCaller(this.config, principal);
   }

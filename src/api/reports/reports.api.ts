@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { Args, ArgsType, Field, Float, ID, Int, Mutation, ObjectType, Query as GqlQuery, Resolver } from '@nestjs/graphql';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Principal } from '../../application/identity/principal.js';
 import { activityCsv, type CsrActivity, parseInstant } from '../../application/reports/activity-report.js';
 import { ReportService } from '../../application/reports/report.service.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { SafeInt } from '../graphql/safe-int.scalar.js';
+import { EXPORT_ACCEPTED, EXPORT_STATUS, ref } from '../openapi/rest-responses.js';
 
 @ObjectType()
 class NoteView {
@@ -115,6 +116,8 @@ export class ReportsController {
 
   @Roles('reporting', 'supervisor')
   @Get('csr-activity')
+  @ApiOperation({ summary: 'RPT-1: activity per CSR over a period, as JSON or CSV (format=csv)' })
+  @ApiResponse({ status: 200, description: 'One row per CSR', content: { 'application/json': { schema: { type: 'array', items: ref('CsrActivity') } }, 'text/csv': { schema: { type: 'string' } } } })
   async csrActivity(@Query() q: ActivityRestQuery, @Res({ passthrough: true }) res: { type(t: string): void }) {
     const rows = await this.reports.csrActivity(filterOf(q));
     if (q.format === 'csv') {
@@ -126,18 +129,24 @@ export class ReportsController {
 
   @Roles('reporting', 'supervisor')
   @Post('csr-activity/exports')
+  @ApiOperation({ summary: 'RPT-1: export a large period as a job' })
+  @ApiCreatedResponse({ description: 'The export job', schema: EXPORT_ACCEPTED })
   async requestExport(@CurrentPrincipal() p: Principal, @Body() body: ExportRequest) {
     return { id: await this.reports.requestExport(p, filterOf(body), body.format) };
   }
 
   @Roles('reporting', 'supervisor')
   @Get('exports/:id')
+  @ApiOperation({ summary: "An export job's status" })
+  @ApiOkResponse({ schema: EXPORT_STATUS })
   exportStatus(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.reports.exportStatus(p, id).then(({ filter: _filter, requestedBy: _by, ...status }) => status);
   }
 
   @Roles('reporting', 'supervisor')
   @Get('exports/:id/file')
+  @ApiOperation({ summary: "A finished export's file (404 EXPORT_NOT_READY before)" })
+  @ApiResponse({ status: 200, description: 'The file, as an attachment', content: { 'application/json': { schema: { type: 'array', items: ref('CsrActivity') } }, 'text/csv': { schema: { type: 'string' } } } })
   @Header('Cache-Control', 'no-store')
   async exportFile(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: { type(t: string): void; setHeader(n: string, v: string): void }) {
     const file = await this.reports.exportFile(p, id);

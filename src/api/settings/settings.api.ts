@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { Args, Field, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { ApiBearerAuth, ApiTags, OmitType } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, OmitType } from '@nestjs/swagger';
 import type { Principal } from '../../application/identity/principal.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import type { SettingsState } from '../../domain/settings/index.js';
@@ -56,6 +56,8 @@ export class SettingsController {
 
   @Roles('admin', 'supervisor')
   @Get()
+  @ApiOperation({ summary: 'ADM-1: the site settings' })
+  @ApiOkResponse({ type: SiteSettingsView })
   async get() {
     return site(await this.sessions.settings());
   }
@@ -63,6 +65,8 @@ export class SettingsController {
   @Roles('admin')
   @Post('site')
   @HttpCode(200)
+  @ApiOperation({ summary: 'ADM-1: change site settings (sessions started after it follow them)' })
+  @ApiOkResponse({ type: SiteSettingsView })
   async changeSite(@CurrentPrincipal() p: Principal, @Body() changes: SiteSettingsArgs) {
     return site(await this.sessions.changeSettings(p, { type: 'ChangeSiteSettings', data: { ...changes } }));
   }
@@ -70,6 +74,8 @@ export class SettingsController {
   @Roles('admin')
   @Post('users/:userId')
   @HttpCode(204)
+  @ApiOperation({ summary: "CON-1: change a user's settings" })
+  @ApiNoContentResponse({ description: 'Changed' })
   async changeUser(@CurrentPrincipal() p: Principal, @Param('userId') userId: string, @Body() changes: UserSettingsBody): Promise<void> {
     await this.sessions.changeSettings(p, { type: 'ChangeUserSettings', data: { userId, ...changes } });
   }
