@@ -14,13 +14,20 @@
  * The clients run in a worker thread with an event loop of their own, as remote clients would:
  * the server's event loop and its profile carry only the server's work.
  *
+ * The three cases take turns in BENCH_ROUNDS short windows (BENCH_SECONDS / BENCH_ROUNDS each),
+ * so the load of a shared machine falls on all of them alike; each case's figure is over all its
+ * windows. Sessions of 10 events are fresh each round; the long ones are filled with copies of a
+ * real chat event (chained as the handler chains them) and projected before the first window.
+ *
  * With BENCH_PROFILE=1, or when a target is missed, a further window of the real mutation runs
- * under the V8 sampling profiler and the top functions by self time go to stderr (the measured
+ * under the V8 sampling profiler (the profiler `node --cpu-prof` uses) and the top functions by
+ * self time go to stderr; BENCH_PROFILE_OUT=file.cpuprofile also keeps the profile (the measured
  * windows are never profiled).
  *
- *   npm run bench:api   (BENCH_SECONDS=20, BENCH_CLIENTS=32, BENCH_LONG_SESSION=1000 by default)
+ *   npm run bench:api   (BENCH_SECONDS=20, BENCH_ROUNDS=4, BENCH_CLIENTS=32, BENCH_LONG_SESSION=1000 by default)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,11 +37,14 @@ import { SendChatMessageArgs, SessionModel } from '../src/api/sessions/session.t
 import { CurrentPrincipal } from '../src/api/auth/auth.decorators.js';
 import type { Principal } from '../src/application/identity/principal.js';
 import { SessionService } from '../src/application/sessions/session.service.js';
+import { chainHash, linkOf } from '../src/application/command-handling/hash-chain.js';
+import { EVENT_STORE, type EventStore } from '../src/application/event-store/event-store.port.js';
+import { ProjectionRunner } from '../src/infrastructure/projections/projection-runner.js';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
 import { profiled, summarise } from './profile.js';
-import { benchDatabase, closedLoop, rawInsertLimit, report, round, seconds } from './support.js';
+import { benchDatabase, closedLoopSamples, combine, type LoadSamples, rawInsertLimit, report, round, seconds } from './support.js';
 
 const TARGET_RATIO = 0.6;
 const TARGET_PER_SECOND = 1000;
@@ -92,11 +102,10 @@ interface LoadJob {
   query: string;
   tokens: string[];
   sessionIds: string[];
-  /** A timed window, or a fixed number of requests per client (filling sessions up). */
-  seconds?: number;
-  perClient?: number;
+  /** The window's length. */
+  seconds: number;
 }
-type LoadOutcome = { result: Awaited<ReturnType<typeof closedLoop>>; firstError?: string };
+type LoadOutcome = { samples: LoadSamples; firstError?: string };
 
 /** The closed-loop clients, in a worker thread: each sends to its own session. */
 function inWorker(job: LoadJob): Promise<LoadOutcome> {
@@ -117,16 +126,8 @@ async function clientLoop(job: LoadJob): Promise<void> {
         throw error;
       },
     );
-  let result: LoadOutcome['result'];
-  if (job.perClient !== undefined) {
-    const started = performance.now();
-    await Promise.all(job.tokens.map(async (_, c) => { for (let i = 0; i < job.perClient!; i++) await send(c, i); }));
-    const ops = job.perClient * job.tokens.length;
-    result = { ops, perSecond: Math.round(ops / ((performance.now() - started) / 1000)), p50ms: 0, p99ms: 0, errors: 0 };
-  } else {
-    result = await closedLoop(job.tokens.length, job.seconds!, send);
-  }
-  parentPort!.postMessage({ result, firstError } satisfies LoadOutcome);
+  const samples = await closedLoopSamples(job.tokens.length, job.seconds, send);
+  parentPort!.postMessage({ samples, firstError } satisfies LoadOutcome);
 }
 
 async function main(): Promise<void> {
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const endpoint = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
   const sessions = app.get(SessionService);
+  const store = app.get<EventStore>(EVENT_STORE);
+  const reader = app.get(ProjectionRunner);
 
   let round_ = 0;
   /** 32 CSRs of a fresh round, each with one live session filled up to `length` events. */
@@ -156,35 +159,51 @@ async function main(): Promise<void> {
     const started = await Promise.all(tokens.map((token) => graphql(endpoint, token, 'mutation { startSession { id number version } }')));
     const sessionIds = started.map((s) => s.id);
     if (length > 1) {
-      // Filled in-process through the session service (the same commands, without HTTP): faster on a busy machine.
       const t0 = performance.now();
       await Promise.all(
         sessionIds.map(async (id, c) => {
           const principal: Principal = { userId: `csr-bench-${r}-${c}`, roles: ['csr'], flags: {} };
-          for (let i = 1; i < length; i++) await sessions.execute(principal, id, 'SendChatMessage', { text: `filler ${i}` } as never);
+          // One real chat message through the session service, then copies of its event appended
+          // in bulk (chained like the handler's), then one more command so the node's kept fold is current.
+          await sessions.execute(principal, id, 'SendChatMessage', { text: 'filler 1' } as never);
+          await fillWithCopies(store, `session-${id}`, length - 1);
+          await sessions.execute(principal, id, 'SendChatMessage', { text: `filler ${length}` } as never);
         }),
       );
-      console.error(`filled ${clients} sessions to ${length} events in ${Math.round(performance.now() - t0)} ms`);
+      // The reader has projected every filler event before the window opens.
+      await reader.caughtUp();
+      console.error(`filled ${clients} sessions to ${length} events and projected them in ${Math.round(performance.now() - t0)} ms`);
     }
     return { tokens, sessionIds };
   };
-  const run = async (what: string, query: string, s: { tokens: string[]; sessionIds: string[] }, window = duration) => {
-    const { result, firstError } = await inWorker({ endpoint, query, ...s, seconds: window });
+  const window = async (what: string, query: string, s: { tokens: string[]; sessionIds: string[] }, length: number) => {
+    const { samples, firstError } = await inWorker({ endpoint, query, ...s, seconds: length });
     if (firstError) console.error(`${what}: first GraphQL error: ${firstError}`);
-    console.error(`${what}, ${clients} clients: ${result.perSecond}/s p50 ${result.p50ms} ms p99 ${result.p99ms} ms errors ${result.errors}`);
-    return result;
+    const r = combine([samples]);
+    console.error(`${what}, ${clients} clients, ${length} s: ${r.perSecond}/s p50 ${r.p50ms} ms p99 ${r.p99ms} ms errors ${r.errors}`);
+    return samples;
   };
 
   // Warm-up (JIT, pools, prepared statements), not counted.
   const warm = await sessionsOf(1);
-  await run('warm-up floor', FLOOR, warm, Math.min(2, duration / 5));
-  await run('warm-up mutation', SEND_CHAT, warm, Math.min(3, duration / 4));
+  await window('warm-up floor', FLOOR, warm, Math.min(2, duration / 5));
+  await window('warm-up mutation', SEND_CHAT, warm, Math.min(3, duration / 4));
 
-  const floor = await run('framework floor (benchFloor, no I/O)', FLOOR, warm);
-  const short = await sessionsOf(10);
-  const atShort = await run('graphql-mutation, sessions of 10 events', SEND_CHAT, short);
   const longSessions = await sessionsOf(longSession);
-  const atLong = await run(`graphql-mutation, sessions of ${longSession} events`, SEND_CHAT, longSessions);
+  // The three cases take turns in short windows, so a shared machine's changing load falls on
+  // all of them alike (their ratios are what compares across runs).
+  const rounds = positive(process.env.BENCH_ROUNDS, 4);
+  const windows = { floor: [] as LoadSamples[], short: [] as LoadSamples[], long: [] as LoadSamples[] };
+  for (let r = 0; r < rounds; r++) {
+    windows.floor.push(await window(`round ${r + 1}: framework floor (benchFloor, no I/O)`, FLOOR, warm, duration / rounds));
+    // Fresh sessions of 10 each round (a window adds events to the sessions it writes to).
+    windows.short.push(await window(`round ${r + 1}: graphql-mutation, sessions of 10 events`, SEND_CHAT, await sessionsOf(10), duration / rounds));
+    windows.long.push(await window(`round ${r + 1}: graphql-mutation, sessions of ${longSession} events`, SEND_CHAT, longSessions, duration / rounds));
+  }
+  const floor = combine(windows.floor);
+  const atShort = combine(windows.short);
+  const atLong = combine(windows.long);
+  console.error(`over ${rounds} rounds: floor ${floor.perSecond}/s p99 ${floor.p99ms} ms; sessions of 10: ${atShort.perSecond}/s p99 ${atShort.p99ms} ms; of ${longSession}: ${atLong.perSecond}/s p99 ${atLong.p99ms} ms`);
 
   const { rows } = await pool.query<{ longest: number }>('SELECT max(version) AS longest FROM session_view');
   console.error(`longest session stream at the end: ${Number(rows[0]?.longest ?? 0) + 1} events`);
@@ -192,10 +211,15 @@ async function main(): Promise<void> {
   const met = (r: typeof atShort) => r.perSecond / floor.perSecond >= TARGET_RATIO && r.p99ms < 2 * floor.p99ms && r.perSecond >= TARGET_PER_SECOND;
   const flat = Math.abs(atLong.perSecond - atShort.perSecond) / atShort.perSecond <= 0.1;
   if (!met(atShort) || !met(atLong) || process.env.BENCH_PROFILE === '1') {
-    const window = Math.min(duration, 10);
-    console.error(`${process.env.BENCH_PROFILE === '1' ? 'BENCH_PROFILE=1' : 'target missed'}: profiling the server for ${window} s of the real mutation`);
-    const profile = await profiled(() => inWorker({ endpoint, query: SEND_CHAT, ...short, seconds: window }));
-    console.error(`profiled window: ${profile.result.result.perSecond}/s p50 ${profile.result.result.p50ms} ms p99 ${profile.result.result.p99ms} ms`);
+    const profileSeconds = Math.min(duration, 10);
+    console.error(`${process.env.BENCH_PROFILE === '1' ? 'BENCH_PROFILE=1' : 'target missed'}: profiling the server for ${profileSeconds} s of the real mutation`);
+    const profile = await profiled(async () => inWorker({ endpoint, query: SEND_CHAT, ...(await sessionsOf(10)), seconds: profileSeconds }));
+    const seen = combine([profile.result.samples]);
+    console.error(`profiled window: ${seen.perSecond}/s p50 ${seen.p50ms} ms p99 ${seen.p99ms} ms`);
+    if (process.env.BENCH_PROFILE_OUT) {
+      writeFileSync(process.env.BENCH_PROFILE_OUT, JSON.stringify(profile.profile));
+      console.error(`the profile (V8 .cpuprofile, as node --cpu-prof writes) is in ${process.env.BENCH_PROFILE_OUT}`);
+    }
     console.error(summarise(profile.profile, 20));
   }
   await pool.end();
@@ -236,6 +260,30 @@ async function main(): Promise<void> {
       met: met(r),
       ...(length === longSession ? { vsSessionsOf10: round(r.perSecond / atShort.perSecond, 2), flatWithin10pc: flat } : {}),
     });
+  }
+}
+
+/**
+ * Appends copies of the stream's last event (a ChatMessageSent) until the stream holds `length`
+ * events, 250 per append, each with a fresh message id and chained to the one before (RPT-2), as
+ * the command handler would have stored them one by one.
+ */
+async function fillWithCopies(store: EventStore, streamId: string, length: number): Promise<void> {
+  const last = (await store.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0]!;
+  const { chain: _chain, ...metadata } = last.metadata as Record<string, unknown>;
+  let prev = linkOf(last)?.hash ?? null;
+  let version = last.version;
+  while (version + 1 < length) {
+    const expectedVersion = version;
+    const batch = [];
+    for (let i = 0; i < 250 && version + 1 < length; i++) {
+      version++;
+      const data = { ...(last.data as Record<string, unknown>), messageId: randomUUID(), text: `filler ${version}` };
+      const hash = chainHash(prev, { streamId, version, type: last.type, data, metadata });
+      batch.push({ type: last.type, data, metadata: { ...metadata, chain: { prev, hash } } });
+      prev = hash;
+    }
+    await store.appendToStream(streamId, batch, { expectedVersion });
   }
 }
 

@@ -37,8 +37,28 @@ export interface LoadResult {
   readonly errors: number;
 }
 
+/** Raw samples of a window: each completed call's latency (ms), the window's length (s), failures. */
+export interface LoadSamples {
+  readonly latencies: number[];
+  readonly elapsed: number;
+  readonly errors: number;
+}
+
+/** Several windows of the same case (taken in turns with other cases) as one result. */
+export function combine(windows: readonly LoadSamples[]): LoadResult {
+  const latencies = windows.flatMap((w) => w.latencies).sort((a, b) => a - b);
+  const elapsed = windows.reduce((sum, w) => sum + w.elapsed, 0);
+  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0, 2);
+  return { ops: latencies.length, perSecond: round(latencies.length / elapsed, 0), p50ms: pct(0.5), p99ms: pct(0.99), errors: windows.reduce((sum, w) => sum + w.errors, 0) };
+}
+
 /** `workers` loops, each calling `op(worker, i)` back to back for `seconds`. */
 export async function closedLoop(workers: number, seconds: number, op: (worker: number, i: number) => Promise<void>): Promise<LoadResult> {
+  return combine([await closedLoopSamples(workers, seconds, op)]);
+}
+
+/** `closedLoop`'s raw samples. */
+export async function closedLoopSamples(workers: number, seconds: number, op: (worker: number, i: number) => Promise<void>): Promise<LoadSamples> {
   const latencies: number[] = [];
   let errors = 0;
   const deadline = performance.now() + seconds * 1000;
@@ -56,10 +76,7 @@ export async function closedLoop(workers: number, seconds: number, op: (worker: 
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0, 2);
-  return { ops: latencies.length, perSecond: round(latencies.length / elapsed, 0), p50ms: pct(0.5), p99ms: pct(0.99), errors };
+  return { latencies, elapsed: (performance.now() - started) / 1000, errors };
 }
 
 export function report(line: { bench: string; case: string; value: number; unit: string; limit: number; [k: string]: unknown }): void {

@@ -72,8 +72,10 @@ export function notBefore<C extends Command>(command: C, lastAt: number | undefi
  * decided like any other and can neither read nor suppress the first sender's outcome.
  *
  * Folded states are kept per stream (LRU) and each load reads only the events after the kept
- * version, so a long session is not re-read and re-folded on every command. Every load still
- * reads the stream's tail, so appends by other nodes are always seen.
+ * version, so a long session is not re-read and re-folded on every command. A command decides
+ * first on the kept fold without reading (one round trip per command: the append); an append by
+ * another node meanwhile fails the expected version, and the command reads the tail and decides
+ * again. `load` always reads the tail, so callers asking for the state see other nodes' appends.
  */
 export class CommandHandler {
   private readonly cache = new Map<string, Loaded<unknown>>();
@@ -127,7 +129,12 @@ export class CommandHandler {
     const streamId = aggregate.streamId(id);
     const attempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(aggregate, id);
+      // The first attempt decides on the kept fold without reading the stream's tail: the append's
+      // expected version refuses it if anyone appended since, and the retry reads the tail. A
+      // refusal, or a decision to store nothing, is only given on a state the tail confirmed.
+      const kept = attempt === 1 ? (this.cache.get(streamId) as Loaded<S> | undefined) : undefined;
+      const loaded = kept ?? (await this.load(aggregate, id));
+      const unconfirmed = kept !== undefined;
       const { state, version } = loaded;
       command = notBefore(command, loaded.lastAt);
       const commandId = command.metadata.commandId;
@@ -137,9 +144,18 @@ export class CommandHandler {
         aggregate.authorizeRepeat?.(command, state);
         return { state, version, lastEventId: earlier, stored: 0, duplicate: true, checkpoint: loaded.checkpoint };
       }
-      const context = typeof options.context === 'function' ? await (options.context as (s: S) => Promise<Ctx> | Ctx)(state) : options.context;
-      const decided = aggregate.decider.decide(command, state, context);
-      if (decided.length === 0) return { state, version, lastEventId: undefined, stored: 0, duplicate: false, checkpoint: loaded.checkpoint };
+      let decided: readonly E[];
+      try {
+        const context = typeof options.context === 'function' ? await (options.context as (s: S) => Promise<Ctx> | Ctx)(state) : options.context;
+        decided = aggregate.decider.decide(command, state, context);
+      } catch (error) {
+        if (unconfirmed && (await this.moved(aggregate, id, version))) continue;
+        throw error;
+      }
+      if (decided.length === 0) {
+        if (unconfirmed && (await this.moved(aggregate, id, version))) continue;
+        return { state, version, lastEventId: undefined, stored: 0, duplicate: false, checkpoint: loaded.checkpoint };
+      }
       const base = { commandId: commandId ?? null, commandType: command.type, userId: command.metadata.userId, at: command.metadata.now.toISOString() };
       // Each event chains to the one before it (RPT-2: a history that shows tampering).
       let prev = loaded.lastHash;
@@ -168,6 +184,8 @@ export class CommandHandler {
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
         this.options.onConflictRetry?.();
+        // A kept fold that was behind is no contention: read the tail and go again at once.
+        if (unconfirmed) continue;
         await new Promise((resolve) => setTimeout(resolve, Math.min(100, 2 ** attempt) * (0.5 + Math.random())));
       }
     }
@@ -201,6 +219,11 @@ export class CommandHandler {
     };
     if (loaded.version !== undefined) this.remember(streamId, loaded);
     return loaded;
+  }
+
+  /** Reads the stream's tail: true when it holds events past `version` (the kept fold was behind). */
+  private async moved<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, version: number | undefined): Promise<boolean> {
+    return (await this.load(aggregate, id)).version !== version;
   }
 
   /** The stream's events from a version on, as stored (for follow-up work on what a command just did). */
