@@ -8,31 +8,40 @@ const sessionIdOf = (streamId: string) => (streamId.startsWith('session-') ? str
 
 /**
  * session_chat and session_notes: one row per ChatMessageSent / NoteSaved, keyed by the
- * session and the event's version, so a batch applied twice writes nothing new.
+ * session and the event's version, so a batch applied twice writes nothing new. A batch is one
+ * INSERT per table (arrays unnested), not one per event.
  */
 export const sessionConversationProjection: Projection = {
   name: 'session_conversation',
   handles: new Set(['ChatMessageSent', 'NoteSaved']),
   async apply(tx, events) {
+    const chat: (string | number | null)[][] = [[], [], [], [], [], [], []];
+    const notes: (string | number | null)[][] = [[], [], [], [], [], []];
     for (const event of events) {
       const sessionId = sessionIdOf(event.streamId);
       if (!sessionId) continue;
       if (event.type === 'ChatMessageSent') {
         const d = event.data as ChatMessageSent['data'];
-        await tx.query(
-          `INSERT INTO session_chat (session_id, version, message_id, from_id, to_id, text, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (session_id, version) DO NOTHING`,
-          [sessionId, event.version, d.messageId, d.by, d.to, d.text, d.at],
-        );
+        [sessionId, event.version, d.messageId, d.by, d.to ?? null, d.text, d.at].forEach((value, i) => chat[i]!.push(value));
       } else if (event.type === 'NoteSaved') {
         const d = event.data as NoteSaved['data'];
-        await tx.query(
-          `INSERT INTO session_notes (session_id, version, note_id, by_id, text, saved_at) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (session_id, version) DO NOTHING`,
-          [sessionId, event.version, d.noteId, d.by, d.text, d.at],
-        );
+        [sessionId, event.version, d.noteId, d.by, d.text, d.at].forEach((value, i) => notes[i]!.push(value));
       }
     }
+    if (chat[0]!.length > 0)
+      await tx.query(
+        `INSERT INTO session_chat (session_id, version, message_id, from_id, to_id, text, sent_at)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         ON CONFLICT (session_id, version) DO NOTHING`,
+        chat,
+      );
+    if (notes[0]!.length > 0)
+      await tx.query(
+        `INSERT INTO session_notes (session_id, version, note_id, by_id, text, saved_at)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+         ON CONFLICT (session_id, version) DO NOTHING`,
+        notes,
+      );
   },
 };
 
