@@ -31,9 +31,9 @@ it('INV-1 a mail server that refuses twice: BullMQ (on PostgreSQL) retries the j
   };
   const marks = new Set<string>();
   const sent: SentMailLog = { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
-  const svc = new InvitationsService(jobs, { find: async () => undefined }, sent, mail, { current: async () => { throw new Error('unused'); } }, { maxInvitationAgeMs: 3_600_000 });
+  const svc = new InvitationsService(jobs, { find: async () => undefined }, sent, mail, { current: async () => { throw new Error('unused'); }, command: async () => { throw new Error('unused'); } }, { maxInvitationAgeMs: 3_600_000 });
   try {
-    jobs.handle(INVITATION_JOBS.sendEmail, (data) => svc.sendEmail(data));
+    jobs.handle(INVITATION_JOBS.sendEmail, (data, run) => svc.sendEmail(data, run));
     await jobs.start();
     const eventId = randomUUID();
     await jobs.schedule(INVITATION_JOBS.sendEmail, { eventId, invitation: facts }, { jobId: eventId, attempts: 5 });
@@ -46,4 +46,58 @@ it('INV-1 a mail server that refuses twice: BullMQ (on PostgreSQL) retries the j
   } finally {
     await jobs.close();
   }
+});
+
+/** Stands in for the session service: records the commands the mail job gives it. */
+function recordingSessions() {
+  const commands: { type: string; data: { invitationId: string; reason: string }; commandId: string }[] = [];
+  return {
+    commands,
+    current: async () => {
+      throw new Error('unused');
+    },
+    command: async (_p: unknown, _id: string, type: string, data: { invitationId: string; reason: string }, options: { commandId: string }) => {
+      commands.push({ type, data, commandId: options.commandId });
+    },
+  };
+}
+
+async function runMailJob(refusal: () => Error, attempts: number) {
+  const jobs = new BullMqJobScheduler({ kind: 'postgres', url: db.url }, { queueName: `mail-${randomUUID()}` });
+  const tries: number[] = [];
+  const mail: MailSender = {
+    send: async () => {
+      tries.push(Date.now());
+      throw refusal();
+    },
+  };
+  const sessions = recordingSessions();
+  const marks = new Set<string>();
+  const sent: SentMailLog = { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
+  const svc = new InvitationsService(jobs, { find: async () => undefined }, sent, mail, sessions, { maxInvitationAgeMs: 3_600_000 });
+  try {
+    jobs.handle(INVITATION_JOBS.sendEmail, (data, run) => svc.sendEmail(data, run));
+    await jobs.start();
+    const eventId = randomUUID();
+    await jobs.schedule(INVITATION_JOBS.sendEmail, { eventId, invitation: facts }, { jobId: eventId, attempts });
+    await waitUntil(() => sessions.commands.length === 1, 30_000);
+    return { tries, commands: sessions.commands, sent: marks.has(eventId) };
+  } finally {
+    await jobs.close();
+  }
+}
+
+it('INV-1 a server that refuses every attempt for a while (421): the last attempt records the invitation as undelivered, once', async () => {
+  const { tries, commands, sent } = await runMailJob(() => Object.assign(new Error('421 4.3.2 try again later'), { responseCode: 421 }), 3);
+  expect(tries).toHaveLength(3);
+  expect(sent).toBe(false);
+  expect(commands).toEqual([
+    { type: 'RecordUndeliveredInvitation', data: { invitationId: facts.invitationId, reason: '421 4.3.2 try again later' }, commandId: `undelivered:${facts.invitationId}` },
+  ]);
+});
+
+it('INV-1 a permanent refusal (550, RFC 5321 5xx) is not retried: the first attempt records the invitation as undelivered', async () => {
+  const { tries, commands } = await runMailJob(() => Object.assign(new Error('550 5.1.1 no such mailbox'), { responseCode: 550 }), 5);
+  expect(tries).toHaveLength(1);
+  expect(commands.map((c) => [c.type, c.data.reason])).toEqual([['RecordUndeliveredInvitation', '550 5.1.1 no such mailbox']]);
 });

@@ -3,7 +3,10 @@ import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
+import WebSocket from 'ws';
 import type { Role } from '../../src/application/identity/principal.js';
 import { EVENT_STORE, type EventStore } from '../../src/application/event-store/event-store.port.js';
 import { InvitationsService } from '../../src/application/invitations/invitations.service.js';
@@ -125,7 +128,7 @@ describe('invitations (embedded mail catcher)', () => {
     const event = (await store.readStream(`session-${s.id}`)).find((e) => e.type === 'InvitationSent')!;
     await invitations.react(event); // the reaction replayed: same job id, no second job
     const data = { eventId: event.id, invitation: { ...(event.data as object), sessionId: s.id, composed: null } };
-    await invitations.sendEmail(data); // the job run again: the sent marker stops it
+    await invitations.sendEmail(data, { attempt: 1, attempts: 5 }); // the job run again: the sent marker stops it
     await sleep(1000);
     expect((await a.inbox(admin)).filter((m) => m.to.includes(to))).toHaveLength(1);
   });
@@ -247,6 +250,85 @@ describe('invitations (SMTP_URL)', () => {
     } finally {
       await t?.close();
       await server.close();
+      if (before === undefined) delete process.env.SMTP_URL;
+      else process.env.SMTP_URL = before;
+    }
+  });
+});
+
+// ---------------------------------------------------------------- a delivery that finally fails
+
+describe('invitations (a mail server that refuses the address)', () => {
+  it('INV-1 a refused invitation (550) is recorded as InvitationUndelivered: the CSR sees it in the session, its subscription and the history; the customer does not', async () => {
+    const port = await freePort();
+    const before = process.env.SMTP_URL;
+    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+    const delivered: string[] = [];
+    // The real mail server of this test: it knows only addresses beginning with "known".
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onRcptTo(address, _session, callback) {
+        if (address.address.startsWith('known')) return callback();
+        callback(Object.assign(new Error('5.1.1 No such mailbox'), { responseCode: 550 }));
+      },
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          delivered.push(...session.envelope.rcptTo.map((r) => r.address));
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    let t: TestApp | undefined;
+    const clients: ReturnType<typeof createClient>[] = [];
+    try {
+      t = await startTestApp();
+      const a = api(() => t!);
+      const csr = await a.tokenOf(user('csr'), ['csr']);
+      const known = address('known');
+      const nobody = address('nobody');
+      const s = await a.start(csr, [{ invitee: 'customer', channel: 'email', address: known }]);
+
+      // The CSR's console listens to the session before the refused invitation goes out.
+      const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${csr}` }, retryAttempts: 0 });
+      clients.push(client);
+      const updates = client.iterate<{ sessionChanged: { undeliveredInvitations: { address: string; reason: string }[] } }>({
+        query: 'subscription($id: ID!) { sessionChanged(id: $id) { undeliveredInvitations { invitationId address reason at } } }',
+        variables: { id: s.id },
+      });
+      const seen = (async () => {
+        for await (const update of updates) {
+          const list = update.data?.sessionChanged.undeliveredInvitations ?? [];
+          if (list.length > 0) return list;
+        }
+        return [];
+      })();
+      await until('the known address is mailed', async () => delivered.includes(known), 30_000, 100);
+      const invited = await a.invite(csr, s.id, [{ invitee: 'customer', channel: 'email', address: nobody }]);
+      expect(invited.id).toBe(s.id);
+
+      const pushed = await seen;
+      expect(pushed).toEqual([expect.objectContaining({ address: nobody, reason: expect.stringContaining('550') })]);
+
+      const view = await a.ok(csr, 'query($id: ID!) { session(id: $id) { undeliveredInvitations { address reason } } }', { id: s.id });
+      expect(view.undeliveredInvitations).toEqual([{ address: nobody, reason: expect.stringContaining('No such mailbox') }]);
+      const history = await a.ok(csr, 'query($id: ID!) { sessionHistory(id: $id, limit: 100) { items { type dataJson } } }', { id: s.id });
+      const undelivered = history.items.filter((e: { type: string }) => e.type === 'InvitationUndelivered');
+      expect(undelivered).toHaveLength(1);
+      expect(JSON.parse(undelivered[0].dataJson)).toMatchObject({ address: nobody, by: 'system' });
+      expect(delivered).not.toContain(nobody);
+
+      // A customer of the session sees no one's address.
+      const customer = await a.tokenOf(user('cust'), ['customer']);
+      await a.ok(customer, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id } }', { n: s.number });
+      const theirs = await a.ok(customer, 'query($id: ID!) { session(id: $id) { undeliveredInvitations { address } } }', { id: s.id });
+      expect(theirs.undeliveredInvitations).toEqual([]);
+    } finally {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await t?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       if (before === undefined) delete process.env.SMTP_URL;
       else process.env.SMTP_URL = before;
     }

@@ -37,7 +37,7 @@ function service(overrides: { mail?: MailSender; sent?: SentMailLog } = {}) {
   const sent: SentMailLog = overrides.sent ?? { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
   const outbox: string[] = [];
   const mail: MailSender = overrides.mail ?? { send: async (m) => (outbox.push(m.to), { messageId: `<${outbox.length}@test>` }) };
-  const sessions = { current: async () => { throw new Error('not used'); } };
+  const sessions = { current: async () => { throw new Error('not used'); }, command: async () => { throw new Error('not used'); } };
   return { svc: new InvitationsService(jobs, read, sent, mail, sessions, { maxInvitationAgeMs: 3_600_000, now: () => NOW }), scheduled, outbox };
 }
 
@@ -94,10 +94,10 @@ describe('the invitation mail reaction and job', () => {
     const { svc, scheduled } = service({ mail: { send: async (m) => { if (fail) throw new Error('421 try later'); outbox.push(m.to); return { messageId: '<1@test>' }; } } });
     await svc.react(invitationSent({}));
     const data = scheduled[0]!.data;
-    await expect(svc.sendEmail(data)).rejects.toThrow('421');
+    await expect(svc.sendEmail(data, { attempt: 1, attempts: 5 })).rejects.toThrow('421');
     fail = false;
-    await svc.sendEmail(data);
-    await svc.sendEmail(data);
+    await svc.sendEmail(data, { attempt: 2, attempts: 5 });
+    await svc.sendEmail(data, { attempt: 3, attempts: 5 });
     expect(outbox).toEqual(['ann@example.com']);
   });
 });

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { LOOKUP_LIMITER, type LookupLimiter } from '../../application/sessions/lookup-limiter.port.js';
 import { spendNumberLookup } from './number-lookup.limit.js';
-import type { Principal } from '../../application/identity/principal.js';
+import { hasRole, type Principal } from '../../application/identity/principal.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import {
@@ -32,11 +32,14 @@ import {
   StartVoiceCallArgs,
   toSession,
   TransferControlArgs,
+  UndeliveredInvitation,
 } from './session.types.js';
 
 /** The GraphQL context: the HTTP request (its client address) for queries and mutations. */
 interface GqlContext {
-  readonly req?: { readonly ip?: string };
+  readonly req?: { readonly ip?: string; readonly principal?: Principal };
+  /** graphql-ws operations keep the principal on the context itself. */
+  readonly principal?: Principal;
 }
 
 /** GraphQL face of the session use cases: validate, call SessionService, map the view. */
@@ -46,6 +49,21 @@ export class SessionResolver {
     private readonly service: SessionService,
     @Inject(LOOKUP_LIMITER) private readonly lookups: LookupLimiter,
   ) {}
+
+  // ---- fields
+
+  /**
+   * INV-1: the session's email invitations that could not be delivered, for the CSRs (who invite
+   * again another way), supervisors and admins. Customers see none: the addresses are other people's.
+   */
+  @ResolveField(() => [UndeliveredInvitation])
+  undeliveredInvitations(@Parent() session: SessionModel, @Context() ctx: GqlContext): UndeliveredInvitation[] {
+    const principal = ctx.req?.principal ?? ctx.principal;
+    if (!principal || !(hasRole(principal, 'csr') || hasRole(principal, 'supervisor') || hasRole(principal, 'admin'))) return [];
+    return (session.mailedInvitations ?? []).flatMap((i) =>
+      i.undelivered ? [{ invitationId: i.invitationId, address: i.address, reason: i.undelivered.reason, at: new Date(i.undelivered.at) }] : [],
+    );
+  }
 
   // ---- queries
 

@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { SafeInt } from '../graphql/safe-int.scalar.js';
 import { MaxGraphemes } from '../validation/max-graphemes.js';
 import type { SessionView } from '../../application/sessions/session-read.port.js';
-import type { Activities, Customer, SessionCommandType, SessionState } from '../../domain/session/index.js';
+import type { Activities, Customer, MailedInvitation, SessionCommandType, SessionState } from '../../domain/session/index.js';
 
 // ============================================================ enums (plain strings on the wire)
 
@@ -98,6 +98,14 @@ export class ActivitiesView {
   @Field(() => RecordingView, { nullable: true }) recording: RecordingView | null;
 }
 
+@ObjectType({ description: 'INV-1: a system-sent email invitation the mail server refused for good' })
+export class UndeliveredInvitation {
+  @Field() invitationId: string;
+  @Field() address: string;
+  @Field({ description: "The mail server's answer" }) reason: string;
+  @Field() at: Date;
+}
+
 @ObjectType('Session')
 export class SessionModel {
   @Field(() => ID) id: string;
@@ -121,6 +129,8 @@ export class SessionModel {
     description: 'On mutation results: a consistency token. Pass it as `after` to a query to see at least this state (the query waits, bounded, for the read model).',
   })
   consistencyToken: string | null;
+  /** Read by the `undeliveredInvitations` field resolver, which shows it to CSRs, supervisors and admins only. */
+  mailedInvitations?: readonly MailedInvitation[];
 }
 
 @ObjectType()
@@ -157,6 +167,7 @@ export function toSession(view: SessionView): SessionModel {
     endReason: state.status === 'ended' ? state.reason : null,
     version: view.version,
     consistencyToken: view.consistencyToken ?? null,
+    mailedInvitations: live?.mailedInvitations ?? [],
   };
 }
 
@@ -347,8 +358,8 @@ export interface CommandSpec {
 const spec = <A extends SessionArgs>(args: Type<A>, data: (a: A) => Record<string, unknown>): CommandSpec => ({ args, data: data as (a: never) => Record<string, unknown> });
 const none = () => ({});
 
-/** SendFile and ExpireStoredContent come from uploads and retention, never from a caller's arguments. */
-export type SessionCommandName = Exclude<SessionCommandType, 'StartSession' | 'JoinSession' | 'SendFile' | 'ExpireStoredContent'>;
+/** SendFile, ExpireStoredContent and RecordUndeliveredInvitation come from uploads, retention and the mail job, never from a caller's arguments. */
+export type SessionCommandName = Exclude<SessionCommandType, 'StartSession' | 'JoinSession' | 'SendFile' | 'ExpireStoredContent' | 'RecordUndeliveredInvitation'>;
 
 export const SESSION_COMMANDS: Record<SessionCommandName, CommandSpec> = {
   InviteParticipants: spec(InviteParticipantsArgs, (a) => ({ invitations: withIds(a.invitations) })),

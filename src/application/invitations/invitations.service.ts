@@ -1,8 +1,8 @@
 import type { InvitationSent } from '../../domain/session/session.events.js';
-import { notFound } from '../../domain/shared/domain-error.js';
+import { DomainError, notFound } from '../../domain/shared/domain-error.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
-import { hasRole, type Principal } from '../identity/principal.js';
-import type { JobScheduler } from '../jobs/job-scheduler.port.js';
+import { hasRole, type Principal, SYSTEM } from '../identity/principal.js';
+import type { JobRun, JobScheduler } from '../jobs/job-scheduler.port.js';
 import type { SessionView } from '../sessions/session-read.port.js';
 import { type InvitationFacts, type InvitationMessage, invitationMessage, renderInvitationMail } from './invitation-message.js';
 import type { InvitationReadModel, MailSender, SentMailLog } from './invitation.ports.js';
@@ -61,7 +61,10 @@ export class InvitationsService {
     private readonly invitations: InvitationReadModel,
     private readonly sentMail: SentMailLog,
     private readonly mail: MailSender,
-    private readonly sessions: { current(principal: Principal, sessionId: string): Promise<SessionView> },
+    private readonly sessions: {
+      current(principal: Principal, sessionId: string): Promise<SessionView>;
+      command(principal: Principal, sessionId: string, type: 'RecordUndeliveredInvitation', data: { invitationId: string; reason: string }, options: { commandId: string }): Promise<unknown>;
+    },
     private readonly options: InvitationsOptions,
   ) {}
 
@@ -81,16 +84,39 @@ export class InvitationsService {
 
   // ---- job processor
 
-  /** Renders and sends one invitation mail; throws (so BullMQ retries) when the server refuses it. */
-  async sendEmail(data: Record<string, unknown>): Promise<void> {
+  /**
+   * Renders and sends one invitation mail. A refusal the server may lift (a 4xx answer, no
+   * connection) throws, so the job is retried with backoff; a permanent refusal (5xx) or the
+   * last attempt's refusal is recorded as InvitationUndelivered, which the CSR sees (INV-1).
+   */
+  async sendEmail(data: Record<string, unknown>, run: JobRun): Promise<void> {
     const eventId = String(data.eventId);
     const facts = data.invitation as InvitationFacts;
     // Sent before (a job run twice, a reaction replayed): nothing more to do.
     if (await this.sentMail.wasSent(eventId)) return;
     const link = facts.invitee === 'customer' && this.options.customerLink ? await this.options.customerLink(facts) : facts.joinLink;
-    const { messageId } = await this.mail.send(renderInvitationMail({ ...facts, joinLink: link }));
+    let messageId: string;
+    try {
+      ({ messageId } = await this.mail.send(renderInvitationMail({ ...facts, joinLink: link })));
+    } catch (error) {
+      if (!isPermanentRefusal(error) && run.attempt < run.attempts) throw error;
+      await this.recordUndelivered(facts, error);
+      return;
+    }
     await this.sentMail.markSent(eventId, facts, messageId);
     this.options.log?.('info', 'invitation mailed', { eventId, invitationId: facts.invitationId, sessionId: facts.sessionId, messageId });
+  }
+
+  private async recordUndelivered(facts: InvitationFacts, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      await this.sessions.command(SYSTEM, facts.sessionId, 'RecordUndeliveredInvitation', { invitationId: facts.invitationId, reason }, { commandId: `undelivered:${facts.invitationId}` });
+      this.options.log?.('warn', 'invitation undelivered; recorded for the CSR', { invitationId: facts.invitationId, sessionId: facts.sessionId, reason });
+    } catch (refused) {
+      // The session ended meanwhile: nobody can join it, so there is nothing to tell.
+      if (!(refused instanceof DomainError)) throw refused;
+      this.options.log?.('warn', 'invitation undelivered; not recorded', { invitationId: facts.invitationId, sessionId: facts.sessionId, reason, refusal: refused.code });
+    }
   }
 
   // ---- query
@@ -118,4 +144,14 @@ export class InvitationsService {
   private now(): Date {
     return this.options.now?.() ?? new Date();
   }
+}
+
+/**
+ * Whether a mail server's refusal is final: an SMTP reply in the 5xx range (RFC 5321 §4.2.1,
+ * "permanent negative completion"), as nodemailer reports it in `responseCode`. Anything else
+ * (4xx, a lost connection, a timeout) may pass on a later attempt.
+ */
+export function isPermanentRefusal(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
 }

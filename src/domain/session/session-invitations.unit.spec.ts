@@ -6,6 +6,7 @@ import type { InvitationSent } from './session.events.js';
 import {
   asCsr,
   asCustomer,
+  asSystem,
   AT,
   cmd,
   CSR,
@@ -211,5 +212,34 @@ describe('joining', () => {
 
   it('AST-1 only a CSR joins as helper', () => {
     spec.given([ev.started()]).when(cmd('JoinSession', { number: NUMBER, as: 'helper' }, asCustomer())).thenError(E.NOT_A_CSR);
+  });
+
+  describe('INV-1 an email invitation the mail server refuses for good', () => {
+    const mailed = sent({ invitationId: 'inv-9', address: 'ann@example.com', delivery: 'system' });
+    const refuse = (reason = '550 5.1.1 no such mailbox', metadata = asSystem()) => cmd('RecordUndeliveredInvitation', { invitationId: 'inv-9', reason }, metadata);
+
+    it('INV-1 is recorded by the system with the address and the server\'s answer, once', () => {
+      const events = spec.given([ev.started(), mailed]).when(refuse()).events();
+      expect(events).toEqual([{ type: 'InvitationUndelivered', data: { invitationId: 'inv-9', address: 'ann@example.com', reason: '550 5.1.1 no such mailbox', by: 'system', at: AT } }]);
+      spec.given([ev.started(), mailed, ...events]).when(refuse()).then([]);
+      expect(fold(sessionDecider, [ev.started(), mailed, ...events])).toMatchObject({
+        mailedInvitations: [{ invitationId: 'inv-9', address: 'ann@example.com', undelivered: { reason: '550 5.1.1 no such mailbox', at: AT } }],
+      });
+    });
+
+    it('INV-1 only the system records it, only for an invitation it mails, only while the session is live', () => {
+      spec.given([ev.started(), mailed]).when(refuse(undefined, asCsr())).thenError(E.SYSTEM_ONLY);
+      spec.given([ev.started(), sent({ invitationId: 'inv-9', channel: 'phone', address: '+1 555 0100' })]).when(refuse()).thenError(E.INVITATION_NOT_FOUND);
+      spec.given([ev.started(), sent({ invitationId: 'inv-9', address: 'ann@example.com', delivery: 'own_mail_program' })]).when(refuse()).thenError(E.INVITATION_NOT_FOUND);
+      spec.given([ev.started(), mailed, ev.ended()]).when(refuse()).thenError(E.SESSION_ENDED);
+      spec.given([]).when(refuse()).thenError(E.SESSION_NOT_FOUND);
+    });
+
+    it('INV-1 keeps the server\'s answer storable: one line, no NUL or lone surrogate, at most 500 units', () => {
+      const [event] = spec.given([ev.started(), mailed]).when(refuse(`550\r\nno\u0000 such \ud800 box ${'x'.repeat(600)}`)).events();
+      const reason = (event!.data as { reason: string }).reason;
+      expect(reason.startsWith('550 no such \ufffd box x')).toBe(true);
+      expect(reason).toHaveLength(500);
+    });
   });
 });

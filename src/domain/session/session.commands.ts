@@ -81,6 +81,11 @@ export type SendFile = Command<
   { readonly fileId: string; readonly transferId: string; readonly fileName: string; readonly sizeBytes: number; readonly sha256: string; readonly contentType: string }
 >;
 /** Retention (ADM-1): the system deletes a stored recording's or file's bytes once they are older than the site keeps them. */
+/**
+ * INV-1: the mail server finally refused a system-sent email invitation (every retry spent, or a
+ * permanent 5xx answer). Only the system records it; `reason` is the server's answer.
+ */
+export type RecordUndeliveredInvitation = Command<'RecordUndeliveredInvitation', { readonly invitationId: string; readonly reason: string }>;
 export type ExpireStoredContent = Command<'ExpireStoredContent', { readonly kind: 'recording' | 'file'; readonly id: string }>;
 export type RequestFileTransfer = Command<'RequestFileTransfer', { readonly transferId: string }>;
 export type ApproveFileTransfer = Command<'ApproveFileTransfer', { readonly transferId: string }>;
@@ -121,6 +126,7 @@ export type SessionCommand =
   | PublishFile
   | SendFile
   | ExpireStoredContent
+  | RecordUndeliveredInvitation
   | RequestFileTransfer
   | ApproveFileTransfer
   | DeclineFileTransfer

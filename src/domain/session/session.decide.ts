@@ -19,6 +19,7 @@ import type {
   JoinSession,
   LeaveSession,
   ExpireStoredContent,
+  RecordUndeliveredInvitation,
   PublishFile,
   RequestFileTransfer,
   SendFile,
@@ -96,6 +97,8 @@ export function decideSession(command: SessionCommand, state: SessionState, cont
       return sendFile(command, state);
     case 'ExpireStoredContent':
       return expireStoredContent(command, state, context);
+    case 'RecordUndeliveredInvitation':
+      return recordUndeliveredInvitation(command, state);
     case 'RequestFileTransfer':
       return requestFileTransfer(command, state);
     case 'ApproveFileTransfer':
@@ -666,6 +669,33 @@ function expireStoredContent({ data, metadata }: ExpireStoredContent, state: Ses
 }
 
 const DAY_MS = 86_400_000;
+
+/** The longest mail-server answer kept in InvitationUndelivered, in UTF-16 code units. */
+export const UNDELIVERED_REASON_MAX = 500;
+
+/**
+ * INV-1: a system-sent email invitation that the mail server refused for good. Only the system
+ * records it, once per invitation, while the session is live (after its end nobody can join).
+ */
+function recordUndeliveredInvitation({ data, metadata }: RecordUndeliveredInvitation, state: SessionState): readonly SessionEvent[] {
+  if (!metadata.roles.includes('system')) throw forbidden(E.SYSTEM_ONLY, 'Only the system records an undelivered invitation');
+  if (state.status === 'none') throw notFound(E.SESSION_NOT_FOUND, 'There is no such session');
+  if (state.status === 'ended') throw illegalState(E.SESSION_ENDED, 'The session has ended');
+  const invitation = (state.mailedInvitations ?? []).find((i) => i.invitationId === data.invitationId);
+  if (!invitation) throw notFound(E.INVITATION_NOT_FOUND, 'No invitation mailed by the system has this id');
+  if (invitation.undelivered) return [];
+  const reason = storableReason(data.reason);
+  return [{ type: 'InvitationUndelivered', data: { invitationId: invitation.invitationId, address: invitation.address, reason, ...stampOf(metadata) } }];
+}
+
+/** A mail server's answer made fit to store: one line, no unstorable text, at most UNDELIVERED_REASON_MAX units. */
+function storableReason(reason: string): string {
+  const line = reason.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd').trim();
+  const cut = line.length > UNDELIVERED_REASON_MAX ? line.slice(0, UNDELIVERED_REASON_MAX) : line;
+  // A cut between the halves of a surrogate pair leaves a lone high surrogate.
+  const clean = /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+  return clean || 'refused by the mail server';
+}
 
 function requestFileTransfer({ data, metadata }: RequestFileTransfer, state: SessionState): readonly SessionEvent[] {
   const s = assertController(state, metadata);

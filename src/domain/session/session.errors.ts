@@ -138,3 +138,5 @@ export const RECORDING_ALREADY_RUNNING = 'RECORDING_ALREADY_RUNNING';
 export const RECORDING_NOT_RUNNING = 'RECORDING_NOT_RUNNING';
 /** validation: display mode is standard or screen_sampling (OPT-1). */
 export const INVALID_DISPLAY_MODE = 'INVALID_DISPLAY_MODE';
+/** No invitation mailed by the system has this id in the session (INV-1). */
+export const INVITATION_NOT_FOUND = 'INVITATION_NOT_FOUND';

@@ -192,6 +192,13 @@ export type FileSent = Event<
 >;
 
 /** A stored file's bytes were deleted because the site keeps files only so long (ADM-1 retention). */
+/**
+ * A system-sent email invitation could not be delivered (INV-1): the mail server refused it for
+ * good. The CSR sees it in the session's history, its subscription and the console, and can
+ * invite again by another address or channel. `reason`: the server's answer, at most 500 UTF-16 units.
+ */
+export type InvitationUndelivered = Event<'InvitationUndelivered', Stamp & { readonly invitationId: string; readonly address: string; readonly reason: string }>;
+
 export type FileExpired = Event<'FileExpired', Stamp & { readonly fileId: string; readonly retentionDays: number }>;
 
 /** A stored recording's bytes were deleted because the site keeps recordings only so long (ADM-1 retention). */
@@ -269,6 +276,7 @@ export type SessionEvent =
   | FilePublished
   | FileSent
   | FileExpired
+  | InvitationUndelivered
   | FileTransferRequested
   | FileTransferApproved
   | FileTransferDeclined

@@ -78,6 +78,14 @@ export interface SentFile {
   readonly customerId: string;
 }
 
+/** An email invitation the system mails (INV-1), and whether its delivery finally failed. */
+export interface MailedInvitation {
+  readonly invitationId: string;
+  readonly address: string;
+  /** Set once the mail server refused it for good (InvitationUndelivered). */
+  readonly undelivered: { readonly reason: string; readonly at: string } | null;
+}
+
 interface LiveSessionFields {
   readonly sessionId: string;
   readonly number: SessionNumber;
@@ -105,6 +113,8 @@ interface LiveSessionFields {
   readonly usedActivityIds: readonly string[];
   /** Everyone who has taken part so far, including those who left: who may see the session. */
   readonly everParticipantIds: readonly string[];
+  /** Email invitations the system mails, in the order sent; absent in states folded before it existed. */
+  readonly mailedInvitations?: readonly MailedInvitation[];
 }
 
 export interface NoSession {
@@ -186,10 +196,22 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
         stored: NOTHING_STORED,
         activities: NO_ACTIVITIES,
         usedActivityIds: [],
+        mailedInvitations: [],
         everParticipantIds: [d.by],
       };
     }
-    case 'InvitationSent':
+    case 'InvitationSent': {
+      const { invitationId, channel, delivery, address } = event.data;
+      if (channel !== 'email' || delivery !== 'system' || !address) return state;
+      return live(state, (s) => ({ ...s, mailedInvitations: [...(s.mailedInvitations ?? []), { invitationId, address, undelivered: null }] }));
+    }
+    case 'InvitationUndelivered': {
+      const { invitationId, reason, at } = event.data;
+      return live(state, (s) => ({
+        ...s,
+        mailedInvitations: (s.mailedInvitations ?? []).map((i) => (i.invitationId === invitationId ? { ...i, undelivered: { reason, at } } : i)),
+      }));
+    }
     case 'NoteSaved':
       return state;
     case 'CustomerJoined': {

@@ -1,6 +1,6 @@
 import { Queue, Worker, createPostgresBackend, withBackend, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { JobScheduler } from '../../application/jobs/job-scheduler.port.js';
+import type { JobRun, JobScheduler } from '../../application/jobs/job-scheduler.port.js';
 
 export type JobBackend = { kind: 'postgres'; url: string; schema?: string } | { kind: 'redis'; url: string };
 
@@ -10,7 +10,7 @@ export type JobBackend = { kind: 'postgres'; url: string; schema?: string } | { 
  * everything; Redis when REDIS_URL is set.
  */
 export class BullMqJobScheduler implements JobScheduler {
-  private readonly handlers = new Map<string, (data: Record<string, unknown>) => Promise<void>>();
+  private readonly handlers = new Map<string, (data: Record<string, unknown>, run: JobRun) => Promise<void>>();
   private readonly queue: Queue;
   private worker?: Worker;
   private readonly redis?: Redis[];
@@ -75,7 +75,7 @@ export class BullMqJobScheduler implements JobScheduler {
     });
   }
 
-  handle(name: string, handler: (data: Record<string, unknown>) => Promise<void>): void {
+  handle(name: string, handler: (data: Record<string, unknown>, run: JobRun) => Promise<void>): void {
     if (this.handlers.has(name)) throw new Error(`a handler for job ${name} is registered already`);
     this.handlers.set(name, handler);
   }
@@ -85,7 +85,8 @@ export class BullMqJobScheduler implements JobScheduler {
     const processor = async (job: Job) => {
       const handler = this.handlers.get(job.name);
       if (!handler) throw new Error(`no handler for job ${job.name}`);
-      await handler(job.data as Record<string, unknown>);
+      // BullMQ counts the failed runs before this one in attemptsMade.
+      await handler(job.data as Record<string, unknown>, { attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 });
     };
     const options = { concurrency: this.options.concurrency ?? 10 };
     if (this.backend.kind === 'postgres') {

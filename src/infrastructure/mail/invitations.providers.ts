@@ -47,7 +47,7 @@ export class InvitationsLifecycle implements OnModuleInit, OnApplicationBootstra
   }
 
   async onApplicationBootstrap() {
-    this.jobs.handle(INVITATION_JOBS.sendEmail, (data) => this.invitations.sendEmail(data));
+    this.jobs.handle(INVITATION_JOBS.sendEmail, (data, run) => this.invitations.sendEmail(data, run));
     await this.jobs.start();
   }
 

@@ -86,6 +86,7 @@ const ar: DeepPartial<Messages> = {
     copied: 'تم النسخ',
     invitations: 'الدعوات',
     invite: 'دعوة',
+    undelivered: 'لم تُسلَّم إلى {{address}}: {{reason}}',
     select: 'مساعدة هذا العميل',
     requestShare: 'طلب مشاركة',
     kind: 'النوع',

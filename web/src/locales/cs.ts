@@ -86,6 +86,7 @@ const cs: DeepPartial<Messages> = {
     copied: 'Zkopírováno',
     invitations: 'Pozvánky',
     invite: 'Pozvat',
+    undelivered: 'Nedoručeno na {{address}}: {{reason}}',
     select: 'Asistovat tomuto zákazníkovi',
     requestShare: 'Požádat o sdílení',
     kind: 'Druh',

@@ -86,6 +86,7 @@ const da: DeepPartial<Messages> = {
     copied: 'Kopieret',
     invitations: 'Invitationer',
     invite: 'Invitér',
+    undelivered: 'Ikke leveret til {{address}}: {{reason}}',
     select: 'Assistér denne kunde',
     requestShare: 'Anmod om deling',
     kind: 'Type',

@@ -83,6 +83,7 @@ const en = {
     copied: 'Copied',
     invitations: 'Invitations',
     invite: 'Invite',
+    undelivered: 'Not delivered to {{address}}: {{reason}}',
     select: 'Assist this customer',
     requestShare: 'Request a share',
     kind: 'Kind',

@@ -86,6 +86,7 @@ const es: DeepPartial<Messages> = {
     copied: 'Copiado',
     invitations: 'Invitaciones',
     invite: 'Invitar',
+    undelivered: 'No entregada a {{address}}: {{reason}}',
     select: 'Asistir a este cliente',
     requestShare: 'Solicitar compartir',
     kind: 'Tipo',

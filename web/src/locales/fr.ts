@@ -86,6 +86,7 @@ const fr: DeepPartial<Messages> = {
     copied: 'Copié',
     invitations: 'Invitations',
     invite: 'Inviter',
+    undelivered: 'Non remise à {{address}} : {{reason}}',
     select: 'Assister ce client',
     requestShare: 'Demander un partage',
     kind: 'Type',

@@ -40,6 +40,7 @@ const SESSION_TYPES = handledTypes<SessionEventType>({
   FileSent: false,
   FileExpired: false,
   RecordingDeleted: false,
+  InvitationUndelivered: false,
 });
 
 /** The session an event is about: its own stream, or for a queue's accepted offer, the session it became. */

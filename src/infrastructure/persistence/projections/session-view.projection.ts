@@ -39,6 +39,7 @@ export const SESSION_EVENT_TYPES = handledTypes<SessionEvent['type']>({
   FileSent: true,
   FileExpired: true,
   RecordingDeleted: true,
+  InvitationUndelivered: true,
 });
 
 /**

@@ -203,6 +203,12 @@ function Invite({ session }: { session: SessionFieldsFragment }) {
         </Button>
       </Group>
       {error && <Text c="red.9">{errorText(t, error)}</Text>}
+      {/* INV-1: invitations the mail server refused for good; invite again by another address or channel. */}
+      {session.undeliveredInvitations.map((u) => (
+        <Alert key={u.invitationId} color="orange" mt="xs" role="status" data-testid="undelivered-invitation">
+          {t('csr.undelivered', { address: u.address, reason: u.reason })}
+        </Alert>
+      ))}
     </form>
   );
 }

@@ -19,6 +19,11 @@ export const SESSION_FIELDS = graphql(`
       place
       displayName
     }
+    undeliveredInvitations {
+      invitationId
+      address
+      reason
+    }
     activities {
       chatOpen
       shares {
