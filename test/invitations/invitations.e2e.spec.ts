@@ -322,8 +322,8 @@ describe('invitations (a mail server that refuses the address)', () => {
 
       // A customer of the session sees no one's address.
       const customer = await a.tokenOf(user('cust'), ['customer']);
-      await a.ok(customer, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id } }', { n: s.number });
-      const theirs = await a.ok(customer, 'query($id: ID!) { session(id: $id) { undeliveredInvitations { address } } }', { id: s.id });
+      const joined = await a.ok(customer, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id consistencyToken } }', { n: s.number });
+      const theirs = await a.ok(customer, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { undeliveredInvitations { address } } }', { id: s.id, after: joined.consistencyToken });
       expect(theirs.undeliveredInvitations).toEqual([]);
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));
