@@ -6,6 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { logShape, requestFields, requestLevel } from './infrastructure/logging/log-shape.js';
 import { AuthGuard, bearerToken } from './api/auth/auth.guard.js';
 import { ProblemFilter } from './api/errors/problem.filter.js';
 import { HealthController, HealthResolver } from './api/health/health.controller.js';
@@ -88,9 +89,12 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, load: [() => ({ app: config })] }),
         LoggerModule.forRoot({
           pinoHttp: {
-            level: config.logLevel,
+            // One log shape (issue 17): the same base fields and trace ids as main's start-up lines.
+            ...logShape(config.logLevel),
+            customProps: requestFields as never,
+            customLogLevel: requestLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/i.test(req.url ?? '') },
+            autoLogging: { ignore: (req: { url?: string }) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/i.test(req.url ?? '') },
             // Whatever the path and its case, a credential in the query string never reaches a log line (issue 11).
             serializers: { req: (req: { url?: string; query?: unknown }) => ({ ...req, url: withoutCredentials(req.url), query: undefined }) },
           },

@@ -1,6 +1,8 @@
 import exitHook from 'async-exit-hook';
 import type { Server } from 'node:http';
 import pino from 'pino';
+import { logShape } from './infrastructure/logging/log-shape.js';
+import { shutdownTracing } from './infrastructure/telemetry/tracing.js';
 import { createApp } from './app.factory.js';
 import { isBackendUnavailable } from './application/errors/backend-unavailable.js';
 import { ConfigError, loadConfig } from './infrastructure/config/app-config.js';
@@ -10,7 +12,7 @@ import { runMigrations } from './infrastructure/persistence/migrate.js';
 import { probeDependencies } from './infrastructure/startup/dependency-probes.js';
 
 // Every line is JSON from the first one on; the level is set once the configuration is read.
-const log = pino({ base: { service: 'tandem' } });
+const log = pino(logShape('info'));
 
 // Issue 12: a rejection nobody awaited (a LISTEN client, a pool, a queue connecting while the
 // database is away) is logged and the server keeps serving; it never takes the process down.
@@ -75,6 +77,7 @@ async function shutdown(app: Awaited<ReturnType<typeof createApp>> | undefined, 
     await app.close();
   }
   await database.stop();
+  await shutdownTracing(); // the last spans reach the collector
 }
 
 function describe(reason: unknown): string {

@@ -27,9 +27,11 @@ export interface TandemProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnTandem(dataDir: string, env: Record<string, string> = {}): TandemProcess {
+export function spawnTandem(dataDir: string, env: Record<string, string> = {}, options: { preload?: boolean } = {}): TandemProcess {
   const { DATABASE_URL: _ignored, ...parentEnv } = process.env;
-  const child = spawn(process.execPath, [resolve('dist/src/main.js')], {
+  // `preload`: as `npm start` runs it, with the telemetry preload (tracing when OTEL_* says so).
+  const args = options.preload ? ['--import', resolve('dist/src/infrastructure/telemetry/preload.js'), resolve('dist/src/main.js')] : [resolve('dist/src/main.js')];
+  const child = spawn(process.execPath, args, {
     env: { ...parentEnv, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', DB_POOL_SIZE: '10', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import { GraphQLError } from 'graphql';
 import { isBackendUnavailable, RETRY_AFTER_SECONDS } from '../../application/errors/backend-unavailable.js';
 import { DomainError, type ErrorCategory } from '../../domain/shared/domain-error.js';
+import { activeTraceId } from '../../application/operations/tracing.js';
 
 const STATUS: Record<ErrorCategory, number> = {
   validation: 422,
@@ -21,6 +22,8 @@ interface Problem {
   errors?: unknown;
   /** 429 and 503: seconds until the caller may try again (Retry-After over REST, extensions in GraphQL). */
   retryAfter?: number;
+  /** The request's W3C trace id, when tracing is on. */
+  traceId?: string;
   [key: string]: unknown;
 }
 
@@ -92,20 +95,24 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(error: unknown, host: ArgumentsHost) {
-    const problem = toProblem(error);
+    // The request's trace id (issue 17): what an operator looks up in traces and log lines.
+    const traceId = activeTraceId();
+    const problem: Problem = { ...toProblem(error), ...(traceId ? { traceId } : {}) };
     if (problem.status === 503) this.logger.warn({ code: problem.code, reason: String((error as Error)?.message ?? error) }, 'request refused: database unavailable');
     else if (problem.status >= 500) this.logger.error({ err: error }, 'unhandled error');
     switch (host.getType<'http' | 'graphql' | 'ws'>()) {
       case 'graphql': {
         const { status, code, detail, field, details, errors, retryAfter } = problem;
         return new GraphQLError(detail, {
-          extensions: { code, status, ...(field ? { field } : {}), ...(details ? { details } : {}), ...(errors ? { errors } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}) },
+          extensions: { code, status, ...(field ? { field } : {}), ...(details ? { details } : {}), ...(errors ? { errors } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}), ...(traceId ? { traceId } : {}) },
         });
       }
       case 'ws':
         return;
       default: {
-        const response = host.switchToHttp().getResponse<{ status(n: number): { type(t: string): { send(b: string): void } }; setHeader(name: string, value: string): void }>();
+        const response = host.switchToHttp().getResponse<{ status(n: number): { type(t: string): { send(b: string): void } }; setHeader(name: string, value: string): void; locals?: Record<string, unknown> }>();
+        // The request's log line names the problem code (log-shape.ts requestFields).
+        if (response.locals) response.locals.problemCode = problem.code;
         const request = host.switchToHttp().getRequest<{ url?: string }>();
         if (typeof problem.retryAfter === 'number') response.setHeader('Retry-After', String(problem.retryAfter));
         response.status(problem.status).type('application/problem+json').send(JSON.stringify({ ...problem, instance: request.url }));

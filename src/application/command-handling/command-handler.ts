@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Command, type Decider, type Event } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { CommandObserver } from './command-observer.port.js';
+import { inSpan } from '../operations/tracing.js';
 import { WrongExpectedVersionError } from '../event-store/event-store.errors.js';
 import { chainHash, linkOf } from './hash-chain.js';
 import type { EventStore } from '../event-store/event-store.port.js';
@@ -92,6 +93,12 @@ export class CommandHandler {
    * spend its time in version conflicts. Other nodes still meet the expected-version check.
    */
   handle<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
+    // One span per command (issue 17), child of the request's; the event store's append nests in it.
+    const attributes = { 'tandem.command.type': command.type, 'tandem.stream.id': aggregate.streamId(id), ...(command.metadata.commandId ? { 'tandem.command.id': command.metadata.commandId } : {}) };
+    return inSpan(`command ${command.type}`, attributes, () => this.observed(aggregate, id, command, options));
+  }
+
+  private observed<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
     const work = this.inTurn(aggregate.streamId(id), () => this.decideAndAppend(aggregate, id, command, options));
     const observer = this.options.observer;
     if (!observer) return work;

@@ -6,6 +6,7 @@ import { UpcasterRegistry } from '../../application/event-store/upcasters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { EsdbEventStore } from './esdb/esdb-event-store.js';
 import { PostgresEventStore } from './postgres-event-store.js';
+import { tracedEventStore } from '../telemetry/traced-event-store.js';
 
 export const EVENT_STORE_POOL = Symbol('EventStorePool');
 
@@ -30,7 +31,7 @@ export class EventStoreModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           inject: [EVENT_STORE_POOL, UpcasterRegistry],
           useFactory: (pool: pg.Pool, registry: UpcasterRegistry): EventStore =>
-            config.eventstoreUrl ? new EsdbEventStore(config.eventstoreUrl, registry) : new PostgresEventStore({ pool, upcasters: registry }),
+            tracedEventStore(config.eventstoreUrl ? new EsdbEventStore(config.eventstoreUrl, registry) : new PostgresEventStore({ pool, upcasters: registry })),
         },
       ],
       exports: [EVENT_STORE, EVENT_STORE_POOL, UpcasterRegistry],
