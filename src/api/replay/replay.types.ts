@@ -4,13 +4,13 @@ import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } f
 import type { ChainCheck } from '../../application/command-handling/hash-chain.js';
 import { HISTORY_MAX_LIMIT, type PointInTime, type ReplayItem, type SessionReplayItem } from '../../application/replay/replay.service.js';
 import { validationError } from '../../domain/shared/domain-error.js';
-import { SessionModel, toSession } from '../sessions/session.types.js';
+import { MAX_OFFSET, SessionModel, toSession } from '../sessions/session.types.js';
 
 // ============================================================ input (GraphQL args and REST query alike)
 
 @ArgsType()
 export class HistoryPageArgs {
-  @Field(() => Int, { defaultValue: 0 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(0) offset = 0;
+  @Field(() => Int, { defaultValue: 0 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(0) @Max(MAX_OFFSET) offset = 0;
   @Field(() => Int, { defaultValue: 100 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(1) @Max(HISTORY_MAX_LIMIT) limit = 100;
 }
 

@@ -23,6 +23,9 @@ import { MaxGraphemes } from '../validation/max-graphemes.js';
 import type { SessionView } from '../../application/sessions/session-read.port.js';
 import type { Activities, Customer, MailedInvitation, SessionCommandType, SessionState } from '../../domain/session/index.js';
 
+/** The largest page offset: GraphQL's Int, and so within PostgreSQL's bigint over REST too (a larger one was a 500). */
+export const MAX_OFFSET = 2_147_483_647;
+
 // ============================================================ enums (plain strings on the wire)
 
 const values = <T extends string>(...v: T[]) => Object.fromEntries(v.map((x) => [x, x])) as { [K in T]: K };
@@ -251,7 +254,7 @@ export class ListSessionsArgs extends AfterArgs {
   @Field({ nullable: true, description: 'Sessions this customer took part in (supervisors)' }) @IsOptional() @IsString() @MaxLength(USER_ID) customerId?: string;
   @Field(() => Date, { nullable: true, description: 'Started at or after' }) @IsOptional() @Nested(() => Date) @IsDate() from?: Date;
   @Field(() => Date, { nullable: true, description: 'Started before' }) @IsOptional() @Nested(() => Date) @IsDate() to?: Date;
-  @Field(() => Int, { defaultValue: 0 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(0) offset = 0;
+  @Field(() => Int, { defaultValue: 0 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(0) @Max(MAX_OFFSET) offset = 0;
   @Field(() => Int, { defaultValue: 20 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(1) @Max(100) limit = 20;
 }
 
