@@ -24,7 +24,9 @@ export class SessionLiveResolver {
 
   @Subscription(() => SessionModel, { description: 'The session each time its read model changes.', resolve: (view: SessionModel) => view })
   async sessionChanged(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<AsyncIterator<SessionModel>> {
-    await this.sessions.get(p, id); // a non-participant learns nothing, not even that it exists
+    // A non-participant learns nothing, not even that it exists. Asked of the stream, not the read
+    // model: a session just started (its answer came from the decision) may be subscribed to at once.
+    await this.sessions.current(p, id);
     const ids = this.feed.changes((changed) => changed === id);
     return endingWith(ids, this.views(p, ids));
   }

@@ -307,6 +307,7 @@ export class SessionService {
 
   /** `currentView` for a caller who must take part in the session (or supervise): others get not found. */
   async current(principal: Principal, sessionId: string): Promise<SessionView> {
+    if (outOfScope(principal, sessionId)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     const view = await this.currentView(sessionId);
     if (!this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     return view;
