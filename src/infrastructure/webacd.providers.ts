@@ -3,15 +3,16 @@ import { DataSource } from 'typeorm';
 import { CommandHandler } from '../application/command-handling/command-handler.js';
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { JOB_SCHEDULER, type JobScheduler } from '../application/jobs/job-scheduler.port.js';
-import { ProjectionRunner } from './projections/projection-runner.js';
 import { SessionService } from '../application/sessions/session.service.js';
 import { JOBS, WebAcdService } from '../application/webacd/webacd.service.js';
+import { WEBACD_REACTION_TYPES, WebAcdReactions } from '../application/webacd/webacd.reactions.js';
 import type { AppConfig } from './config/app-config.js';
 import { localJwtSecret } from './config/app-config.js';
 import { signToken } from './identity/jwt.js';
 import { BullMqJobScheduler } from './jobs/bullmq-job-scheduler.js';
 import { Metrics } from './metrics/metrics.js';
-import { PgAgentLoad, TypeOrmQueueReadModel } from './persistence/webacd-read-model.js';
+import { PgAgentLoad, PgQueueReadModel } from './persistence/webacd-read-model.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
 
 /**
  * Timers start with the app and stop with it. The reactions are a consumer of the node's one log
@@ -22,12 +23,16 @@ export class WebAcdLifecycle implements OnModuleInit, OnApplicationBootstrap, On
   constructor(
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     @Inject(ProjectionRunner) private readonly reader: ProjectionRunner,
-    @Inject(WebAcdService) private readonly webacd: WebAcdService,
+    @Inject(WebAcdReactions) private readonly webacd: WebAcdReactions,
   ) {}
 
   onModuleInit() {
-    const webacd = this.webacd;
-    this.reader.add({ name: 'webacd_reactions', handles: new Set(WebAcdService.REACTS_TO), apply: async (_tx, events) => { for (const event of events) await webacd.react(event); } }, 'reaction');
+    // The runner holds the checkpoint transaction while a batch reacts: a statement between chunks
+    // keeps it from idling out on a long batch.
+    this.reader.add(
+      { name: 'webacd_reactions', handles: new Set(WEBACD_REACTION_TYPES), apply: (tx, events) => this.webacd.reactToBatch(events, () => tx.query('SELECT 1')) },
+      'reaction',
+    );
   }
 
   async onApplicationBootstrap() {
@@ -60,11 +65,21 @@ export function webAcdProviders(config: AppConfig, databaseUrl: string): Provide
     },
     {
       provide: WebAcdService,
-      inject: [EVENT_STORE, DataSource, SessionService, JOB_SCHEDULER, Metrics],
-      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, jobs: JobScheduler, metrics: Metrics) =>
-        new WebAcdService(new CommandHandler(store, { observer: metrics }), sessions, new TypeOrmQueueReadModel(dataSource), new PgAgentLoad(dataSource), jobs, {
-          issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: `${Math.min(4 * 3600, config.jwt.maxTtlSeconds)}s` }),
-        }, { maxWaitMs: config.webacdMaxWaitMs }),
+      inject: [EVENT_STORE, DataSource, SessionService, Metrics],
+      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, metrics: Metrics) =>
+        new WebAcdService(
+          new CommandHandler(store, { observer: metrics }),
+          sessions,
+          new PgQueueReadModel(dataSource),
+          new PgAgentLoad(dataSource),
+          { issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: `${Math.min(4 * 3600, config.jwt.maxTtlSeconds)}s` }) },
+          { maxWaitMs: config.webacdMaxWaitMs, statsWindowMs: config.webacdStatsWindowMs },
+        ),
+    },
+    {
+      provide: WebAcdReactions,
+      inject: [WebAcdService, JOB_SCHEDULER],
+      useFactory: (webacd: WebAcdService, jobs: JobScheduler) => new WebAcdReactions(webacd, jobs, { maxWaitMs: config.webacdMaxWaitMs }),
     },
     WebAcdLifecycle,
   ];

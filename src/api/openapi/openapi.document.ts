@@ -215,7 +215,7 @@ function addQueryParameters(operation: OperationObject, schema: SchemaObject | u
  * command, each with its own body (the command's arguments less the `id` in the path).
  */
 function expandSessionCommands(doc: OpenAPIObject, validation: Record<string, SchemaObject>): void {
-  const generic = Object.keys(doc.paths).find((p) => p.endsWith('/commands/{command}'));
+  const generic = Object.keys(doc.paths).find((p) => p.startsWith('/api/v1/sessions/') && p.endsWith('/commands/{command}'));
   if (!generic) return;
   const template = doc.paths[generic]!.post as OperationObject;
   delete doc.paths[generic];

@@ -35,6 +35,10 @@ class CsrActivityModel {
   @Field(() => Int) handOvers: number;
   @Field(() => Int) recordings: number;
   @Field(() => [NoteView]) notes: NoteView[];
+  @Field(() => Int, { description: 'WebACD offers made to this CSR in the period' }) offersReceived: number;
+  @Field(() => Int) offersAccepted: number;
+  @Field(() => Int) offersDeclined: number;
+  @Field(() => Int, { description: 'Offers the CSR let expire' }) offersTimedOut: number;
 }
 
 const toModel = (r: CsrActivity): CsrActivityModel => ({
@@ -54,6 +58,10 @@ const toModel = (r: CsrActivity): CsrActivityModel => ({
   handOvers: r.handOvers,
   recordings: r.recordings,
   notes: [...r.notes],
+  offersReceived: r.offers.received,
+  offersAccepted: r.offers.accepted,
+  offersDeclined: r.offers.declined,
+  offersTimedOut: r.offers.timedOut,
 });
 
 @ObjectType('ReportExport')

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type as Nested } from 'class-transformer';
 import {
+  MinLength,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -285,6 +286,19 @@ export class HandToQueueArgs extends SessionArgs {
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) queueId?: string;
   @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) agentIds?: string[];
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxGraphemes(2000) message?: string;
+  @Field(() => [HandOverSkillInput], { nullable: true, description: 'Skills the taker needs (RT-3)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Nested(() => HandOverSkillInput)
+  requiredSkills?: HandOverSkillInput[];
+}
+
+@InputType('HandOverSkillInput')
+export class HandOverSkillInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(50) skill: string;
+  @Field(() => Int) @IsInt() @Min(1) @Max(10) minLevel: number;
 }
 
 @ArgsType()
@@ -369,7 +383,7 @@ export const SESSION_COMMANDS: Record<SessionCommandName, CommandSpec> = {
   LeaveSession: spec(SessionArgs, none),
   SelectActiveCustomer: spec(SelectActiveCustomerArgs, (a) => ({ customerId: a.customerId })),
   TransferControl: spec(TransferControlArgs, (a) => ({ toUserId: a.toUserId, receiverSupportsVoice: a.receiverSupportsVoice ?? true })),
-  HandToQueue: spec(HandToQueueArgs, (a) => ({ queueId: a.queueId, agentIds: a.agentIds, message: a.message })),
+  HandToQueue: spec(HandToQueueArgs, (a) => ({ queueId: a.queueId, agentIds: a.agentIds, message: a.message, requiredSkills: a.requiredSkills?.map((s) => ({ skill: s.skill, minLevel: s.minLevel })) })),
   AcceptHandOver: spec(SessionArgs, none),
   RequestShare: spec(RequestShareArgs, (a) => ({ kind: a.kind, mode: a.mode })),
   ApproveShare: spec(ApproveShareArgs, (a) => ({ shareId: a.shareId, applicationName: a.applicationName })),

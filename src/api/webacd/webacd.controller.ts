@@ -1,14 +1,19 @@
 import { Body, Controller, Get, HttpCode, HttpException, Inject, Ip, Param, Post, Put } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, OmitType } from '@nestjs/swagger';
 import type { Principal } from '../../application/identity/principal.js';
 import { WebAcdService } from '../../application/webacd/webacd.service.js';
-import { notFound } from '../../domain/shared/domain-error.js';
 import type { AppConfig } from '../../infrastructure/config/app-config.js';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators.js';
+import { Answers, ref } from '../openapi/rest-responses.js';
 import { SessionModel, toSession } from '../sessions/session.types.js';
+import { QueueCommands, REST_QUEUE_COMMANDS } from './queue-commands.js';
 import { RateLimiter } from './rate-limit.js';
-import { AvailabilityBody, ConfigureQueueArgs, CreateQueueArgs, InboundRequestBody, InboundTicket, OfferModel, QueueModel, toOffer, toQueue } from './webacd.types.js';
+import { AvailabilityArgs, ConfigureQueueArgs, CreateQueueArgs, InboundRequestBody, InboundTicket, OfferModel, QueueModel, QueueStatisticsModel, toOffer, toQueue } from './webacd.types.js';
+
+/** REST bodies: the queue comes from the path. */
+class ConfigureQueueBody extends OmitType(ConfigureQueueArgs, ['queueId'] as const) {}
+class AvailabilityBody extends OmitType(AvailabilityArgs, ['queueId'] as const) {}
 
 /** SES-2 / Q-6: the public help form. No token; limited per client address. */
 @ApiTags('webacd')
@@ -18,6 +23,7 @@ export class InboundController {
 
   constructor(
     private readonly webacd: WebAcdService,
+    private readonly commands: QueueCommands,
     @Inject(ConfigService) config: ConfigService,
   ) {
     this.limiter = new RateLimiter(config.get<AppConfig>('app')!.inboundRatePerMinute);
@@ -41,22 +47,29 @@ export class InboundController {
   @ApiOperation({ summary: 'The customer leaves the queue' })
   @ApiNoContentResponse({ description: 'Left' })
   async leave(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Param('itemId') itemId: string): Promise<void> {
-    await this.webacd.leaveQueue(p, queueId, itemId);
+    await this.commands.runNamed(p, queueId, 'leave-queue', { itemId });
   }
 }
 
+/**
+ * REST face of the queues; the same table of commands as the GraphQL resolver. A queue's
+ * items, offers and agents are shown to its agents, supervisors and admins only (issue 10).
+ */
 @ApiTags('webacd')
 @ApiBearerAuth()
 @Controller('api/v1/queues')
 export class QueuesController {
-  constructor(private readonly webacd: WebAcdService) {}
+  constructor(
+    private readonly webacd: WebAcdService,
+    private readonly commands: QueueCommands,
+  ) {}
 
   @Roles('csr', 'supervisor', 'admin')
   @Get()
-  @ApiOperation({ summary: 'Every queue with its agents, waiting items and open offers' })
+  @ApiOperation({ summary: "Every queue; items, offers and agents only of the caller's own queues (supervisors and admins: all)" })
   @ApiOkResponse({ type: [QueueModel] })
-  async list() {
-    return (await this.webacd.list()).map((q) => toQueue(q));
+  async list(@CurrentPrincipal() p: Principal) {
+    return (await this.webacd.list(p)).map(toQueue);
   }
 
   @Roles('csr')
@@ -69,12 +82,18 @@ export class QueuesController {
 
   @Roles('csr', 'supervisor', 'admin')
   @Get(':queueId')
-  @ApiOperation({ summary: 'One queue' })
+  @ApiOperation({ summary: "One queue; its items, offers and agents only for its agents, supervisors and admins (others: name and statistics)" })
   @ApiOkResponse({ type: QueueModel })
-  async get(@Param('queueId') queueId: string) {
-    const queue = await this.webacd.queue(queueId);
-    if (!queue) throw notFound('QUEUE_NOT_FOUND', `no queue ${queueId}`);
-    return toQueue(queue);
+  async get(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string) {
+    return toQueue(await this.webacd.details(p, queueId));
+  }
+
+  @Roles('csr', 'supervisor', 'admin')
+  @Get(':queueId/statistics')
+  @ApiOperation({ summary: "The queue's live statistics (waiting, longest and estimated wait, agents, offers, service level, speed of answer, abandonment)" })
+  @ApiOkResponse({ type: QueueStatisticsModel })
+  async statistics(@Param('queueId') queueId: string) {
+    return this.webacd.statistics(queueId);
   }
 
   @Roles('admin')
@@ -82,18 +101,17 @@ export class QueuesController {
   @ApiOperation({ summary: 'Create a queue' })
   @ApiCreatedResponse({ type: QueueModel })
   async create(@CurrentPrincipal() p: Principal, @Body() body: CreateQueueArgs) {
-    const { view } = await this.webacd.createQueue(p, body);
-    return toQueue(view);
+    const { queueId, ...outcome } = await this.webacd.createQueue(p, body);
+    return toQueue(await this.webacd.answer(p, queueId, outcome));
   }
 
   @Roles('admin')
   @Post(':queueId/configure')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rename a queue, change its agents or offer timeout' })
+  @ApiOperation({ summary: 'Rename a queue, change its agents, topics, offer timeout or service level threshold' })
   @ApiOkResponse({ type: QueueModel })
-  async configure(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Body() body: ConfigureQueueArgs) {
-    const { view } = await this.webacd.configureQueue(p, queueId, body);
-    return toQueue(view);
+  configure(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Body() body: ConfigureQueueBody) {
+    return this.commands.runNamed(p, queueId, 'configure-queue', body);
   }
 
   @Roles('admin')
@@ -101,18 +119,16 @@ export class QueuesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Close a queue' })
   @ApiOkResponse({ type: QueueModel })
-  async close(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string) {
-    const { view } = await this.webacd.closeQueue(p, queueId);
-    return toQueue(view);
+  close(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string) {
+    return this.commands.runNamed(p, queueId, 'close-queue', {});
   }
 
   @Roles('csr', 'admin')
   @Put(':queueId/availability')
   @ApiOperation({ summary: 'Q-1: a WebACD agent is available or away in this queue' })
   @ApiOkResponse({ type: QueueModel })
-  async availability(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Body() body: AvailabilityBody) {
-    const { view } = await this.webacd.setAvailability(p, queueId, body.available);
-    return toQueue(view);
+  availability(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Body() body: AvailabilityBody) {
+    return this.commands.runNamed(p, queueId, 'set-agent-availability', body);
   }
 
   @Roles('csr')
@@ -130,6 +146,15 @@ export class QueuesController {
   @ApiOperation({ summary: 'Q-5: decline the offered item; it is offered to the next agent' })
   @ApiNoContentResponse({ description: 'Declined' })
   async decline(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Param('offerId') offerId: string): Promise<void> {
-    await this.webacd.decline(p, queueId, offerId);
+    await this.commands.runNamed(p, queueId, 'decline-offer', { offerId });
+  }
+
+  @Post(':queueId/commands/:command')
+  @HttpCode(200)
+  @ApiOperation({ summary: `Run a command on the queue: ${[...REST_QUEUE_COMMANDS.keys()].join(', ')}` })
+  @ApiBody({ schema: { type: 'object' }, required: false })
+  @Answers(200, 'The queue after the command (or true for commands that answer nothing more)', { oneOf: [ref('Queue'), { type: 'boolean' }] })
+  command(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string, @Param('command') name: string, @Body() body: unknown) {
+    return this.commands.runNamed(p, queueId, name, body);
   }
 }

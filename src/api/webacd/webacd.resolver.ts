@@ -2,29 +2,51 @@ import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { Principal } from '../../application/identity/principal.js';
 import { endingWith, QueueChangeFeed } from '../../application/projections/change-feed.js';
 import { WebAcdService } from '../../application/webacd/webacd.service.js';
-import { notFound } from '../../domain/shared/domain-error.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import { toSession, SessionModel } from '../sessions/session.types.js';
-import { AvailabilityArgs, ConfigureQueueMutationArgs, CreateQueueArgs, LeaveQueueArgs, OfferArgs, OfferModel, QueueIdArgs, QueueModel, toOffer, toQueue } from './webacd.types.js';
+import { SessionModel, toSession } from '../sessions/session.types.js';
+import { QueueCommands } from './queue-commands.js';
+import {
+  AvailabilityArgs,
+  ConfigureQueueArgs,
+  CreateQueueArgs,
+  LeaveQueueArgs,
+  OfferArgs,
+  OfferModel,
+  QueueIdArgs,
+  QueueModel,
+  QueueStatisticsModel,
+  toOffer,
+  toQueue,
+} from './webacd.types.js';
 
-/** WebACD over GraphQL: queues (admin), availability and offers (agents), live views. */
+/**
+ * WebACD over GraphQL: queues (admin), availability and offers (agents), live views with
+ * statistics. Each mutation is one line over the table of queue commands (QueueCommands).
+ */
 @Resolver(() => QueueModel)
 export class WebAcdResolver {
   constructor(
     private readonly webacd: WebAcdService,
+    private readonly commands: QueueCommands,
     private readonly feed: QueueChangeFeed,
   ) {}
 
   @Roles('csr', 'supervisor', 'admin')
-  @Query(() => [QueueModel])
-  async queues() {
-    return (await this.webacd.list()).map((q) => toQueue(q));
+  @Query(() => [QueueModel], { description: "Every queue; items, offers and agents only of the caller's own queues (supervisors and admins: all)" })
+  async queues(@CurrentPrincipal() p: Principal) {
+    return (await this.webacd.list(p)).map(toQueue);
   }
 
   @Roles('csr', 'supervisor', 'admin')
   @Query(() => QueueModel)
-  async queue(@Args() { queueId }: QueueIdArgs) {
-    return toQueue(await this.found(queueId));
+  async queue(@CurrentPrincipal() p: Principal, @Args() { queueId }: QueueIdArgs) {
+    return toQueue(await this.webacd.details(p, queueId));
+  }
+
+  @Roles('csr', 'supervisor', 'admin')
+  @Query(() => QueueStatisticsModel, { description: "A queue's live statistics" })
+  queueStatistics(@Args() { queueId }: QueueIdArgs) {
+    return this.webacd.statistics(queueId);
   }
 
   @Roles('csr')
@@ -36,29 +58,26 @@ export class WebAcdResolver {
   @Roles('admin')
   @Mutation(() => QueueModel)
   async createQueue(@CurrentPrincipal() p: Principal, @Args() a: CreateQueueArgs) {
-    const { view } = await this.webacd.createQueue(p, a);
-    return toQueue(view);
+    const { queueId, ...outcome } = await this.webacd.createQueue(p, a);
+    return toQueue(await this.webacd.answer(p, queueId, outcome));
   }
 
   @Roles('admin')
   @Mutation(() => QueueModel)
-  async configureQueue(@CurrentPrincipal() p: Principal, @Args() { queueId, ...changes }: ConfigureQueueMutationArgs) {
-    const { view } = await this.webacd.configureQueue(p, queueId, changes);
-    return toQueue(view);
+  configureQueue(@CurrentPrincipal() p: Principal, @Args() a: ConfigureQueueArgs) {
+    return this.commands.run(p, 'ConfigureQueue', a);
   }
 
   @Roles('admin')
   @Mutation(() => QueueModel)
-  async closeQueue(@CurrentPrincipal() p: Principal, @Args() { queueId }: QueueIdArgs) {
-    const { view } = await this.webacd.closeQueue(p, queueId);
-    return toQueue(view);
+  closeQueue(@CurrentPrincipal() p: Principal, @Args() a: QueueIdArgs) {
+    return this.commands.run(p, 'CloseQueue', a);
   }
 
   @Roles('csr', 'admin')
-  @Mutation(() => QueueModel, { description: 'Q-1: a WebACD agent makes themself available or away in a queue' })
-  async setAgentAvailability(@CurrentPrincipal() p: Principal, @Args() { queueId, available }: AvailabilityArgs) {
-    const { view } = await this.webacd.setAvailability(p, queueId, available);
-    return toQueue(view);
+  @Mutation(() => QueueModel, { description: 'Q-1: a WebACD agent makes themself available or away in a queue (an admin may name the agent)' })
+  setAgentAvailability(@CurrentPrincipal() p: Principal, @Args() a: AvailabilityArgs) {
+    return this.commands.run(p, 'SetAgentAvailability', a);
   }
 
   @Roles('csr')
@@ -69,16 +88,14 @@ export class WebAcdResolver {
 
   @Roles('csr')
   @Mutation(() => Boolean)
-  async declineOffer(@CurrentPrincipal() p: Principal, @Args() { queueId, offerId }: OfferArgs) {
-    await this.webacd.decline(p, queueId, offerId);
-    return true;
+  declineOffer(@CurrentPrincipal() p: Principal, @Args() a: OfferArgs) {
+    return this.commands.run(p, 'DeclineOffer', a);
   }
 
   @Roles('customer')
   @Mutation(() => Boolean, { description: 'An inbound customer stops waiting' })
-  async leaveQueue(@CurrentPrincipal() p: Principal, @Args() { queueId, itemId }: LeaveQueueArgs) {
-    await this.webacd.leaveQueue(p, queueId, itemId);
-    return true;
+  leaveQueue(@CurrentPrincipal() p: Principal, @Args() a: LeaveQueueArgs) {
+    return this.commands.run(p, 'LeaveQueue', a);
   }
 
   @Roles('csr')
@@ -105,26 +122,20 @@ export class WebAcdResolver {
   }
 
   @Roles('csr', 'supervisor', 'admin')
-  @Subscription(() => QueueModel, { description: "A queue's live view", resolve: (queue: QueueModel) => queue })
-  async queueChanged(@Args() { queueId }: QueueIdArgs): Promise<AsyncIterator<QueueModel>> {
-    await this.found(queueId);
+  @Subscription(() => QueueModel, { description: "A queue's live view and statistics, on every change (items and offers for its agents, supervisors and admins)", resolve: (queue: QueueModel) => queue })
+  async queueChanged(@CurrentPrincipal() p: Principal, @Args() { queueId }: QueueIdArgs): Promise<AsyncIterator<QueueModel>> {
+    await this.webacd.details(p, queueId);
     const changes = this.feed.changes((id) => id === queueId);
-    const found = (id: string) => this.found(id);
+    const webacd = this.webacd;
     return endingWith(
       changes,
       (async function* () {
         try {
-          for await (const id of changes) yield toQueue(await found(id));
+          for await (const id of changes) yield toQueue(await webacd.details(p, id));
         } finally {
           await changes.return?.();
         }
       })(),
     );
-  }
-
-  private async found(queueId: string) {
-    const queue = await this.webacd.queue(queueId);
-    if (!queue) throw notFound('QUEUE_NOT_FOUND', `no queue ${queueId}`);
-    return queue;
   }
 }

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Command, type Decider, type Event } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { CommandObserver } from './command-observer.port.js';
 import { inSpan } from '../operations/tracing.js';
 import { WrongExpectedVersionError } from '../event-store/event-store.errors.js';
 import { chainHash, linkOf } from './hash-chain.js';
-import type { EventStore } from '../event-store/event-store.port.js';
+import type { EventStore, EventToAppend } from '../event-store/event-store.port.js';
 
 /** An aggregate the handler can drive: its decider and where its events live. */
 export interface Aggregate<C extends Command, E extends Event, S, Ctx> {
@@ -198,6 +198,97 @@ export class CommandHandler {
     }
   }
 
+  /**
+   * Several commands for one stream decided in one turn, in order, each on the state the ones
+   * before it left, and appended together: one load, one context and one append with the
+   * expected version for the lot (group commit). A command that is refused gets its error and
+   * adds nothing; the others go on. A version conflict decides the whole batch again. Each
+   * command's events are chained, id'd and deduplicated exactly as `handle` does.
+   * Used where one stream takes many small commands (a busy WebACD queue).
+   */
+  handleMany<C extends Command, E extends Event, S, Ctx>(
+    aggregate: Aggregate<C, E, S, Ctx>,
+    id: string,
+    commands: readonly C[],
+    context: (state: S) => Promise<Ctx> | Ctx,
+  ): Promise<BatchOutcome<S>[]> {
+    return this.inTurn(aggregate.streamId(id), () => this.decideMany(aggregate, id, commands, context));
+  }
+
+  private async decideMany<C extends Command, E extends Event, S, Ctx>(
+    aggregate: Aggregate<C, E, S, Ctx>,
+    id: string,
+    commands: readonly C[],
+    contextOf: (state: S) => Promise<Ctx> | Ctx,
+  ): Promise<BatchOutcome<S>[]> {
+    const streamId = aggregate.streamId(id);
+    const attempts = this.options.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(aggregate, id);
+      const context = await contextOf(loaded.state);
+      let state = loaded.state;
+      let version = loaded.version;
+      let prev = loaded.lastHash;
+      const seen = new Map(loaded.commands);
+      const toAppend: EventToAppend[] = [];
+      // Per command: its outcome, and how many of the batch's events were decided up to it (its
+      // own are the last `count` of those), for its version and consistency token once stored.
+      const decisions: { outcome: BatchOutcome<S>; upTo: number; count: number }[] = [];
+      for (const original of commands) {
+        const command = notBefore(original, loaded.lastAt);
+        const commandId = command.metadata.commandId;
+        const key = commandId ? commandKey(command.metadata.userId, commandId) : undefined;
+        const earlier = key ? seen.get(key) : undefined;
+        const ok = (lastEventId: string | undefined, duplicate: boolean, count: number) =>
+          decisions.push({ outcome: { ok: true, state, events: [], duplicate, lastEventId, version, checkpoint: undefined }, upTo: toAppend.length, count });
+        let decided: readonly E[];
+        try {
+          if (earlier) {
+            // A repeat is answered only after the same authorisation as a new command.
+            aggregate.authorizeRepeat?.(command, state);
+            ok(earlier, true, 0);
+            continue;
+          }
+          decided = aggregate.decider.decide(command, state, context);
+        } catch (error) {
+          decisions.push({ outcome: { ok: false, error }, upTo: toAppend.length, count: 0 });
+          continue;
+        }
+        const base = { commandId: commandId ?? null, commandType: command.type, userId: command.metadata.userId, at: command.metadata.now.toISOString() };
+        decided.forEach((event, i) => {
+          const eventVersion = (version ?? -1) + 1;
+          const hash = chainHash(prev, { streamId, version: eventVersion, type: event.type, data: event.data, metadata: base });
+          // Each event chains to the one before it (RPT-2), across the commands of the batch too.
+          toAppend.push({ id: key ? eventIdFor(streamId, key, i) : randomUUID(), type: event.type, data: event.data, metadata: { ...base, chain: { prev, hash } } });
+          prev = hash;
+          version = eventVersion;
+          state = aggregate.decider.evolve(state, event);
+        });
+        if (key && decided.length > 0) seen.set(key, toAppend.at(-1)!.id!);
+        ok(decided.length > 0 ? toAppend.at(-1)!.id : undefined, false, decided.length);
+      }
+      if (toAppend.length === 0) return decisions.map(({ outcome }) => (outcome.ok ? { ...outcome, checkpoint: loaded.checkpoint } : outcome));
+      const lastAt = Math.max(loaded.lastAt ?? 0, ...commands.map((c) => c.metadata.now.getTime()));
+      try {
+        const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: loaded.version ?? 'no_stream' });
+        const recordedAt = new Date();
+        const recorded = toAppend.map((e, i) => ({ ...e, id: result.positions[i]!.id, version: result.positions[i]!.version, checkpoint: result.positions[i]!.checkpoint, recordedAt }));
+        this.remember(streamId, { state, version: result.nextExpectedVersion, commands: seen, lastHash: prev, lastAt, checkpoint: recorded.at(-1)!.checkpoint });
+        return decisions.map(({ outcome, upTo, count }) => {
+          if (!outcome.ok) return outcome;
+          // The stream as this command left it: its own events, or the last one stored before it.
+          const checkpoint = upTo > 0 ? recorded[upTo - 1]!.checkpoint : loaded.checkpoint;
+          return { ...outcome, events: recorded.slice(upTo - count, upTo) as never, checkpoint };
+        });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
+        this.cache.delete(streamId);
+        this.options.onConflictRetry?.();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100, 2 ** attempt) * (0.5 + Math.random())));
+      }
+    }
+  }
+
   /** The aggregate's current state: the kept fold plus the events appended since. */
   async load<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string): Promise<Loaded<S>> {
     const streamId = aggregate.streamId(id);
@@ -244,6 +335,35 @@ export class CommandHandler {
     const limit = this.options.cachedStreams ?? 10_000;
     if (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
   }
+}
+
+/** What `handleMany` did with one command of the batch. */
+export type BatchOutcome<S> =
+  | {
+      readonly ok: true;
+      /** The state after this command (and the ones before it in the batch). */
+      readonly state: S;
+      /** This command's events as stored (id, version, type, data, metadata). */
+      readonly events: readonly StoredEvent[];
+      /** The command id had been handled before; nothing new was decided. */
+      readonly duplicate: boolean;
+      readonly lastEventId: string | undefined;
+      /** The stream's version after this command (undefined: the stream has no events). */
+      readonly version: number | undefined;
+      /** The global checkpoint of the stream's last event after this command (the consistency token). */
+      readonly checkpoint: string | undefined;
+    }
+  | { readonly ok: false; readonly error: unknown };
+
+/** An event a batch just stored. */
+export interface StoredEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata?: Record<string, unknown>;
+  readonly version: number;
+  readonly checkpoint: string;
+  readonly recordedAt: Date;
 }
 
 /**

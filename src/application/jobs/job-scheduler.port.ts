@@ -5,6 +5,8 @@
  */
 export interface JobScheduler {
   schedule(name: string, data: Record<string, unknown>, options: { jobId: string; delayMs?: number; attempts?: number }): Promise<void>;
+  /** Several jobs in one call (one round trip where the backend allows); same rules as `schedule`. */
+  scheduleMany(jobs: readonly { name: string; data: Record<string, unknown>; jobId: string; delayMs?: number; attempts?: number }[]): Promise<void>;
   /**
    * Registers the handler for jobs of this name; a thrown error retries the job with backoff until
    * its attempts are spent. `run` tells the handler which attempt this is, so the last one can

@@ -18,6 +18,8 @@ export interface CsrActivity {
   readonly recordings: number;
   /** TL-6: the notes this CSR saved. */
   readonly notes: readonly { readonly sessionId: string; readonly noteId: string; readonly text: string; readonly at: string }[];
+  /** WebACD offers made to this CSR in the period, and what they did with them (timed out = let expire). */
+  readonly offers: { readonly received: number; readonly accepted: number; readonly declined: number; readonly timedOut: number };
 }
 
 export interface ActivityFilter {
@@ -64,7 +66,7 @@ export function checkPeriod(filter: ActivityFilter): ActivityFilter {
 }
 
 /**
- * CSV for spreadsheets: one line per CSR, notes joined, RFC 4180 quoting (CRLF). Written by
+ * CSV for spreadsheets: one line per CSR, notes joined in the last column (free text last), RFC 4180 quoting (CRLF). Written by
  * csv-stringify with `escape_formulas`: a cell that begins with `=`, `+`, `-`, `@`, TAB or CR
  * is prefixed with `'`, so a note or name such as `=1+1` is shown as text, never run as a
  * formula. Durations are seconds with one decimal (numbers, never escaped).
@@ -75,14 +77,14 @@ export function activityCsv(rows: readonly CsrActivity[]): string {
     rows.map((r) => [
       r.csrId, r.sessions, r.byKind.inbound, r.byKind.outbound, r.byMode.single, r.byMode.multi, r.customersHelped, seconds(r.handleTimeMs.total),
       seconds(r.handleTimeMs.average), r.pickedUpFromQueue, seconds(r.averageQueueWaitMs), r.transfersGiven, r.transfersReceived, r.handOvers,
-      r.recordings, r.notes.map((n) => n.text).join(' | '),
+      r.recordings, r.offers.received, r.offers.accepted, r.offers.declined, r.offers.timedOut, r.notes.map((n) => n.text).join(' | '),
     ]),
     {
       header: true,
       columns: [
         'csr_id', 'sessions', 'inbound', 'outbound', 'single_session', 'multi_session', 'customers_helped', 'handle_time_total_s',
         'handle_time_average_s', 'picked_up_from_queue', 'average_queue_wait_s', 'transfers_given', 'transfers_received', 'hand_overs',
-        'recordings', 'notes',
+        'recordings', 'offers_received', 'offers_accepted', 'offers_declined', 'offers_timed_out', 'notes',
       ],
       escape_formulas: true,
       record_delimiter: 'windows',

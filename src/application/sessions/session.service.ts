@@ -12,7 +12,7 @@ import {
   type SessionState,
   type StartSession,
 } from '../../domain/session/index.js';
-import { effectiveSettings, settingsDecider, type SettingsCommand } from '../../domain/settings/index.js';
+import { effectiveSettings, isWebacdAgent, settingsDecider, type SettingsCommand } from '../../domain/settings/index.js';
 import { type CsrLoadCommand, type CsrLoadContext, csrLoadDecider, type CsrLoadState } from '../../domain/csr-load/index.js';
 import { type Aggregate, CommandHandler, commandKey, eventIdFor, type Handled } from '../command-handling/command-handler.js';
 import type { EventStore } from '../event-store/event-store.port.js';
@@ -393,9 +393,10 @@ export class SessionService {
 
   /** Only starting a session and taking a handed-over one are bounded by the CSR's live load (SES-3). */
   private async context(principal: Principal, sessionId: string, type: SessionCommand['type'], counted?: number): Promise<SessionContext> {
-    const settings = effectiveSettings(await this.settings(), principal.userId);
-    // The identity provider's WebACD-agent flag counts like the admin's user setting.
-    const webacdAgent = settings.webacdAgent || (settings.webacdEnabled && principal.flags.webacdAgent === true);
+    const state = await this.settings();
+    const settings = effectiveSettings(state, principal.userId);
+    // Q-1, the same rule the queues use: the admin's user setting or the identity provider's flag.
+    const webacdAgent = isWebacdAgent(state, principal.userId, principal.flags);
     const bounded = (type === 'StartSession' || type === 'AcceptHandOver') && hasRole(principal, 'csr');
     // SES-3 from the event store (current), not the read model; the load stream's claim is the guard under races.
     const actorLiveSessions = !bounded

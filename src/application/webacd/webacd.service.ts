@@ -1,34 +1,37 @@
-import { own } from '../../domain/shared/own.js';
 import { randomUUID } from 'node:crypto';
-import { forbidden, notFound, validationError } from '../../domain/shared/domain-error.js';
+import { DomainError, notFound, validationError } from '../../domain/shared/domain-error.js';
 import type { CommandMetadata } from '../../domain/shared/decider.js';
 import {
-  estimatedWait,
-  NOT_WEBACD_AGENT,
-  type OpenQueue,
+  type AgentFacts,
+  estimateWait,
+  findItem,
+  positionInLine,
   type QueueCommand,
   type QueueContext,
   queueDecider,
   type QueueState,
-  type RoutingPolicy,
 } from '../../domain/queue/index.js';
+import { effectiveSettings, isWebacdAgent, type SettingsState, skillLevels } from '../../domain/settings/index.js';
+import { type Aggregate, type BatchOutcome, CommandHandler, eventIdFor, type Handled, type StoredEvent } from '../command-handling/command-handler.js';
 import type { SessionState } from '../../domain/session/index.js';
-import { effectiveSettings } from '../../domain/settings/index.js';
-import { type Aggregate, CommandHandler, eventIdFor, type Handled } from '../command-handling/command-handler.js';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
-import { hasRole, type Principal, SYSTEM } from '../identity/principal.js';
-import type { JobScheduler } from '../jobs/job-scheduler.port.js';
+import { hasRole, type Principal } from '../identity/principal.js';
 import type { SessionService } from '../sessions/session.service.js';
 import type { SessionView } from '../sessions/session-read.port.js';
-import type { AgentLoad, GuestTokens, QueueReadModel, QueueView } from './webacd.ports.js';
-import { queueViewOf } from './queue-view.js';
+import { queueStatistics, type QueueStatistics } from './queue-statistics.js';
+import { itemViewOf, queueViewOfState } from './queue-view.js';
+import type { AgentLoad, GuestTokens, QueueItemView, QueueOfferView, QueueReadModel, QueueView } from './webacd.ports.js';
 
 export const queueAggregate: Aggregate<QueueCommand, never, QueueState, QueueContext> = {
   decider: queueDecider as never,
   streamId: (id) => `queue-${id}`,
 };
+/** The queue id of a queue stream's name, or undefined for other streams. */
+export const queueIdOf = (streamId: string): string | undefined => (streamId.startsWith('queue-') ? streamId.slice('queue-'.length) : undefined);
 
 export const JOBS = { expireOffer: 'webacd.expire-offer', abandonItem: 'webacd.abandon-item' } as const;
+
+export type QueueCommandType = QueueCommand['type'];
+export type QueueCommandData<T extends QueueCommandType> = Extract<QueueCommand, { type: T }>['data'];
 
 export interface InboundRequest {
   readonly queueId: string;
@@ -36,181 +39,281 @@ export interface InboundRequest {
   readonly email: string;
   readonly problem: string;
   readonly originUrl: string;
+  /** One of the queue's help-form topics (RT-3). */
+  readonly topic?: string;
 }
 
+/** What one queue command did: the state after it and the events it stored. */
+export interface QueueOutcome {
+  readonly state: QueueState;
+  readonly events: readonly StoredEvent[];
+  /** The stream's version after the command (undefined: the queue has no events). */
+  readonly version: number | undefined;
+  /** The global checkpoint of the stream's last event after the command: the consistency token. */
+  readonly checkpoint: string | undefined;
+}
+
+/** What a principal may see of a queue (issue 10): its agents, supervisors and admins see its items and offers. */
+export interface QueueDetails {
+  readonly queue: QueueView;
+  readonly statistics: QueueStatistics;
+  /** Null for a CSR outside the queue: name and statistics only. */
+  readonly items: readonly (QueueItemView & { readonly servable: boolean })[] | null;
+  readonly offers: readonly QueueOfferView[] | null;
+}
+
+interface Pending {
+  readonly principal: Principal;
+  readonly command: QueueCommand;
+  resolve(outcome: QueueOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** Most commands decided in one turn of a queue (one append). */
+const MAX_BATCH = 256;
+/** Waiting items listed in a queue's view (the statistics count them all). */
+export const LISTED_ITEMS = 100;
+
 /**
- * The WebACD use cases (Q-1..Q-6, inbound SES-2). The queue decider decides who is offered what
- * and who may accept; this gathers its context (settings, agents' live load) and turns its
- * outcomes into session commands and timers. Every side effect has an id derived from what
- * caused it, so the reactions that back these calls up after a crash repeat nothing.
+ * The WebACD use cases (Q-1..Q-6, SES-2, RT-1..RT-5), in the session's shape: one `execute`
+ * path for every queue command. The queue decider decides who is offered what and who may
+ * accept; this gathers its context (settings, skills, live load) and runs commands.
+ *
+ * Commands on one queue are decided in batches: while one batch is being appended, the commands
+ * that arrive wait in the queue's line, and the next turn decides all of them, each on the state
+ * the one before left, with one context and one append (CommandHandler.handleMany). A busy queue
+ * so pays one round trip for many commands instead of one each; an idle one answers at once.
  */
 export class WebAcdService {
+  private readonly lines = new Map<string, Pending[]>();
+  /** Per settings state: the agents' skill maps (settings change rarely; queues decide often). */
+  private skillCache = new WeakMap<SettingsState, Map<string, ReadonlyMap<string, number>>>();
+
   constructor(
     private readonly handler: CommandHandler,
     private readonly sessions: SessionService,
     private readonly queues: QueueReadModel,
     private readonly load: AgentLoad,
-    private readonly jobs: JobScheduler,
     private readonly guests: GuestTokens,
-    private readonly options: { maxWaitMs: number },
+    private readonly options: { maxWaitMs: number; statsWindowMs: number },
   ) {}
 
-  // ---- admin (the decider refuses non-admins)
+  // ============================================================ commands
 
-  async createQueue(principal: Principal, input: { queueId?: string; name: string; agentIds: string[]; offerTimeoutMs: number; routing?: RoutingPolicy }) {
-    const queueId = input.queueId ?? randomUUID();
-    return this.run(principal, queueId, { type: 'CreateQueue', data: { queueId, name: input.name, agentIds: input.agentIds, offerTimeoutMs: input.offerTimeoutMs, routing: input.routing ?? 'longest_idle' } });
-  }
-
-  configureQueue(principal: Principal, queueId: string, changes: { name?: string; addAgentIds?: string[]; removeAgentIds?: string[]; offerTimeoutMs?: number; routing?: RoutingPolicy }) {
-    return this.run(principal, queueId, { type: 'ConfigureQueue', data: changes });
-  }
-
-  closeQueue(principal: Principal, queueId: string) {
-    return this.run(principal, queueId, { type: 'CloseQueue', data: {} });
-  }
-
-  // ---- agents
-
-  async setAvailability(principal: Principal, queueId: string, available: boolean, agentId = principal.userId) {
-    // Q-1: a CSR who is no WebACD agent (not flagged, not set by the admin, not in this queue) is
-    // refused as such (403), before the queue's own checks answer "not an agent of this queue".
-    if (agentId === principal.userId && !hasRole(principal, 'admin')) {
-      const { state } = await this.handler.load(queueAggregate, queueId);
-      const context = state.status === 'open' ? await this.context(state, principal) : undefined;
-      // (WebACD off: the queue answers WEBACD_DISABLED / the unknown queue NOT_FOUND itself.)
-      if (context?.webacdEnabled && !own(context.agents, agentId)?.webacdAgent) {
-        throw forbidden(NOT_WEBACD_AGENT, 'Only a WebACD agent may take part in a queue');
+  /**
+   * Runs one queue command as `principal` (the decider checks who may). `commandId` makes a retry
+   * (or a re-run timer) harmless. Resolves with the state after it and the events it stored.
+   */
+  execute<T extends QueueCommandType>(principal: Principal, queueId: string, type: T, data: QueueCommandData<T>, commandId?: string): Promise<QueueOutcome> {
+    if (typeof queueId !== 'string' || !queueId.trim()) throw validationError('INVALID_QUEUE_ID', 'queueId', 'queueId is required');
+    const metadata: CommandMetadata = { userId: principal.userId, roles: principal.roles, now: new Date(), commandId, userName: principal.name };
+    const command = { type, data, metadata } as QueueCommand;
+    return new Promise<QueueOutcome>((resolve, reject) => {
+      const line = this.lines.get(queueId);
+      if (line) {
+        line.push({ principal, command, resolve, reject });
+        return;
       }
+      const fresh: Pending[] = [{ principal, command, resolve, reject }];
+      this.lines.set(queueId, fresh);
+      void this.drain(queueId, fresh);
+    });
+  }
+
+  /** Decides what waits in the queue's line, a batch per turn, until the line is empty. */
+  private async drain(queueId: string, line: Pending[]): Promise<void> {
+    while (line.length > 0) {
+      const batch = line.splice(0, MAX_BATCH);
+      // The time of a command is when it is decided: a timer is never decided before it is due.
+      const now = new Date();
+      const commands = batch.map((p) => ({ ...p.command, metadata: { ...p.command.metadata, now } }) as QueueCommand);
+      let outcomes: BatchOutcome<QueueState>[];
+      try {
+        outcomes = await this.handler.handleMany(queueAggregate, queueId, commands, (state) => this.context(state, batch.map((p) => p.principal)));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+        continue;
+      }
+      outcomes.forEach((outcome, i) =>
+        outcome.ok
+          ? batch[i]!.resolve({ state: outcome.state, events: outcome.events, version: outcome.version, checkpoint: outcome.checkpoint })
+          : batch[i]!.reject(outcome.error),
+      );
     }
-    return this.run(principal, queueId, { type: 'SetAgentAvailability', data: { agentId, available } });
+    this.lines.delete(queueId);
+  }
+
+  /**
+   * A queue mutation's answer, from the state its own decision produced (never waiting for a read
+   * model), with the consistency token. The window figures of the statistics (service level,
+   * speed of answer, abandonment) and the agents' live sessions come from the read models as
+   * they stand; everything the command itself changed is in the state.
+   */
+  async answer(principal: Principal, queueId: string, outcome: QueueOutcome): Promise<QueueDetails> {
+    const { state } = outcome;
+    if (state.status === 'none') throw notFound('QUEUE_NOT_FOUND', `no queue ${queueId}`);
+    const queue = queueViewOfState(state, outcome.version ?? -1, outcome.checkpoint);
+    if (state.status !== 'open') return this.detailsOf(principal, queue);
+    const inspect = this.mayInspect(principal, queue);
+    const now = new Date();
+    const since = new Date(now.getTime() - this.options.statsWindowMs);
+    const [outcomes, live, settings] = await Promise.all([
+      this.queues.outcomes(queue.id, since, queue.serviceLevelThresholdMs),
+      this.load.liveSessions(queue.agentIds),
+      this.sessions.settings(),
+    ]);
+    const items: QueueItemView[] = [];
+    for (const item of state.waiting.values()) {
+      if (items.length >= LISTED_ITEMS) break;
+      items.push(itemViewOf(queue.id, item));
+    }
+    const offers: QueueOfferView[] = [...state.offers.values()].map((o) => {
+      const item = state.waiting.get(o.itemId);
+      return { offerId: o.offerId, queueId: queue.id, queueName: queue.name, itemId: o.itemId, agentId: o.agentId, offeredAt: new Date(o.offeredAt), expiresAt: new Date(o.expiresAt), item: item ? itemViewOf(queue.id, item) : null };
+    });
+    // RT-4: items of a skill set nobody in the queue holds (one check per skill set, not per item).
+    let unservable = 0;
+    for (const ids of state.inboundBySkills.values()) {
+      const first = state.waiting.get(ids.keySeq().first()!);
+      if (first && !this.servable(settings, queue, first.requiredSkills)) unservable += ids.size;
+    }
+    for (const id of state.handOvers.keys()) {
+      const item = state.waiting.get(id);
+      if (item && !this.servable(settings, queue, item.requiredSkills)) unservable++;
+    }
+    const oldest = state.waiting.first();
+    const statistics = queueStatistics({
+      queue,
+      now,
+      oldestWaiting: oldest ? new Date(oldest.enqueuedAt) : null,
+      offers,
+      outcomes,
+      liveSessions: live,
+      unservable,
+      windowMs: this.options.statsWindowMs,
+    });
+    const servable = (item: QueueItemView) => this.servable(settings, queue, item.requiredSkills);
+    return { queue, statistics, items: inspect ? items.map((item) => ({ ...item, servable: servable(item) })) : null, offers: inspect ? offers : null };
+  }
+
+  /** Admin: a new queue (the id is generated when not given). */
+  async createQueue(principal: Principal, input: Omit<QueueCommandData<'CreateQueue'>, 'queueId' | 'routing'> & { queueId?: string; routing?: 'longest_idle' }) {
+    const queueId = input.queueId ?? randomUUID();
+    const outcome = await this.execute(principal, queueId, 'CreateQueue', { ...input, queueId, routing: input.routing ?? 'longest_idle' });
+    return { queueId, ...outcome };
   }
 
   /** Q-5: the agent takes the offered item; the session starts (inbound) or passes to them (hand-over). */
   async accept(principal: Principal, queueId: string, offerId: string): Promise<SessionView> {
-    const { events } = await this.run(principal, queueId, { type: 'AcceptOffer', data: { offerId, agentId: principal.userId } });
+    const { events } = await this.execute(principal, queueId, 'AcceptOffer', { offerId, agentId: principal.userId });
     const accepted = events.find((e) => e.type === 'OfferAccepted');
     if (!accepted) throw notFound('OFFER_NOT_FOUND', `offer ${offerId} was not accepted`);
     // The queue decided they are a WebACD agent (flag, user setting or membership, Q-1): the session
     // is told so, as the OfferAccepted reaction does, or a member-only agent's accept would be refused
     // after the queue recorded it.
-    const { sessionId, handled } = await this.completeAcceptance(accepted, { ...principal, flags: { ...principal.flags, webacdAgent: true } });
+    const { sessionId, handled } = await this.completeAcceptance(accepted.data as AcceptedData, { ...principal, flags: { ...principal.flags, webacdAgent: true } });
     return this.sessions.answer(sessionId, handled);
   }
 
-  async decline(principal: Principal, queueId: string, offerId: string) {
-    return this.run(principal, queueId, { type: 'DeclineOffer', data: { offerId, agentId: principal.userId } });
-  }
-
-  /** The open offers made to this agent, across queues. */
-  async offersFor(agentId: string) {
-    const queues = await this.queues.ofAgent(agentId);
-    return queues.flatMap((queue) => {
-      const state = queue.state as unknown as QueueState;
-      if (state.status !== 'open') return [];
-      return state.offers
-        .filter((offer) => offer.agentId === agentId)
-        .map((offer) => ({ queueId: queue.id, queueName: queue.name, offer, item: state.waiting.find((item) => item.itemId === offer.itemId)! }));
-    });
-  }
-
-  // ---- customers (SES-2, Q-6)
-
-  /** A customer asks for help from a web page: they join the queue and get a customer token. */
+  /** SES-2 / Q-6: a customer asks for help from a web page: they join the queue and get a customer token. */
   async requestHelp(input: InboundRequest, now = new Date()) {
-    // The queue as its stream says now, not the read model: a queue created a moment ago is open.
-    const { state: queue } = await this.handler.load(queueAggregate, input.queueId);
-    if (queue.status !== 'open') throw notFound('QUEUE_NOT_FOUND', `no open queue ${input.queueId}`);
     const itemId = randomUUID();
     const customerId = `guest-${itemId}`;
     const guest: Principal = { userId: customerId, name: input.name, roles: ['customer'], flags: {} };
-    const { state } = await this.run(guest, input.queueId, {
-      type: 'EnqueueInbound',
-      data: { itemId, customer: { customerId, name: input.name, email: input.email }, problem: input.problem, originUrl: input.originUrl },
+    // The queue decides on its stream, not on the read model (a queue created a moment ago is
+    // open); to the public, a closed queue is one that does not exist.
+    const { state } = await this.execute(guest, input.queueId, 'EnqueueInbound', {
+      itemId,
+      customer: { customerId, name: input.name, email: input.email },
+      problem: input.problem,
+      originUrl: input.originUrl,
+      ...(input.topic === undefined ? {} : { topic: input.topic }),
+    }).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'QUEUE_CLOSED') throw notFound('QUEUE_NOT_FOUND', `no open queue ${input.queueId}`);
+      throw error;
     });
-    const open = state as OpenQueue;
-    const position = open.waiting.findIndex((item) => item.itemId === itemId) + 1;
-    return { itemId, customerId, token: await this.guests.issue(customerId, input.name), position, estimatedWaitMs: estimatedWait(state, now, itemId) };
-  }
-
-  leaveQueue(principal: Principal, queueId: string, itemId: string) {
-    return this.run(principal, queueId, { type: 'LeaveQueue', data: { itemId } });
-  }
-
-  // ---- timers and reactions (system)
-
-  async expireOffer(queueId: string, offerId: string) {
-    await this.run(SYSTEM, queueId, { type: 'ExpireOffer', data: { offerId } }, `expire:${offerId}`);
-  }
-
-  async abandonItem(queueId: string, itemId: string) {
-    await this.run(SYSTEM, queueId, { type: 'AbandonItem', data: { itemId } }, `abandon:${itemId}`);
-  }
-
-  /**
-   * Reacts to stored events (run from a checkpointed subscription): timers for offers and
-   * waits, hand-overs into queues, freed capacity re-routed, accepted offers completed.
-   */
-  async react(event: RecordedEvent): Promise<void> {
-    const data = event.data as Record<string, any>;
-    const queueId = event.streamId.startsWith('queue-') ? event.streamId.slice('queue-'.length) : undefined;
-    switch (event.type) {
-      case 'ItemOffered':
-        await this.jobs.schedule(JOBS.expireOffer, { queueId, offerId: data.offerId }, { jobId: `expire:${data.offerId}`, delayMs: Date.parse(data.expiresAt) - Date.now() });
-        return;
-      case 'InboundRequestEnqueued':
-      case 'HandOverEnqueued':
-        await this.jobs.schedule(JOBS.abandonItem, { queueId, itemId: data.itemId }, { jobId: `abandon:${data.itemId}`, delayMs: this.options.maxWaitMs });
-        return;
-      case 'OfferAccepted':
-        await this.completeAcceptance(event, { userId: data.agentId, roles: ['csr'], flags: { webacdAgent: true } });
-        return;
-      case 'HandedToQueue':
-        await this.enqueueHandOver(event);
-        return;
-      case 'SessionEnded':
-        for (const queue of await this.queues.list()) if (queue.status === 'open' && queue.waiting > 0) await this.run(SYSTEM, queue.id, { type: 'RouteWaitingItems', data: {} });
-        return;
-      default:
-        return;
+    let position = 0;
+    let estimatedWaitMs: number | null = null;
+    if (state.status === 'open') {
+      const item = findItem(state, itemId);
+      if (item) {
+        position = positionInLine(state, item);
+        const available = [...state.agents.values()].filter((a) => a.available).length;
+        estimatedWaitMs = estimateWait(state.recentWaitsMs, position, available, now.getTime() - Date.parse(item.enqueuedAt));
+      }
     }
+    return { itemId, customerId, token: await this.guests.issue(customerId, input.name), position, estimatedWaitMs };
   }
 
-  static readonly REACTS_TO = ['ItemOffered', 'InboundRequestEnqueued', 'HandOverEnqueued', 'OfferAccepted', 'HandedToQueue', 'SessionEnded'];
+  // ============================================================ reads
 
-  queue(id: string): Promise<QueueView | undefined> {
-    return this.queues.byId(id);
+  /** A queue as `principal` may see it (issue 10): items and offers only for its agents, supervisors and admins. */
+  async details(principal: Principal, queueId: string): Promise<QueueDetails> {
+    const queue = await this.queues.byId(queueId);
+    if (!queue) throw notFound('QUEUE_NOT_FOUND', `no queue ${queueId}`);
+    return this.detailsOf(principal, queue);
   }
 
-  list(): Promise<QueueView[]> {
-    return this.queues.list();
+  async list(principal: Principal): Promise<QueueDetails[]> {
+    return Promise.all((await this.queues.list()).map((queue) => this.detailsOf(principal, queue)));
   }
 
-  // ---- internals
-
-  /** Q-2/Q-4: the session was handed over; its item waits in the target queue (or, for named agents, a queue they share). */
-  private async enqueueHandOver(event: RecordedEvent): Promise<void> {
-    const data = event.data as { target: { kind: 'queue'; queueId: string } | { kind: 'agents'; agentIds: string[] }; message: string | null; by: string };
-    const sessionId = event.streamId.slice('session-'.length);
-    const queueId = data.target.kind === 'queue' ? data.target.queueId : await this.queueOfAgents(data.target.agentIds);
-    if (!queueId) return; // refused before HandToQueue was issued; nothing to route
-    await this.run(
-      SYSTEM,
-      queueId,
-      { type: 'EnqueueHandOver', data: { itemId: `handover:${sessionId}:${event.version}`, sessionId, handedBy: data.by, message: data.message, target: data.target } },
-      `enqueue:${event.id}`,
-    );
+  /** Agents of the queue, supervisors and admins see its items, offers and ids. */
+  mayInspect(principal: Principal, queue: Pick<QueueView, 'agentIds'>): boolean {
+    return hasRole(principal, 'supervisor', 'admin') || queue.agentIds.includes(principal.userId);
   }
 
-  /** An open queue all the named agents belong to. */
-  async queueOfAgents(agentIds: readonly string[]): Promise<string | undefined> {
-    const queues = await this.queues.list();
-    return queues.find((q) => q.status === 'open' && agentIds.every((id) => q.agentIds.includes(id)))?.id;
+  /** The open offers made to this agent, across queues. */
+  offersFor(agentId: string): Promise<QueueOfferView[]> {
+    return this.queues.offersOf(agentId);
   }
+
+  /** Live statistics of a queue (waiting, longest and estimated wait, agents, offers, service level...). */
+  async statistics(queueId: string, now = new Date()): Promise<QueueStatistics> {
+    const queue = await this.queues.byId(queueId);
+    if (!queue) throw notFound('QUEUE_NOT_FOUND', `no queue ${queueId}`);
+    return this.statisticsOf(queue, now);
+  }
+
+  private async detailsOf(principal: Principal, queue: QueueView): Promise<QueueDetails> {
+    const inspect = this.mayInspect(principal, queue);
+    const [statistics, items, offers, settings] = await Promise.all([
+      this.statisticsOf(queue),
+      inspect ? this.queues.items(queue.id, LISTED_ITEMS) : null,
+      inspect ? this.queues.offers(queue.id) : null,
+      this.sessions.settings(),
+    ]);
+    const servable = (item: QueueItemView) => this.servable(settings, queue, item.requiredSkills);
+    return { queue, statistics, items: items?.map((item) => ({ ...item, servable: servable(item) })) ?? null, offers };
+  }
+
+  private async statisticsOf(queue: QueueView, now = new Date()): Promise<QueueStatistics> {
+    const since = new Date(now.getTime() - this.options.statsWindowMs);
+    const [oldest, offers, outcomes, live, bySkills, settings] = await Promise.all([
+      this.queues.oldestWaiting(queue.id),
+      this.queues.offers(queue.id),
+      this.queues.outcomes(queue.id, since, queue.serviceLevelThresholdMs),
+      this.load.liveSessions(queue.agentIds),
+      this.queues.waitingBySkills(queue.id),
+      this.sessions.settings(),
+    ]);
+    const unservable = bySkills.filter((s) => !this.servable(settings, queue, s.requiredSkills)).reduce((sum, s) => sum + s.count, 0);
+    return queueStatistics({ queue, now, oldestWaiting: oldest, offers, outcomes, liveSessions: live, unservable, windowMs: this.options.statsWindowMs });
+  }
+
+  /** RT-4: some agent of the queue holds every skill the item needs (whether available now or not). */
+  private servable(settings: SettingsState, queue: QueueView, required: QueueItemView['requiredSkills']): boolean {
+    if (required.length === 0) return queue.agentIds.length > 0;
+    return queue.agentIds.some((id) => {
+      const skills = this.skillsOf(settings, id);
+      return required.every((r) => (skills.get(r.skill) ?? 0) >= r.minLevel);
+    });
+  }
+
+  // ============================================================ reactions' helpers (system)
 
   /** Q-5 / SES-2: the accepted item becomes the agent's session. Idempotent: the command id is the offer's. */
-  private async completeAcceptance(accepted: RecordedEvent, agent: Principal): Promise<{ sessionId: string; handled: Handled<SessionState> }> {
-    const data = accepted.data as { offerId: string; itemId: string; kind: 'inbound' | 'hand_over'; sessionId: string | null; customer?: { customerId: string; name: string }; originUrl?: string };
+  async completeAcceptance(data: AcceptedData, agent: Principal): Promise<{ sessionId: string; handled: Handled<SessionState> }> {
     const options = { commandId: `offer:${data.offerId}` };
     if (data.kind === 'hand_over') {
       const handled = await this.sessions.command(agent, data.sessionId!, 'AcceptHandOver', {}, options);
@@ -218,44 +321,66 @@ export class WebAcdService {
     }
     // The inbound session starts with the customer already in it, its id fixed by the item.
     const sessionId = data.sessionId ?? eventIdFor('inbound-session', data.itemId, 0);
-    return this.sessions.open(agent, { sessionId, kind: 'inbound', customer: { customerId: data.customer!.customerId, displayName: data.customer!.name }, originUrl: data.originUrl }, options);
-  }
-
-  private async run(principal: Principal, queueId: string, command: Omit<QueueCommand, 'metadata'>, commandId?: string) {
-    if (!queueId) throw validationError('INVALID_QUEUE_ID', 'queueId', 'queueId is required');
-    const metadata: CommandMetadata = { userId: principal.userId, roles: principal.roles, now: new Date(), commandId, userName: principal.name };
-    const result = await this.handler.handle(queueAggregate, queueId, { ...command, metadata } as QueueCommand, {
-      context: (state) => this.context(state, principal),
-    });
-    const events = result.lastEventId ? await this.storedEvents(queueId, result.version, result.stored) : [];
-    // The answer is the state this command's decision produced, never the read model's.
-    const view = queueViewOf(result.state, result.version ?? -1, result.checkpoint);
-    if (!view) throw notFound('QUEUE_NOT_FOUND', `no queue ${queueId}`);
-    return { state: result.state, events, view };
-  }
-
-  /** The events a call just stored, as recorded (ids, versions), for follow-up work. */
-  private async storedEvents(queueId: string, version: number | undefined, count: number): Promise<RecordedEvent[]> {
-    if (version === undefined || count === 0) return [];
-    return this.handler.recent(queueAggregate.streamId(queueId), version - count + 1);
-  }
-
-  private async context(state: QueueState, principal: Principal): Promise<QueueContext> {
-    const settings = await this.sessions.settings();
-    const webacdEnabled = effectiveSettings(settings, principal.userId).webacdEnabled;
-    const members = state.status === 'open' ? state.agentIds : [];
-    const ids = [...new Set([...members, principal.userId])];
-    const live = await this.load.liveSessions(ids);
-    const agents: QueueContext['agents'] = Object.fromEntries(
-      ids.map((id) => {
-        const own = effectiveSettings(settings, id);
-        // Q-1: a WebACD agent by the admin's user setting, by the identity provider's flag, or by
-        // the admin having put them in this queue; and only while WebACD is on.
-        const flagged = id === principal.userId && principal.flags.webacdAgent === true;
-        const webacdAgent = webacdEnabled && (own.webacdAgent || flagged || members.includes(id));
-        return [id, { webacdAgent, liveLoad: (Object.hasOwn(live, id) ? live[id] : undefined) ?? 0, maxLoad: own.sessionMode === 'multi' ? own.maxCustomers : 1 }];
-      }),
+    return this.sessions.open(
+      agent,
+      { sessionId, kind: 'inbound', customer: { customerId: data.customer!.customerId, displayName: data.customer!.name }, originUrl: data.originUrl ?? undefined },
+      options,
     );
+  }
+
+  /** An open queue all the named agents belong to (a hand-over to agents, Q-2). */
+  async queueOfAgents(agentIds: readonly string[]): Promise<string | undefined> {
+    const queues = await this.queues.list();
+    return queues.find((q) => q.status === 'open' && agentIds.every((id) => q.agentIds.includes(id)))?.id;
+  }
+
+  /** Open queues with items waiting (freed capacity is offered there). */
+  async queuesWithWaiting(): Promise<string[]> {
+    return (await this.queues.list()).filter((q) => q.status === 'open' && q.waiting > 0).map((q) => q.id);
+  }
+
+  // ============================================================ context
+
+  /**
+   * What the decider needs, once per batch: WebACD on, and for every agent of the queue and
+   * every acting user whether they are a WebACD agent (Q-1, one rule for sessions and queues),
+   * their live load and maximum (SES-3) and their skills (RT-3).
+   */
+  private async context(state: QueueState, principals: readonly Principal[]): Promise<QueueContext> {
+    const settings = await this.sessions.settings();
+    const webacdEnabled = settings.site.webacdEnabled;
+    const members = new Set(state.status === 'open' ? state.agentIds : []);
+    const flagged = new Set(principals.filter((p) => p.flags.webacdAgent === true).map((p) => p.userId));
+    const ids = [...new Set([...members, ...principals.map((p) => p.userId)])];
+    const live = await this.load.liveSessions(ids);
+    const agents = new Map<string, AgentFacts>();
+    for (const id of ids) {
+      const own = effectiveSettings(settings, id);
+      agents.set(id, {
+        webacdAgent: isWebacdAgent(settings, id, { webacdAgent: flagged.has(id) }, members.has(id)),
+        liveLoad: live.get(id) ?? 0,
+        maxLoad: own.sessionMode === 'multi' ? own.maxCustomers : 1,
+        skills: this.skillsOf(settings, id),
+      });
+    }
     return { webacdEnabled, agents };
   }
+
+  private skillsOf(settings: SettingsState, userId: string): ReadonlyMap<string, number> {
+    let cache = this.skillCache.get(settings);
+    if (!cache) this.skillCache.set(settings, (cache = new Map()));
+    let skills = cache.get(userId);
+    if (!skills) cache.set(userId, (skills = skillLevels(settings, userId)));
+    return skills;
+  }
+}
+
+/** The data of an `OfferAccepted` event, as the acceptance needs it. */
+export interface AcceptedData {
+  readonly offerId: string;
+  readonly itemId: string;
+  readonly kind: 'inbound' | 'hand_over';
+  readonly sessionId: string | null;
+  readonly customer?: { readonly customerId: string; readonly name: string } | null;
+  readonly originUrl?: string | null;
 }

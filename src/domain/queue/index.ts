@@ -16,8 +16,12 @@ export {
   OFFER_TIMEOUT_MIN_MS,
   PROBLEM_MAX_LENGTH,
   QUEUE_NAME_MAX_LENGTH,
+  SERVICE_LEVEL_THRESHOLD_MAX_MS,
+  SERVICE_LEVEL_THRESHOLD_MIN_MS,
   SYSTEM,
+  TOPICS_MAX,
 } from './queue.decide.js';
+export { SKILL_LEVEL_MAX, SKILL_NAME_MAX_LENGTH, SKILLS_MAX, validRequiredSkills } from '../shared/skills.js';
 export { QueueErrors };
 
 /** Every stable error code the queue aggregate raises. */

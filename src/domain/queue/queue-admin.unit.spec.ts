@@ -25,7 +25,7 @@ describe('queue administration', () => {
     const events = spec.given([]).when(create()).events();
     expect(events.map((e) => e.type)).toEqual(['QueueCreated']);
     const state = stateAfter(events);
-    expect(state.status === 'open' && state.agents[ANN]).toEqual({ available: false, idleSince: iso(NOW_S) });
+    expect(state.status === 'open' && state.agents.get(ANN)).toEqual({ available: false, idleSince: iso(NOW_S) });
   });
 
   it('only an admin creates, configures or closes a queue', () => {

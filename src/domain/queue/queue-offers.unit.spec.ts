@@ -174,7 +174,7 @@ describe('hand-over broadcast (Q-3, Q-5)', () => {
       .when(accept(bid('item-1', 1, BOB), BOB))
       .then([ev.acceptedHandOver('item-1', BOB, 1, NOW_S, 10), ev.bWithdrawn('item-1', ANN, 'taken')]);
     const after = stateAfter([...broadcastToAnnAndBob, ev.acceptedHandOver('item-1', BOB, 1, NOW_S, 10), ev.bWithdrawn('item-1', ANN, 'taken')]);
-    expect(after.status === 'open' && [after.waiting, after.offers]).toEqual([[], []]);
+    expect(after.status === 'open' && [after.waiting.size, after.offers.size]).toEqual([0, 0]);
   });
 
   it('Q-5 a second agent accepting the same handed-over session gets OFFER_ALREADY_TAKEN', () => {
@@ -254,7 +254,7 @@ describe('hand-over broadcast (Q-3, Q-5)', () => {
     const awayAndBack = [...broadcastToAnnAndBob, ev.bWithdrawn('item-1', ANN, 'agent_away', 1, 52), ev.availability(ANN, 52, false), ev.availability(ANN, 54)];
     spec.given(awayAndBack).when(cmd('RouteWaitingItems', {}, asSystem())).then([]);
     const ids = stateAfter(awayAndBack);
-    expect(ids.status === 'open' && ids.offers.map((o) => o.offerId)).toEqual([bid('item-1', 1, BOB)]);
+    expect(ids.status === 'open' && [...ids.offers.values()].map((o) => o.offerId)).toEqual([bid('item-1', 1, BOB)]);
   });
 
   it('SES-3 an accept that fills the agent capacity withdraws their other open offers', () => {
@@ -298,7 +298,7 @@ describe('accepting (Q-5)', () => {
   it('Q-5 the offered agent accepts: the queue records who takes it, with the customer and the page', () => {
     spec.given(offeredToAnn).when(accept('item-1:1', ANN)).then([ev.acceptedInbound('item-1', ANN, 1, NOW_S, 10)]);
     const after = stateAfter([...offeredToAnn, ev.acceptedInbound('item-1', ANN, 1, NOW_S, 10)]);
-    expect(after.status === 'open' && after.waiting).toEqual([]);
+    expect(after.status === 'open' && after.waiting.size).toBe(0);
   });
 
   it('Q-5 a hand-over accepted carries the session and the giver message for the new controller', () => {
@@ -365,7 +365,7 @@ describe('declining and expiry', () => {
 
   it('an agent who let an offer expire stays available, at the back of the idle order', () => {
     const after = stateAfter([...offeredToAnn, ev.expired('item-1', ANN, 1, 80), ev.offered('item-1', BOB, 2, 80)]);
-    expect(after.status === 'open' && after.agents[ANN]).toEqual({ available: true, idleSince: iso(80) });
+    expect(after.status === 'open' && after.agents.get(ANN)).toEqual({ available: true, idleSince: iso(80) });
   });
 
   it('with one agent, the expired item is offered to them again', () => {

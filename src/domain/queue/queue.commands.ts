@@ -4,7 +4,7 @@
  * the metadata. The API validates shapes; the decider checks them again where a rule depends on them.
  */
 import type { Command } from '../shared/decider.js';
-import type { HandOverTarget, InboundCustomer, RoutingPolicy } from './queue.events.js';
+import type { HandOverTarget, InboundCustomer, QueueTopic, RequiredSkill, RoutingPolicy } from './queue.events.js';
 
 /** Admin: a new queue on this stream. */
 export type CreateQueue = Command<
@@ -16,6 +16,10 @@ export type CreateQueue = Command<
     /** 5 000 .. 600 000 ms. */
     readonly offerTimeoutMs: number;
     readonly routing: RoutingPolicy;
+    /** Help-form topics and the skills each needs (RT-3). */
+    readonly topics?: readonly QueueTopic[];
+    /** 1 000 .. 3 600 000 ms; default 20 s. */
+    readonly serviceLevelThresholdMs?: number;
   }
 >;
 
@@ -28,6 +32,9 @@ export type ConfigureQueue = Command<
     readonly removeAgentIds?: readonly string[];
     readonly offerTimeoutMs?: number;
     readonly routing?: RoutingPolicy;
+    /** Replaces the whole list of topics. */
+    readonly topics?: readonly QueueTopic[];
+    readonly serviceLevelThresholdMs?: number;
   }
 >;
 
@@ -46,6 +53,8 @@ export type EnqueueInbound = Command<
     readonly customer: InboundCustomer;
     readonly problem: string;
     readonly originUrl: string;
+    /** One of the queue's help-form topics; its skills are required of the agent (RT-3). */
+    readonly topic?: string;
   }
 >;
 
@@ -61,6 +70,8 @@ export type EnqueueHandOver = Command<
     readonly handedBy: string;
     readonly message?: string | null;
     readonly target: HandOverTarget;
+    /** Skills the giver asks of the taker (RT-3). */
+    readonly requiredSkills?: readonly RequiredSkill[];
   }
 >;
 
@@ -109,6 +120,8 @@ export interface AgentFacts {
   readonly liveLoad: number;
   /** Most sessions the agent may run at once: 1 in single-session mode, the admin's maximum in multi-session mode (SES-3). */
   readonly maxLoad: number;
+  /** The agent's skills and levels (1..10), from the admin's user settings (RT-3). Absent: none. */
+  readonly skills?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -119,5 +132,5 @@ export interface AgentFacts {
 export interface QueueContext {
   /** WebACD is on for the site (SES-2). */
   readonly webacdEnabled: boolean;
-  readonly agents: Readonly<Record<string, AgentFacts>>;
+  readonly agents: ReadonlyMap<string, AgentFacts>;
 }

@@ -18,7 +18,15 @@ import type {
   SetAgentAvailability,
 } from './queue.commands.js';
 import * as E from './queue.errors.js';
-import { type HandOverTarget, type QueueEvent, ROUTING_POLICIES, type RoutingPolicy, type WithdrawReason } from './queue.events.js';
+import { validRequiredSkills } from '../shared/skills.js';
+import {
+  type HandOverTarget,
+  type QueueEvent,
+  type QueueTopic,
+  ROUTING_POLICIES,
+  type RoutingPolicy,
+  type WithdrawReason,
+} from './queue.events.js';
 import { evolveQueue, findItem, type OpenOffer, type OpenQueue, openOffersOfAgent, openOffersOfItem, type QueueState } from './queue.state.js';
 import { planOffers } from './routing.js';
 
@@ -27,6 +35,10 @@ export const OFFER_TIMEOUT_MIN_MS = 5_000;
 export const OFFER_TIMEOUT_MAX_MS = 600_000;
 export const PROBLEM_MAX_LENGTH = 2000;
 export const HANDOVER_MESSAGE_MAX_LENGTH = 345;
+/** At most 100 help-form topics per queue (each with at most 20 skills, see shared/skills). */
+export const TOPICS_MAX = 100;
+export const SERVICE_LEVEL_THRESHOLD_MIN_MS = 1_000;
+export const SERVICE_LEVEL_THRESHOLD_MAX_MS = 3_600_000;
 
 /** The user id routing decisions and timer outcomes are recorded under. */
 export const SYSTEM = 'system';
@@ -97,11 +109,11 @@ function assertWebacdEnabled(context: QueueContext): void {
 /** Q-1: only a WebACD agent takes, declines or is offered queued work. */
 function assertWebacdAgent(context: QueueContext, userId: string): void {
   assertWebacdEnabled(context);
-  if (own(context.agents, userId)?.webacdAgent !== true) throw forbidden(E.NOT_WEBACD_AGENT, 'Only a WebACD agent may do this');
+  if (context.agents.get(userId)?.webacdAgent !== true) throw forbidden(E.NOT_WEBACD_AGENT, 'Only a WebACD agent may do this');
 }
 
 function assertQueueAgent(q: OpenQueue, agentId: string): void {
-  if (!own(q.agents, agentId)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'agentId', `${agentId} is not an agent of this queue`);
+  if (!q.agents.has(agentId)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'agentId', `${agentId} is not an agent of this queue`);
 }
 
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
@@ -140,6 +152,30 @@ function validAgentIds(ids: readonly string[] | undefined, field: string): reado
   return list;
 }
 
+function validTopics(topics: unknown): readonly QueueTopic[] {
+  if (!Array.isArray(topics) || topics.length > TOPICS_MAX) throw validationError(E.INVALID_TOPICS, 'topics', `At most ${TOPICS_MAX} topics, as a list`);
+  const seen = new Set<string>();
+  return topics.map((t: unknown, i) => {
+    const { topic, requiredSkills } = (typeof t === 'object' && t !== null ? t : {}) as { topic?: unknown; requiredSkills?: unknown };
+    const name = typeof topic === 'string' ? topic.trim() : '';
+    if (!name || graphemeLength(name) > QUEUE_NAME_MAX_LENGTH || seen.has(name)) {
+      throw validationError(E.INVALID_TOPICS, `topics[${i}].topic`, `A topic has 1 to ${QUEUE_NAME_MAX_LENGTH} characters and is listed once`);
+    }
+    seen.add(name);
+    return { topic: name, requiredSkills: validRequiredSkills(requiredSkills, `topics[${i}].requiredSkills`) };
+  });
+}
+
+function validThreshold(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < SERVICE_LEVEL_THRESHOLD_MIN_MS || ms > SERVICE_LEVEL_THRESHOLD_MAX_MS) {
+    throw validationError(E.INVALID_SERVICE_LEVEL_THRESHOLD, 'serviceLevelThresholdMs', 'The service level threshold is from 1 second to 1 hour, in milliseconds', {
+      min: SERVICE_LEVEL_THRESHOLD_MIN_MS,
+      max: SERVICE_LEVEL_THRESHOLD_MAX_MS,
+    });
+  }
+  return ms;
+}
+
 // ============================================================ routing after every change
 
 /**
@@ -151,17 +187,17 @@ function withRouting(
   primary: readonly QueueEvent[],
   context: QueueContext,
   now: Date,
-  extraLoad: Readonly<Record<string, number>> = {},
+  extraLoad: ReadonlyMap<string, number> = new Map(),
 ): readonly QueueEvent[] {
   const after = primary.reduce(evolveQueue, state);
   if (after.status !== 'open') return primary;
   const at = now.toISOString();
   const expiresAt = new Date(now.getTime() + after.offerTimeoutMs).toISOString();
-  const offers: QueueEvent[] = planOffers(after, context.agents, extraLoad).map(({ offerId, itemId, agentId, attempt }) => {
+  const offers: QueueEvent[] = planOffers(after, context.agents, extraLoad).map(({ offerId, itemId, agentId, attempt, why }) => {
     const item = findItem(after, itemId);
     // Q-3: every agent offered a hand-over sees the giver's message with the offer.
     const message = item?.kind === 'hand_over' ? { message: item.message } : {};
-    return { type: 'ItemOffered', data: { offerId, itemId, agentId, attempt, expiresAt, ...message, by: SYSTEM, at } };
+    return { type: 'ItemOffered', data: { offerId, itemId, agentId, attempt, expiresAt, ...message, why, by: SYSTEM, at } };
   });
   return [...primary, ...offers];
 }
@@ -187,6 +223,8 @@ function createQueue({ data, metadata }: CreateQueue, state: QueueState): readon
         agentIds: validAgentIds(data.agentIds, 'agentIds'),
         offerTimeoutMs: validTimeout(data.offerTimeoutMs),
         routing: validRouting(data.routing),
+        ...(data.topics === undefined ? {} : { topics: validTopics(data.topics) }),
+        ...(data.serviceLevelThresholdMs === undefined ? {} : { serviceLevelThresholdMs: validThreshold(data.serviceLevelThresholdMs) }),
         ...stampOf(metadata),
       },
     },
@@ -199,22 +237,26 @@ function configureQueue({ data, metadata }: ConfigureQueue, state: QueueState, c
   const add = validAgentIds(data.addAgentIds, 'addAgentIds');
   const remove = validAgentIds(data.removeAgentIds, 'removeAgentIds');
   if (add.some((id) => remove.includes(id))) throw validationError(E.INVALID_AGENT_LIST, 'addAgentIds', 'An agent is either added or removed');
-  for (const id of remove) if (!own(q.agents, id)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'removeAgentIds', `${id} is not an agent of this queue`);
-  const agentsAdded = add.filter((id) => !own(q.agents, id));
+  for (const id of remove) if (!q.agents.has(id)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'removeAgentIds', `${id} is not an agent of this queue`);
+  const agentsAdded = add.filter((id) => !q.agents.has(id));
   const name = data.name === undefined ? undefined : validName(data.name);
   const offerTimeoutMs = data.offerTimeoutMs === undefined ? undefined : validTimeout(data.offerTimeoutMs);
   const routing = data.routing === undefined ? undefined : validRouting(data.routing);
+  const topics = data.topics === undefined ? undefined : validTopics(data.topics);
+  const threshold = data.serviceLevelThresholdMs === undefined ? undefined : validThreshold(data.serviceLevelThresholdMs);
   const changes = {
     ...(name !== undefined && name !== q.name ? { name } : {}),
     ...(offerTimeoutMs !== undefined && offerTimeoutMs !== q.offerTimeoutMs ? { offerTimeoutMs } : {}),
     ...(routing !== undefined && routing !== q.routing ? { routing } : {}),
+    ...(topics !== undefined && JSON.stringify(topics) !== JSON.stringify(q.topics) ? { topics } : {}),
+    ...(threshold !== undefined && threshold !== q.serviceLevelThresholdMs ? { serviceLevelThresholdMs: threshold } : {}),
   };
   if (Object.keys(changes).length === 0 && agentsAdded.length === 0 && remove.length === 0) return [];
   const stamp = stampOf(metadata);
   return withRouting(
     state,
     [
-      ...q.offers.filter((o) => remove.includes(o.agentId)).map((o) => withdrawn(o, 'agent_removed', stamp.at)),
+      ...remove.flatMap((id) => openOffersOfAgent(q, id)).map((o) => withdrawn(o, 'agent_removed', stamp.at)),
       { type: 'QueueConfigured', data: { ...changes, agentsAdded, agentsRemoved: remove, ...stamp } },
     ],
     context,
@@ -228,8 +270,8 @@ function closeQueue(metadata: CommandMetadata, state: QueueState): readonly Queu
   const q = assertOpen(state);
   const stamp = stampOf(metadata);
   return [
-    ...q.offers.map((o) => withdrawn(o, 'queue_closed', stamp.at)),
-    ...q.waiting.map(
+    ...[...q.offers.values()].map((o) => withdrawn(o, 'queue_closed', stamp.at)),
+    ...[...q.waiting.values()].map(
       (i): QueueEvent => ({
         type: 'ItemAbandoned',
         data: { itemId: i.itemId, sessionId: i.sessionId, reason: 'queue_closed', waitedMs: waitedMs(i.enqueuedAt, metadata.now), ...stamp },
@@ -247,9 +289,14 @@ function setAgentAvailability({ data, metadata }: SetAgentAvailability, state: Q
   if (metadata.userId !== agentId && !hasRole(metadata, 'admin')) {
     throw forbidden(E.NOT_YOUR_AVAILABILITY, 'An agent sets only their own availability');
   }
+  // Q-1: a CSR who is no WebACD agent (not flagged, not set by the admin, not in this queue) is
+  // refused as such, before "not an agent of this queue".
+  if (metadata.userId === agentId && !hasRole(metadata, 'admin') && context.webacdEnabled && context.agents.get(agentId)?.webacdAgent !== true) {
+    throw forbidden(E.NOT_WEBACD_AGENT, 'Only a WebACD agent may take part in a queue');
+  }
   assertQueueAgent(q, agentId);
   if (available) assertWebacdAgent(context, agentId); // Q-1: nobody else is offered work
-  if (own(q.agents, agentId)?.available === available) return [];
+  if (q.agents.get(agentId)?.available === available) return [];
   const stamp = stampOf(metadata);
   const offers = available ? [] : openOffersOfAgent(q, agentId);
   return withRouting(
@@ -276,7 +323,7 @@ function isWebUrl(url: unknown): boolean {
 
 function assertNewItem(q: OpenQueue, itemId: unknown): string {
   if (typeof itemId !== 'string' || !itemId.trim()) throw validationError(E.INVALID_ITEM_ID, 'itemId', 'An item id is required');
-  if (findItem(q, itemId) || q.closedItems.some((i) => i.itemId === itemId)) {
+  if (q.waiting.has(itemId) || q.closedItems.some((i) => i.itemId === itemId)) {
     throw illegalState(E.DUPLICATE_ITEM, `Item ${itemId} is already in this queue`);
   }
   return itemId;
@@ -299,12 +346,18 @@ function enqueueInbound({ data, metadata }: EnqueueInbound, state: QueueState, c
     throw validationError(E.PROBLEM_TOO_LONG, 'problem', `The problem may be at most ${PROBLEM_MAX_LENGTH} characters`, { max: PROBLEM_MAX_LENGTH });
   }
   const sessionId = data.sessionId?.trim() || null;
+  // RT-3: the help form's topic decides the skills the request needs.
+  const topic = data.topic === undefined || data.topic === null ? undefined : q.topics.find((t) => t.topic === data.topic);
+  if (data.topic !== undefined && data.topic !== null && !topic) {
+    throw validationError(E.UNKNOWN_TOPIC, 'topic', `This queue has no topic ${String(data.topic)}`, { topics: q.topics.map((t) => t.topic) });
+  }
+  const skills = topic ? { topic: topic.topic, requiredSkills: topic.requiredSkills } : {};
   return withRouting(
     state,
     [
       {
         type: 'InboundRequestEnqueued',
-        data: { itemId, sessionId, customer: { customerId, name, email }, problem, originUrl: data.originUrl, ...stampOf(metadata) },
+        data: { itemId, sessionId, customer: { customerId, name, email }, problem, originUrl: data.originUrl, ...skills, ...stampOf(metadata) },
       },
     ],
     context,
@@ -330,9 +383,15 @@ function enqueueHandOver({ data, metadata }: EnqueueHandOver, state: QueueState,
       max: HANDOVER_MESSAGE_MAX_LENGTH,
     }); // Q-3
   }
+  const requiredSkills = validRequiredSkills(data.requiredSkills, 'requiredSkills'); // RT-3
   return withRouting(
     state,
-    [{ type: 'HandOverEnqueued', data: { itemId, sessionId, handedBy: data.handedBy, message, target, ...stampOf(metadata) } }],
+    [
+      {
+        type: 'HandOverEnqueued',
+        data: { itemId, sessionId, handedBy: data.handedBy, message, target, ...(requiredSkills.length > 0 ? { requiredSkills } : {}), ...stampOf(metadata) },
+      },
+    ],
     context,
     metadata.now,
   );
@@ -356,7 +415,7 @@ function handOverTarget(q: OpenQueue, target: HandOverTarget | undefined, giverI
     const unique = [...new Set(agentIds)];
     if (unique.length === 0 || unique.some((id) => typeof id !== 'string' || !id || id === giverId)) throw invalid('target.agentIds');
     for (const id of unique) {
-      if (!own(q.agents, id)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'target.agentIds', `${id} is not an agent of this queue`);
+      if (!q.agents.has(id)) throw validationError(E.AGENT_NOT_IN_QUEUE, 'target.agentIds', `${id} is not an agent of this queue`);
     }
     return { kind: 'agents', agentIds: unique };
   }
@@ -415,7 +474,7 @@ function abandonItem({ data, metadata }: AbandonItem, state: QueueState, context
 /** The offer the acting agent answers: open, theirs. Otherwise the error that says why not. */
 function offerToAnswer(q: OpenQueue, offerId: string, agentId: string, metadata: CommandMetadata): OpenOffer {
   if (agentId !== metadata.userId) throw forbidden(E.NOT_OFFERED_AGENT, 'An agent answers only offers made to them');
-  const offer = q.offers.find((o) => o.offerId === offerId);
+  const offer = q.offers.get(offerId);
   if (offer) {
     if (offer.agentId !== agentId) throw forbidden(E.NOT_OFFERED_AGENT, 'This offer was made to another agent');
     if (metadata.now.getTime() >= Date.parse(offer.expiresAt)) throw illegalState(E.OFFER_EXPIRED, 'The offer has expired', { expiresAt: offer.expiresAt });
@@ -439,7 +498,7 @@ function acceptOffer({ data, metadata }: AcceptOffer, state: QueueState, context
   const q = assertOpen(state);
   assertWebacdAgent(context, metadata.userId); // Q-1
   const offer = offerToAnswer(q, data.offerId, data.agentId, metadata);
-  const facts = own(context.agents, offer.agentId);
+  const facts = context.agents.get(offer.agentId);
   if (facts && facts.liveLoad >= facts.maxLoad) {
     throw illegalState(E.AGENT_AT_CAPACITY, `An agent may assist at most ${facts.maxLoad} customers at once`, { maxLoad: facts.maxLoad }); // SES-3
   }
@@ -447,10 +506,9 @@ function acceptOffer({ data, metadata }: AcceptOffer, state: QueueState, context
   if (!item) throw illegalState(E.OFFER_ALREADY_TAKEN, 'Already taken'); // unreachable from a valid history: offers close with their item
   const inbound = item.kind === 'inbound' ? item : null;
   const stamp = stampOf(metadata);
-  const others = q.offers.filter((o) => o.offerId !== offer.offerId);
-  const taken = others.filter((o) => o.itemId === item.itemId);
+  const taken = openOffersOfItem(q, item.itemId).filter((o) => o.offerId !== offer.offerId);
   const full = !!facts && facts.liveLoad + 1 >= facts.maxLoad;
-  const atCapacity = full ? others.filter((o) => o.agentId === offer.agentId && o.itemId !== item.itemId) : [];
+  const atCapacity = full ? openOffersOfAgent(q, offer.agentId).filter((o) => o.itemId !== item.itemId) : [];
   return withRouting(
     state,
     [
@@ -474,7 +532,7 @@ function acceptOffer({ data, metadata }: AcceptOffer, state: QueueState, context
     ],
     context,
     metadata.now,
-    { [offer.agentId]: 1 },
+    new Map([[offer.agentId, 1]]),
   );
 }
 
@@ -502,7 +560,7 @@ function expireOffer({ data, metadata }: ExpireOffer, state: QueueState, context
   assertSystem(metadata);
   if (state.status === 'closed') return [];
   const q = assertOpen(state);
-  const offer = q.offers.find((o) => o.offerId === data.offerId);
+  const offer = q.offers.get(data.offerId);
   if (!offer || metadata.now.getTime() < Date.parse(offer.expiresAt)) return [];
   return withRouting(
     state,

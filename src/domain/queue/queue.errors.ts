@@ -66,3 +66,13 @@ export const OFFER_EXPIRED = 'OFFER_EXPIRED';
 export const OFFER_NOT_OPEN = 'OFFER_NOT_OPEN';
 /** illegal_state: the agent already runs as many sessions as the admin allows (SES-3). */
 export const AGENT_AT_CAPACITY = 'AGENT_AT_CAPACITY';
+
+// --- skills and statistics (RT-3)
+/** validation: required skills are a list of { skill (1..50 characters, once each), minLevel 1..10 }, at most 20. */
+export { INVALID_SKILLS } from '../shared/skills.js';
+/** validation: topics are a list of { topic (1..100 characters, once each), requiredSkills }, at most 100. */
+export const INVALID_TOPICS = 'INVALID_TOPICS';
+/** validation: the request names a topic the queue does not have. */
+export const UNKNOWN_TOPIC = 'UNKNOWN_TOPIC';
+/** validation: the service level threshold is a whole number of ms from 1 s to 1 h. */
+export const INVALID_SERVICE_LEVEL_THRESHOLD = 'INVALID_SERVICE_LEVEL_THRESHOLD';

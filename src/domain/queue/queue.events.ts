@@ -14,6 +14,19 @@ export type RoutingPolicy = 'longest_idle';
 export const ROUTING_POLICIES: readonly RoutingPolicy[] = ['longest_idle'];
 
 /** The customer of an inbound request, as the web form gave them (SES-2). */
+import type { RequiredSkill } from '../shared/skills.js';
+
+export type { RequiredSkill };
+
+/** A help-form topic of the queue and the skills a request about it needs (RT-3). */
+export interface QueueTopic {
+  readonly topic: string;
+  readonly requiredSkills: readonly RequiredSkill[];
+}
+
+/** Service level threshold when the admin sets none: answered within 20 s. */
+export const DEFAULT_SERVICE_LEVEL_THRESHOLD_MS = 20_000;
+
 export interface InboundCustomer {
   readonly customerId: string;
   readonly name: string;
@@ -46,6 +59,10 @@ export type QueueCreated = Event<
     readonly agentIds: readonly string[];
     readonly offerTimeoutMs: number;
     readonly routing: RoutingPolicy;
+    /** Help-form topics and the skills each needs (absent on queues created before skills: none). */
+    readonly topics?: readonly QueueTopic[];
+    /** Statistics: an item answered within this many ms counts as within service level (absent: 20 s). */
+    readonly serviceLevelThresholdMs?: number;
   }
 >;
 
@@ -59,6 +76,9 @@ export type QueueConfigured = Event<
     readonly name?: string;
     readonly offerTimeoutMs?: number;
     readonly routing?: RoutingPolicy;
+    /** The whole new list of topics, when it changed. */
+    readonly topics?: readonly QueueTopic[];
+    readonly serviceLevelThresholdMs?: number;
     readonly agentsAdded: readonly string[];
     readonly agentsRemoved: readonly string[];
   }
@@ -87,6 +107,10 @@ export type InboundRequestEnqueued = Event<
     readonly problem: string;
     /** The web page the customer came from. */
     readonly originUrl: string;
+    /** The help-form topic the customer chose, if any. */
+    readonly topic?: string;
+    /** Skills an agent needs to be offered this request (RT-3); absent on older events: none. */
+    readonly requiredSkills?: readonly RequiredSkill[];
   }
 >;
 
@@ -103,6 +127,8 @@ export type HandOverEnqueued = Event<
     /** The giver's personal message, at most 345 characters (Q-3). */
     readonly message: string | null;
     readonly target: HandOverTarget;
+    /** Skills the giver asked for (RT-3); absent on older events: none. */
+    readonly requiredSkills?: readonly RequiredSkill[];
   }
 >;
 
@@ -128,8 +154,26 @@ export type ItemOffered = Event<
      * Absent on inbound offers (and on hand-over offers recorded before broadcast).
      */
     readonly message?: string | null;
+    /** Why this agent was chosen (RPT-2, RT-5); absent on offers recorded before skills routing. */
+    readonly why?: OfferReason;
   }
 >;
+
+/**
+ * Why routing chose an agent (RT-5), kept with the offer so a replay shows it.
+ * `longest_idle`: the agent idle longest (`idleSince`) of the `candidates` agents who were available,
+ * below their maximum load, not answering another request and holding every required skill.
+ * `broadcast`: a hand-over round, offered to every eligible agent at once (Q-5).
+ */
+export interface OfferReason {
+  readonly rule: 'longest_idle' | 'broadcast';
+  readonly idleSince: string;
+  /** How many agents could have been chosen. */
+  readonly candidates: number;
+  readonly requiredSkills: readonly RequiredSkill[];
+  /** The chosen agent's levels in the required skills. */
+  readonly agentSkills: readonly { readonly skill: string; readonly level: number }[];
+}
 
 /**
  * The offered agent took the item; it left the queue. For a hand-over, `OfferWithdrawn`

@@ -1,6 +1,22 @@
-import { own } from '../shared/own.js';
+import { Map as IMap, OrderedMap } from 'immutable';
 import { assertNever } from '../shared/decider.js';
-import type { HandOverTarget, InboundCustomer, QueueEvent, RoutingPolicy } from './queue.events.js';
+import {
+  DEFAULT_SERVICE_LEVEL_THRESHOLD_MS,
+  type HandOverTarget,
+  type InboundCustomer,
+  type QueueEvent,
+  type QueueTopic,
+  type RequiredSkill,
+  type RoutingPolicy,
+} from './queue.events.js';
+
+/**
+ * The queue's state, shaped so that one command costs the same with 20 or 20,000 waiting items:
+ * every collection that grows with the queue is a persistent (structurally shared) Immutable.js
+ * map, so evolving an event touches O(log n) nodes instead of copying the line, and the indexes
+ * below let routing start from the few items and agents that can match instead of scanning them.
+ * `JSON.stringify(state)` gives plain JSON (replay shows it as is).
+ */
 
 /** An agent of the queue. `idleSince`: last availability change, offer end or accept (longest-idle routing). */
 export interface AgentSlot {
@@ -12,6 +28,8 @@ interface ItemFields {
   readonly itemId: string;
   readonly sessionId: string | null;
   readonly enqueuedAt: string;
+  /** Place in the line: the nth item enqueued in this queue (first in, first out). */
+  readonly seq: number;
   /** Inbound: offers made so far (the next is `${itemId}:${attempts + 1}`). Hand-over: broadcast rounds so far. */
   readonly attempts: number;
   /**
@@ -21,6 +39,8 @@ interface ItemFields {
   readonly offeredInRound?: readonly string[];
   /** Agents who declined or let an offer of this item expire in the current round; skipped until every agent has passed. */
   readonly passedBy: readonly string[];
+  /** Skills an agent needs to be offered the item (RT-3); [] for none. */
+  readonly requiredSkills: readonly RequiredSkill[];
 }
 
 export interface InboundItem extends ItemFields {
@@ -28,6 +48,7 @@ export interface InboundItem extends ItemFields {
   readonly customer: InboundCustomer;
   readonly problem: string;
   readonly originUrl: string;
+  readonly topic: string | null;
 }
 
 export interface HandOverItem extends ItemFields {
@@ -46,6 +67,8 @@ export interface OpenOffer {
   readonly agentId: string;
   readonly offeredAt: string;
   readonly expiresAt: string;
+  /** A hand-over's offer (one of a broadcast round, Q-5); it does not make the agent busy for inbound requests. */
+  readonly broadcast: boolean;
 }
 
 export type OfferOutcome = 'accepted' | 'declined' | 'expired' | 'withdrawn';
@@ -55,6 +78,9 @@ export type ItemOutcome = 'accepted' | 'left' | 'abandoned';
 export const CLOSED_HISTORY_SIZE = 200;
 /** Wait durations kept for the estimate. */
 export const RECENT_WAITS_SIZE = 20;
+
+/** A set of ids, in the order they were added. */
+export type IdSet = OrderedMap<string, true>;
 
 export interface NoQueue {
   readonly status: 'none';
@@ -66,18 +92,34 @@ export interface OpenQueue {
   readonly name: string;
   readonly offerTimeoutMs: number;
   readonly routing: RoutingPolicy;
+  readonly topics: readonly QueueTopic[];
+  readonly serviceLevelThresholdMs: number;
   /** The queue's agents, in the order the admin added them (ties in routing go to the earlier one). */
   readonly agentIds: readonly string[];
-  readonly agents: Readonly<Record<string, AgentSlot>>;
+  /**
+   * The queue's agents in idle order: every event that resets an agent's `idleSince` moves them to
+   * the end, so the first agents are the ones idle longest (routing reads from the front).
+   */
+  readonly agents: OrderedMap<string, AgentSlot>;
   /** Waiting items, first in first out. */
-  readonly waiting: readonly WaitingItem[];
+  readonly waiting: OrderedMap<string, WaitingItem>;
+  /** Inbound items by the skills they need (`skillKey`), each first in first out: routing's index. */
+  readonly inboundBySkills: IMap<string, IdSet>;
+  /** Waiting hand-overs, first in first out (they are broadcast, Q-5). */
+  readonly handOvers: IdSet;
   /**
    * Inbound items: at most one open offer per item and one per agent. Hand-over items (broadcast):
    * one per offered agent of the round; they do not count against the agent's one inbound offer.
    */
-  readonly offers: readonly OpenOffer[];
+  readonly offers: OrderedMap<string, OpenOffer>;
+  readonly offersOfItem: IMap<string, IdSet>;
+  readonly offersOfAgent: IMap<string, IdSet>;
+  /** The one open inbound offer of each agent who holds one (Q-6). */
+  readonly inboundOfferOf: IMap<string, string>;
+  /** Items enqueued so far (the next gets `seq` = this). */
+  readonly enqueued: number;
   /** The last CLOSED_HISTORY_SIZE offers answered, expired or withdrawn, newest last. */
-  readonly closedOffers: readonly (Omit<OpenOffer, 'offeredAt' | 'expiresAt'> & { readonly outcome: OfferOutcome })[];
+  readonly closedOffers: readonly (Omit<OpenOffer, 'offeredAt' | 'expiresAt' | 'broadcast'> & { readonly outcome: OfferOutcome })[];
   /** The last CLOSED_HISTORY_SIZE items that left the queue, newest last. */
   readonly closedItems: readonly { readonly itemId: string; readonly outcome: ItemOutcome; readonly agentId: string | null }[];
   /** Enqueued-to-accepted durations of the last RECENT_WAITS_SIZE accepted items, newest last. */
@@ -97,20 +139,37 @@ export type QueueStatus = QueueState['status'];
 
 export const initialQueueState = (): QueueState => ({ status: 'none' });
 
+/** The canonical key of a set of required skills: equal sets, equal keys ('' for none). */
+export const skillKey = (skills: readonly RequiredSkill[]): string =>
+  skills
+    .map((s) => `${s.skill}:${s.minLevel}`)
+    .sort()
+    .join(',');
+
+const EMPTY_IDS: IdSet = OrderedMap<string, true>();
+
 export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
   switch (event.type) {
     case 'QueueCreated': {
-      const { queueId, name, agentIds, offerTimeoutMs, routing, at } = event.data;
+      const { queueId, name, agentIds, offerTimeoutMs, routing, topics, serviceLevelThresholdMs, at } = event.data;
       return {
         status: 'open',
         queueId,
         name,
         offerTimeoutMs,
         routing,
+        topics: topics ?? [],
+        serviceLevelThresholdMs: serviceLevelThresholdMs ?? DEFAULT_SERVICE_LEVEL_THRESHOLD_MS,
         agentIds,
-        agents: Object.fromEntries(agentIds.map((id) => [id, { available: false, idleSince: at }])),
-        waiting: [],
-        offers: [],
+        agents: OrderedMap(agentIds.map((id) => [id, { available: false, idleSince: at }] as const)),
+        waiting: OrderedMap(),
+        inboundBySkills: IMap(),
+        handOvers: EMPTY_IDS,
+        offers: OrderedMap(),
+        offersOfItem: IMap(),
+        offersOfAgent: IMap(),
+        inboundOfferOf: IMap(),
+        enqueued: 0,
         closedOffers: [],
         closedItems: [],
         recentWaitsMs: [],
@@ -118,18 +177,18 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
     }
     case 'QueueConfigured':
       return open(state, (q) => {
-        const { name, offerTimeoutMs, routing, agentsAdded, agentsRemoved, at } = event.data;
-        // Built from entries: an id such as `__proto__` stays an own key, never the prototype.
-        const agents: Record<string, AgentSlot> = Object.fromEntries([
-          ...Object.entries(q.agents).filter(([id]) => !agentsRemoved.includes(id)),
-          ...agentsAdded.map((id) => [id, { available: false, idleSince: at }] as const),
-        ]);
+        const { name, offerTimeoutMs, routing, topics, serviceLevelThresholdMs, agentsAdded, agentsRemoved, at } = event.data;
+        const removed = new Set(agentsRemoved);
+        let agents = q.agents.deleteAll(agentsRemoved);
+        for (const id of agentsAdded) agents = agents.set(id, { available: false, idleSince: at });
         return {
           ...q,
           name: name ?? q.name,
           offerTimeoutMs: offerTimeoutMs ?? q.offerTimeoutMs,
           routing: routing ?? q.routing,
-          agentIds: [...q.agentIds.filter((id) => !agentsRemoved.includes(id)), ...agentsAdded],
+          topics: topics ?? q.topics,
+          serviceLevelThresholdMs: serviceLevelThresholdMs ?? q.serviceLevelThresholdMs,
+          agentIds: [...q.agentIds.filter((id) => !removed.has(id)), ...agentsAdded],
           agents,
         };
       });
@@ -138,45 +197,87 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
       return { status: 'closed', queueId: state.queueId, name: state.name, closedBy: event.data.by, closedAt: event.data.at };
     case 'AgentAvailabilityChanged': {
       const { agentId, available, at } = event.data;
-      return open(state, (q) => (own(q.agents, agentId) ? withAgent(q, agentId, { available, idleSince: at }) : q));
+      return open(state, (q) => (q.agents.has(agentId) ? withAgent(q, agentId, { available, idleSince: at }) : q));
     }
     case 'InboundRequestEnqueued': {
-      const { itemId, sessionId, customer, problem, originUrl, at } = event.data;
-      const item: InboundItem = { kind: 'inbound', itemId, sessionId, customer, problem, originUrl, enqueuedAt: at, attempts: 0, passedBy: [] };
-      return open(state, (q) => ({ ...q, waiting: [...q.waiting, item] }));
+      const { itemId, sessionId, customer, problem, originUrl, topic, requiredSkills, at } = event.data;
+      return open(state, (q) => {
+        const skills = requiredSkills ?? [];
+        const item: InboundItem = {
+          kind: 'inbound',
+          itemId,
+          sessionId,
+          customer,
+          problem,
+          originUrl,
+          topic: topic ?? null,
+          requiredSkills: skills,
+          enqueuedAt: at,
+          seq: q.enqueued,
+          attempts: 0,
+          passedBy: [],
+        };
+        const key = skillKey(skills);
+        return {
+          ...q,
+          enqueued: q.enqueued + 1,
+          waiting: q.waiting.set(itemId, item),
+          inboundBySkills: q.inboundBySkills.set(key, (q.inboundBySkills.get(key) ?? EMPTY_IDS).set(itemId, true)),
+        };
+      });
     }
     case 'HandOverEnqueued': {
-      const { itemId, sessionId, handedBy, message, target, at } = event.data;
-      const item: HandOverItem = { kind: 'hand_over', itemId, sessionId, handedBy, message, target, enqueuedAt: at, attempts: 0, passedBy: [] };
-      return open(state, (q) => ({ ...q, waiting: [...q.waiting, item] }));
+      const { itemId, sessionId, handedBy, message, target, requiredSkills, at } = event.data;
+      return open(state, (q) => {
+        const item: HandOverItem = {
+          kind: 'hand_over',
+          itemId,
+          sessionId,
+          handedBy,
+          message,
+          target,
+          requiredSkills: requiredSkills ?? [],
+          enqueuedAt: at,
+          seq: q.enqueued,
+          attempts: 0,
+          passedBy: [],
+        };
+        return { ...q, enqueued: q.enqueued + 1, waiting: q.waiting.set(itemId, item), handOvers: q.handOvers.set(itemId, true) };
+      });
     }
     case 'ItemOffered': {
       const { offerId, itemId, agentId, attempt, expiresAt, at } = event.data;
-      return open(state, (q) => ({
-        ...q,
-        offers: [...q.offers, { offerId, itemId, agentId, offeredAt: at, expiresAt }],
-        waiting: q.waiting.map((i) =>
-          // Offering again to an agent who passed starts a new round (every agent has passed once).
-          // A hand-over round offers several agents under one attempt; a new attempt starts a new list.
-          i.itemId === itemId
-            ? {
-                ...i,
-                attempts: attempt,
-                passedBy: i.passedBy.includes(agentId) ? [] : i.passedBy,
-                offeredInRound: attempt === i.attempts ? [...offeredInRound(i), agentId] : [agentId],
-              }
-            : i,
-        ),
-      }));
+      return open(state, (q) => {
+        const item = q.waiting.get(itemId);
+        const broadcast = item?.kind === 'hand_over';
+        const offer: OpenOffer = { offerId, itemId, agentId, offeredAt: at, expiresAt, broadcast };
+        const next = {
+          ...q,
+          offers: q.offers.set(offerId, offer),
+          offersOfItem: addTo(q.offersOfItem, itemId, offerId),
+          offersOfAgent: addTo(q.offersOfAgent, agentId, offerId),
+          inboundOfferOf: broadcast ? q.inboundOfferOf : q.inboundOfferOf.set(agentId, offerId),
+        };
+        if (!item) return next;
+        // Offering again to an agent who passed starts a new round (every agent has passed once).
+        // A hand-over round offers several agents under one attempt; a new attempt starts a new list.
+        const updated: WaitingItem = {
+          ...item,
+          attempts: attempt,
+          passedBy: item.passedBy.includes(agentId) ? [] : item.passedBy,
+          offeredInRound: attempt === item.attempts ? [...offeredInRound(item), agentId] : [agentId],
+        };
+        return { ...next, waiting: next.waiting.set(itemId, updated) };
+      });
     }
     case 'OfferAccepted': {
       const { offerId, itemId, agentId, waitedMs, at } = event.data;
       return open(state, (q) => {
         const closed = closeOffer(q, offerId, 'accepted');
-        const agent = own(closed.agents, agentId);
+        const agent = closed.agents.get(agentId);
+        const moved = agent ? withAgent(closed, agentId, { ...agent, idleSince: at }) : closed;
         return {
-          ...(agent ? withAgent(closed, agentId, { ...agent, idleSince: at }) : closed),
-          waiting: closed.waiting.filter((i) => i.itemId !== itemId),
+          ...removeItem(moved, itemId),
           closedItems: bounded([...closed.closedItems, { itemId, outcome: 'accepted' as const, agentId }], CLOSED_HISTORY_SIZE),
           recentWaitsMs: bounded([...closed.recentWaitsMs, waitedMs], RECENT_WAITS_SIZE),
         };
@@ -188,21 +289,19 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
       const outcome: OfferOutcome = event.type === 'OfferDeclined' ? 'declined' : 'expired';
       return open(state, (q) => {
         const closed = closeOffer(q, offerId, outcome);
-        const agent = own(closed.agents, agentId);
-        return {
-          // The agent stays as available as they were, but goes to the back of the idle order.
-          ...(agent ? withAgent(closed, agentId, { ...agent, idleSince: at }) : closed),
-          waiting: closed.waiting.map((i) =>
-            i.itemId === itemId && !i.passedBy.includes(agentId) ? { ...i, passedBy: [...i.passedBy, agentId] } : i,
-          ),
-        };
+        const agent = closed.agents.get(agentId);
+        // The agent stays as available as they were, but goes to the back of the idle order.
+        const moved = agent ? withAgent(closed, agentId, { ...agent, idleSince: at }) : closed;
+        const item = moved.waiting.get(itemId);
+        if (!item || item.passedBy.includes(agentId)) return moved;
+        return { ...moved, waiting: moved.waiting.set(itemId, { ...item, passedBy: [...item.passedBy, agentId] }) };
       });
     }
     case 'OfferWithdrawn': {
       const { offerId, agentId, at } = event.data;
       return open(state, (q) => {
         const closed = closeOffer(q, offerId, 'withdrawn');
-        const agent = own(closed.agents, agentId);
+        const agent = closed.agents.get(agentId);
         return agent ? withAgent(closed, agentId, { ...agent, idleSince: at }) : closed;
       });
     }
@@ -211,8 +310,7 @@ export function evolveQueue(state: QueueState, event: QueueEvent): QueueState {
       const { itemId } = event.data;
       const outcome: ItemOutcome = event.type === 'ItemLeft' ? 'left' : 'abandoned';
       return open(state, (q) => ({
-        ...q,
-        waiting: q.waiting.filter((i) => i.itemId !== itemId),
+        ...removeItem(q, itemId),
         closedItems: bounded([...q.closedItems, { itemId, outcome, agentId: null }], CLOSED_HISTORY_SIZE),
       }));
     }
@@ -234,35 +332,67 @@ function open(state: QueueState, change: (q: OpenQueue) => OpenQueue): QueueStat
   }
 }
 
+/** The agent's new slot, moved to the end of the idle order. */
 function withAgent(q: OpenQueue, agentId: string, slot: AgentSlot): OpenQueue {
-  return { ...q, agents: { ...q.agents, [agentId]: slot } };
+  return { ...q, agents: q.agents.delete(agentId).set(agentId, slot) };
+}
+
+const addTo = (index: IMap<string, IdSet>, key: string, id: string) => index.set(key, (index.get(key) ?? EMPTY_IDS).set(id, true));
+
+function removeFrom(index: IMap<string, IdSet>, key: string, id: string): IMap<string, IdSet> {
+  const ids = index.get(key)?.delete(id);
+  return !ids || ids.size === 0 ? index.delete(key) : index.set(key, ids);
+}
+
+function removeItem(q: OpenQueue, itemId: string): OpenQueue {
+  const item = q.waiting.get(itemId);
+  if (!item) return q;
+  return {
+    ...q,
+    waiting: q.waiting.delete(itemId),
+    inboundBySkills: item.kind === 'inbound' ? removeFrom(q.inboundBySkills, skillKey(item.requiredSkills), itemId) : q.inboundBySkills,
+    handOvers: item.kind === 'hand_over' ? q.handOvers.delete(itemId) : q.handOvers,
+  };
 }
 
 function closeOffer(q: OpenQueue, offerId: string, outcome: OfferOutcome): OpenQueue {
-  const offer = q.offers.find((o) => o.offerId === offerId);
+  const offer = q.offers.get(offerId);
   if (!offer) return q;
-  const { offeredAt: _offeredAt, expiresAt: _expiresAt, ...rest } = offer;
+  const { offerId: id, itemId, agentId } = offer;
   return {
     ...q,
-    offers: q.offers.filter((o) => o.offerId !== offerId),
-    closedOffers: bounded([...q.closedOffers, { ...rest, outcome }], CLOSED_HISTORY_SIZE),
+    offers: q.offers.delete(offerId),
+    offersOfItem: removeFrom(q.offersOfItem, itemId, offerId),
+    offersOfAgent: removeFrom(q.offersOfAgent, agentId, offerId),
+    inboundOfferOf: q.inboundOfferOf.get(agentId) === offerId ? q.inboundOfferOf.delete(agentId) : q.inboundOfferOf,
+    closedOffers: bounded([...q.closedOffers, { offerId: id, itemId, agentId, outcome }], CLOSED_HISTORY_SIZE),
   };
 }
 
 const bounded = <T>(list: readonly T[], size: number): readonly T[] => (list.length > size ? list.slice(list.length - size) : list);
 
-// ---- queries over state, shared by the decider and by readers
+// ---- queries over state, shared by the decider and by readers (each O(1) or O(answer))
 
-export const findItem = (q: OpenQueue, itemId: string): WaitingItem | undefined => q.waiting.find((i) => i.itemId === itemId);
+export const findItem = (q: OpenQueue, itemId: string): WaitingItem | undefined => q.waiting.get(itemId);
 export const offeredInRound = (item: WaitingItem): readonly string[] => item.offeredInRound ?? [];
+export const openOffersOfItem = (q: OpenQueue, itemId: string): readonly OpenOffer[] => offersByIds(q, q.offersOfItem.get(itemId));
+export const openOffersOfAgent = (q: OpenQueue, agentId: string): readonly OpenOffer[] => offersByIds(q, q.offersOfAgent.get(agentId));
 /** The first open offer of the item. A hand-over may have several: see `openOffersOfItem`. */
-export const openOfferOfItem = (q: OpenQueue, itemId: string): OpenOffer | undefined => q.offers.find((o) => o.itemId === itemId);
+export const openOfferOfItem = (q: OpenQueue, itemId: string): OpenOffer | undefined => openOffersOfItem(q, itemId)[0];
 /** The first open offer to the agent. An agent may hold several hand-over offers: see `openOffersOfAgent`. */
-export const openOfferOfAgent = (q: OpenQueue, agentId: string): OpenOffer | undefined => q.offers.find((o) => o.agentId === agentId);
-export const openOffersOfItem = (q: OpenQueue, itemId: string): readonly OpenOffer[] => q.offers.filter((o) => o.itemId === itemId);
-export const openOffersOfAgent = (q: OpenQueue, agentId: string): readonly OpenOffer[] => q.offers.filter((o) => o.agentId === agentId);
+export const openOfferOfAgent = (q: OpenQueue, agentId: string): OpenOffer | undefined => openOffersOfAgent(q, agentId)[0];
 /** A hand-over's offers are broadcast (several open at once, Q-5); an inbound item's go one at a time. */
 export const isBroadcastOffer = (q: OpenQueue, offer: Pick<OpenOffer, 'itemId'>): boolean => findItem(q, offer.itemId)?.kind === 'hand_over';
+
+function offersByIds(q: OpenQueue, ids: IdSet | undefined): readonly OpenOffer[] {
+  if (!ids) return [];
+  const offers: OpenOffer[] = [];
+  for (const id of ids.keys()) {
+    const offer = q.offers.get(id);
+    if (offer) offers.push(offer);
+  }
+  return offers;
+}
 
 /** The agents an item may go to: the named agents of a hand-over that are still in the queue (Q-2, Q-5), else every agent. */
 export function eligibleAgentsOf(q: OpenQueue, item: WaitingItem): readonly string[] {

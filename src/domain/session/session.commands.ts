@@ -4,6 +4,7 @@
  * checks them again where a rule depends on them.
  */
 import type { Command } from '../shared/decider.js';
+import type { RequiredSkill } from '../shared/skills.js';
 import type { EffectiveSettings } from '../settings/settings.state.js';
 import type { DisplayMode, EmailDelivery, InvitationChannel, SessionEndReason, SessionKind, ShareKind, ShareMode } from './session.events.js';
 
@@ -55,7 +56,13 @@ export type TransferControl = Command<'TransferControl', { readonly toUserId: st
 /** Hand the session to one queue or to agents (Q-1..Q-4). Exactly one of `queueId` and `agentIds`. */
 export type HandToQueue = Command<
   'HandToQueue',
-  { readonly queueId?: string; readonly agentIds?: readonly string[]; readonly message?: string }
+  {
+    readonly queueId?: string;
+    readonly agentIds?: readonly string[];
+    readonly message?: string;
+    /** Skills the taker needs (RT-3); the queue offers the session only to agents holding them. */
+    readonly requiredSkills?: readonly RequiredSkill[];
+  }
 >;
 
 /** The acting agent takes the queued session (Q-5). The application has checked the queue's offer. */

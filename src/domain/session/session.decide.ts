@@ -1,4 +1,5 @@
 import { graphemeLength } from '../shared/text.js';
+import { validRequiredSkills } from '../shared/skills.js';
 import { assertNever, type CommandMetadata } from '../shared/decider.js';
 import { forbidden, illegalState, notFound, validationError } from '../shared/domain-error.js';
 import { invitationsSent, joinLinkFor } from './invitation.decide.js';
@@ -472,11 +473,12 @@ function handToQueue({ data, metadata }: HandToQueue, state: SessionState, conte
       max: HANDOVER_MESSAGE_MAX_LENGTH,
     });
   }
+  const requiredSkills = validRequiredSkills(data.requiredSkills, 'requiredSkills'); // RT-3
   const stamp = stampOf(metadata);
   return [
     // the giver's part ends, voice call included, and they leave.
     ...supportActivitiesEnded(s, 'handed_over', stamp, { keepVoice: false, keepAutomaticRecording: true, recordingBytes: context.recordingBytes }),
-    { type: 'HandedToQueue', data: { target, message, ...stamp } },
+    { type: 'HandedToQueue', data: { target, message, ...(requiredSkills.length > 0 ? { requiredSkills } : {}), ...stamp } },
     { type: 'ParticipantLeft', data: { userId: metadata.userId, place: 'controller', reason: 'handed_over', ...stamp } },
   ];
 }

@@ -5,6 +5,7 @@
  * taken from the command's metadata), so a replay (RPT-2) needs nothing else.
  */
 import type { Event } from '../shared/decider.js';
+import type { RequiredSkill } from '../shared/skills.js';
 
 export type SessionKind = 'outbound' | 'inbound';
 export type SessionMode = 'single' | 'multi';
@@ -109,7 +110,15 @@ export type ActiveCustomerSelected = Event<
 export type ControlTransferred = Event<'ControlTransferred', Stamp & { readonly from: string; readonly to: string }>;
 
 /** The controlling WebACD agent handed the session to one queue or to named agents (Q-1..Q-4). It now waits. */
-export type HandedToQueue = Event<'HandedToQueue', Stamp & { readonly target: HandOverTarget; readonly message: string | null }>;
+export type HandedToQueue = Event<
+  'HandedToQueue',
+  Stamp & {
+    readonly target: HandOverTarget;
+    readonly message: string | null;
+    /** Skills the taker needs (RT-3); absent when none were asked for (and on older events). */
+    readonly requiredSkills?: readonly RequiredSkill[];
+  }
+>;
 
 /** An agent took the queued session and now controls it; the giver's message is delivered with it. */
 export type HandOverAccepted = Event<

@@ -12,7 +12,7 @@ import {
   SETTINGS_ADMIN_ONLY,
   UNKNOWN_CONSOLE_TYPE,
 } from './settings.errors.js';
-import { CONSOLE_TYPES, type ConsoleType, type SettingsEvent } from './settings.events.js';
+import { type AgentSkill, CONSOLE_TYPES, type ConsoleType, type SettingsEvent, type UserSettings } from './settings.events.js';
 import { type SettingsState, userSettings } from './settings.state.js';
 
 export function decideSettings(command: SettingsCommand, state: SettingsState): readonly SettingsEvent[] {
@@ -57,9 +57,32 @@ function changeUserSettings({ data, metadata }: ChangeUserSettings, state: Setti
   if (!userId) throw validationError(INVALID_SETTING_VALUE, 'userId', 'A user id is required');
   for (const flag of USER_FLAGS) assertBoolean(requested[flag], flag);
   if (requested.consoleType !== undefined) assertConsoleType(requested.consoleType);
-  const changes = changedFields(userSettings(state, userId), requested);
+  const skills = requested.skills === undefined ? undefined : validSkills(requested.skills);
+  const current = userSettings(state, userId);
+  const { skills: _skills, ...rest } = requested;
+  const changes: Partial<UserSettings> = {
+    ...changedFields(current, rest),
+    ...(skills !== undefined && JSON.stringify(skills) !== JSON.stringify(current.skills) ? { skills } : {}),
+  };
   if (Object.keys(changes).length === 0) return [];
   return [{ type: 'UserSettingsChanged', data: { userId, changes, by: metadata.userId, at: metadata.now.toISOString() } }];
+}
+
+/** RT-3: skills are { skill: 1..50 characters, level: 1..10 }, each skill once, at most 50. */
+function validSkills(skills: unknown): readonly AgentSkill[] {
+  const invalid = (detail: string) => validationError(INVALID_SETTING_VALUE, 'skills', detail);
+  if (!Array.isArray(skills) || skills.length > 50) throw invalid('skills is a list of at most 50 { skill, level }');
+  const seen = new Set<string>();
+  const list = skills.map((s: unknown) => {
+    const { skill, level } = (typeof s === 'object' && s !== null ? s : {}) as { skill?: unknown; level?: unknown };
+    const name = typeof skill === 'string' ? skill.trim() : '';
+    if (!name || [...name].length > 50) throw invalid('A skill name has 1 to 50 characters');
+    if (typeof level !== 'number' || !Number.isInteger(level) || level < 1 || level > 10) throw invalid('A skill level is a whole number from 1 to 10');
+    if (seen.has(name)) throw invalid(`The skill ${name} is listed twice`);
+    seen.add(name);
+    return { skill: name, level };
+  });
+  return list.sort((a, b) => (a.skill < b.skill ? -1 : a.skill > b.skill ? 1 : 0));
 }
 
 function assertMaxCustomers(value: number): void {

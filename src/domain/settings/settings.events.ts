@@ -34,6 +34,14 @@ export interface UserSettings {
   readonly webacdAgent: boolean;
   /** The console the user works from (CON-1). */
   readonly consoleType: ConsoleType;
+  /** WebACD skills and levels (1..10), each skill once; routing offers an item only to agents with all it needs (RT-3). */
+  readonly skills: readonly AgentSkill[];
+}
+
+/** A skill an agent holds, at a level from 1 (some) to 10 (expert). */
+export interface AgentSkill {
+  readonly skill: string;
+  readonly level: number;
 }
 
 /** The admin changed site settings; `changes` holds only the fields whose value changed. */

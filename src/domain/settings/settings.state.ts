@@ -22,6 +22,7 @@ export const DEFAULT_USER_SETTINGS: UserSettings = {
   multiSession: false,
   webacdAgent: false,
   consoleType: 'dashboard',
+  skills: [],
 };
 
 export const initialSettingsState = (): SettingsState => ({ site: DEFAULT_SITE_SETTINGS, users: {} });
@@ -40,7 +41,21 @@ export function evolveSettings(state: SettingsState, event: SettingsEvent): Sett
 }
 
 export const userSettings = (state: SettingsState, userId: string): UserSettings =>
-  own(state.users, userId) ?? DEFAULT_USER_SETTINGS;
+  ({ ...DEFAULT_USER_SETTINGS, ...(own(state.users, userId) ?? {}) });
+
+/**
+ * Q-1, computed once for sessions and queues: the user is a WebACD agent while WebACD is on and
+ * the admin's user setting says so, or the identity provider's `webacdAgent` flag does, or
+ * (queues only) the admin put them in the queue (`queueMember`).
+ */
+export function isWebacdAgent(state: SettingsState, userId: string, flags: { readonly webacdAgent?: boolean }, queueMember = false): boolean {
+  if (!state.site.webacdEnabled) return false;
+  return userSettings(state, userId).webacdAgent || flags.webacdAgent === true || queueMember;
+}
+
+/** RT-3: the user's skills as routing reads them (skill -> level). */
+export const skillLevels = (state: SettingsState, userId: string): ReadonlyMap<string, number> =>
+  new Map(userSettings(state, userId).skills.map((s) => [s.skill, s.level]));
 
 /**
  * What a session decision needs to know about its site and acting user, resolved once.

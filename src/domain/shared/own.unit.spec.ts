@@ -37,7 +37,9 @@ describe('lookups by user-controlled strings cannot be fooled', () => {
     const events = spec.given(withAnnAndBob()).when(cmd('ConfigureQueue', { addAgentIds: [id] }, { userId: 'adm', roles: ['admin'], now: new Date('2025-03-01T09:01:00.000Z') })).events();
     const state = stateAfter([...withAnnAndBob(), ...events]);
     if (state.status !== 'open') throw new Error('queue closed');
-    expect(Object.hasOwn(state.agents, id)).toBe(true);
-    expect(Object.getPrototypeOf(state.agents)).toBe(Object.prototype);
+    // The queue's agents are a Map keyed by id: nothing inherited answers for an id.
+    expect(state.agents.has(id)).toBe(true);
+    expect(state.agentIds.at(-1)).toBe(id);
+    expect(state.agents.get(id)).toEqual({ available: false, idleSince: '2025-03-01T09:01:00.000Z' });
   });
 });

@@ -38,6 +38,8 @@ export interface AppConfig {
   readonly embeddedRestartDelayMs: number;
   /** WebACD: how long a request may wait in a queue before it is abandoned. */
   readonly webacdMaxWaitMs: number;
+  /** The rolling window of the queue statistics (service level, speed of answer, abandonment), ms. */
+  readonly webacdStatsWindowMs: number;
   /** The public help form (SES-2): requests per minute per client address. */
   readonly inboundRatePerMinute: number;
   /** Session-number lookups and joins: per minute, per principal and per client address, across nodes. */
@@ -176,6 +178,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbIdleInTransactionTimeoutMs: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 0, 3_600_000),
     embeddedRestartDelayMs: integer('EMBEDDED_PG_RESTART_DELAY_MS', 5_000, 100, 600_000),
     webacdMaxWaitMs: integer('WEBACD_MAX_WAIT_MS', 30 * 60_000, 10_000, 24 * 3_600_000),
+    webacdStatsWindowMs: integer('WEBACD_STATS_WINDOW_MS', 15 * 60_000, 60_000, 24 * 3_600_000),
     inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
     readyMaxProjectionLagSeconds: integer('READY_MAX_PROJECTION_LAG_SECONDS', 30, 1, 86_400),
     lookupRatePerMinute: integer('NUMBER_LOOKUP_RATE_PER_MINUTE', 30, 1, 100_000),

@@ -65,14 +65,12 @@ export class BullMqJobScheduler implements JobScheduler {
   }
 
   async schedule(name: string, data: Record<string, unknown>, options: { jobId: string; delayMs?: number; attempts?: number }): Promise<void> {
-    await this.queue.add(name, data, {
-      jobId: bullMqJobId(options.jobId),
-      delay: Math.max(0, options.delayMs ?? 0),
-      attempts: options.attempts ?? 5,
-      backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    await this.queue.add(name, data, jobOptions(options));
+  }
+
+  async scheduleMany(jobs: readonly { name: string; data: Record<string, unknown>; jobId: string; delayMs?: number; attempts?: number }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(job) })));
   }
 
   handle(name: string, handler: (data: Record<string, unknown>, run: JobRun) => Promise<void>): void {
@@ -109,6 +107,17 @@ export class BullMqJobScheduler implements JobScheduler {
     await this.queue.close();
     await Promise.all((this.redis ?? []).map((client) => client.quit().catch(() => undefined)));
   }
+}
+
+function jobOptions(options: { jobId: string; delayMs?: number; attempts?: number }) {
+  return {
+    jobId: bullMqJobId(options.jobId),
+    delay: Math.max(0, options.delayMs ?? 0),
+    attempts: options.attempts ?? 5,
+    backoff: { type: 'exponential' as const, delay: 500 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
 }
 
 /** BullMQ reserves ':' in job ids; percent-encoding keeps distinct ids distinct. */

@@ -36,7 +36,9 @@ export class PgActivityReports implements ActivityReports {
       [filter.from, filter.to, filter.csrId ?? null, filter.queueId ?? null],
     )) as Record<string, any>[];
     const round = (n: number | null) => (n === null ? null : Math.round(n));
-    return rows.map((r) => ({
+    const offers = await this.offersIn(filter);
+    const none = { received: 0, accepted: 0, declined: 0, timedOut: 0 };
+    const activity: CsrActivity[] = rows.map((r) => ({
       csrId: r.csr_id,
       sessions: r.sessions,
       byKind: { inbound: r.inbound, outbound: r.outbound },
@@ -50,7 +52,46 @@ export class PgActivityReports implements ActivityReports {
       handOvers: r.hand_overs,
       recordings: r.recordings,
       notes: (r.notes as { sessionId: string; notes: { noteId: string; text: string; at: string }[] }[]).flatMap((s) => s.notes.map((n) => ({ sessionId: s.sessionId, ...n }))),
+      offers: offers.get(r.csr_id) ?? none,
     }));
+    // Agents who were offered work but ran no session in the period are listed too.
+    const listed = new Set(activity.map((a) => a.csrId));
+    for (const [csrId, counts] of offers) {
+      if (listed.has(csrId)) continue;
+      activity.push({
+        csrId,
+        sessions: 0,
+        byKind: { inbound: 0, outbound: 0 },
+        byMode: { single: 0, multi: 0 },
+        customersHelped: 0,
+        handleTimeMs: { total: 0, average: null },
+        pickedUpFromQueue: 0,
+        averageQueueWaitMs: null,
+        transfersGiven: 0,
+        transfersReceived: 0,
+        handOvers: 0,
+        recordings: 0,
+        notes: [],
+        offers: counts,
+      });
+    }
+    return activity.sort((a, b) => (a.csrId < b.csrId ? -1 : a.csrId > b.csrId ? 1 : 0));
+  }
+
+  /** RPT-1: offers per agent made in the period (report_offers, kept by the queue projection). */
+  private async offersIn(filter: ActivityFilter): Promise<Map<string, CsrActivity['offers']>> {
+    const rows = (await this.dataSource.query(
+      `SELECT agent_id,
+              count(*)::int AS received,
+              count(*) FILTER (WHERE outcome = 'accepted')::int AS accepted,
+              count(*) FILTER (WHERE outcome = 'declined')::int AS declined,
+              count(*) FILTER (WHERE outcome = 'expired')::int AS timed_out
+         FROM report_offers
+        WHERE offered_at >= $1 AND offered_at < $2 AND ($3::text IS NULL OR agent_id = $3) AND ($4::text IS NULL OR queue_id = $4)
+        GROUP BY agent_id`,
+      [filter.from, filter.to, filter.csrId ?? null, filter.queueId ?? null],
+    )) as { agent_id: string; received: number; accepted: number; declined: number; timed_out: number }[];
+    return new Map(rows.map((r) => [r.agent_id, { received: r.received, accepted: r.accepted, declined: r.declined, timedOut: r.timed_out }]));
   }
 }
 

@@ -74,7 +74,7 @@ export type EndFileTransferMutation = { endFileTransfer: { id: string, number: s
 export type MyOffersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyOffersQuery = { myOffers: Array<{ offerId: string, queueId: string, queueName: string, itemId: string, kind: string, message: string | null, customerName: string | null, problem: string | null, sessionId: string | null, expiresAt: string }>, queues: Array<{ id: string, name: string, agents: Array<{ agentId: string, available: boolean }> }> };
+export type MyOffersQuery = { myOffers: Array<{ offerId: string, queueId: string, queueName: string, itemId: string, kind: string, message: string | null, customerName: string | null, problem: string | null, sessionId: string | null, expiresAt: string }>, queues: Array<{ id: string, name: string, agents: Array<{ agentId: string, available: boolean }> | null }> };
 
 export type AcceptOfferMutationVariables = Exact<{
   queueId: string | number;
@@ -98,7 +98,7 @@ export type AvailabilityMutationVariables = Exact<{
 }>;
 
 
-export type AvailabilityMutation = { setAgentAvailability: { id: string, agents: Array<{ agentId: string, available: boolean }> } };
+export type AvailabilityMutation = { setAgentAvailability: { id: string, agents: Array<{ agentId: string, available: boolean }> | null } };
 
 export type SupervisedSessionsQueryVariables = Exact<{
   status?: string | null | undefined;

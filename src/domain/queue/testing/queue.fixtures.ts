@@ -34,15 +34,31 @@ export const asSystem = (now?: Date) => meta('system', ['system'], now);
 
 const agentFacts = (over: Partial<AgentFacts> = {}): AgentFacts => ({ webacdAgent: true, liveLoad: 0, maxLoad: 1, ...over });
 
+/** Skills as the application resolves them from user settings (RT-3). */
+export const skills = (levels: Record<string, number>): ReadonlyMap<string, number> => new Map(Object.entries(levels));
+
 /** WebACD on; ANN, BOB, CID (and GIVER) are WebACD agents with room for one session each, unless told. */
 export const context = (agents: Record<string, Partial<AgentFacts>> = {}, webacdEnabled = true): QueueContext => ({
   webacdEnabled,
-  agents: Object.fromEntries(
-    [ANN, BOB, CID, GIVER, ...Object.keys(agents)].map((id) => [id, agentFacts(agents[id])]),
-  ),
+  agents: new Map([ANN, BOB, CID, GIVER, ...Object.keys(agents)].map((id) => [id, agentFacts(agents[id])])),
 });
 
-export const spec = deciderSpec(queueDecider, context());
+/**
+ * The queue decider with the routing reason (RT-5) left out of offers, so the Q-n specs read
+ * as before; the RT-5 specs check the reason with `queueDecider` itself.
+ */
+export const withoutReasons: typeof queueDecider = {
+  ...queueDecider,
+  decide: (command, state, ctx) =>
+    queueDecider.decide(command, state, ctx).map((e) => {
+      if (e.type !== 'ItemOffered') return e;
+      const { why: _why, ...data } = e.data;
+      return { ...e, data };
+    }),
+};
+
+export const spec = deciderSpec(withoutReasons, context());
+export const specWithReasons = deciderSpec(queueDecider, context());
 
 export const cmd = <T extends QueueCommand['type']>(type: T, data: Extract<QueueCommand, { type: T }>['data'], metadata: CommandMetadata) =>
   ({ type, data, metadata }) as Extract<QueueCommand, { type: T }>;

@@ -14,7 +14,7 @@ export default function OffersPage({ user }: { user: ConsoleUser }) {
   const [accept, accepting] = useMutation(ACCEPT_OFFER);
   const [decline] = useMutation(DECLINE_OFFER);
   const [availability] = useMutation(AVAILABILITY);
-  const mine = (data?.queues ?? []).filter((q) => q.agents.some((a) => a.agentId === user.userId));
+  const mine = (data?.queues ?? []).filter((q) => (q.agents ?? []).some((a) => a.agentId === user.userId));
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -23,7 +23,7 @@ export default function OffersPage({ user }: { user: ConsoleUser }) {
       {error && <Alert color="red">{errorText(t, error)}</Alert>}
       {accepting.error && <Alert color="red">{errorText(t, accepting.error)}</Alert>}
       {mine.map((q) => {
-        const available = q.agents.find((a) => a.agentId === user.userId)?.available ?? false;
+        const available = q.agents?.find((a) => a.agentId === user.userId)?.available ?? false;
         return (
           <Switch
             key={q.id}
