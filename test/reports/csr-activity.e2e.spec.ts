@@ -162,7 +162,8 @@ describe('CSR activity report', () => {
     await ok(csr, 'mutation($id: ID!) { saveNote(id: $id, text: "=1+1") { id } }', { id: s.id });
     const reporting = await t.token('rpt-csv', ['reporting']);
     let csv = '';
-    for (let i = 0; i < 200 && !csv.includes('rpt-formula'); i++) {
+    // Mutations answer before the report's read model has the note: poll until the note is in.
+    for (let i = 0; i < 200 && !csv.includes("'=1+1"); i++) {
       csv = (await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01&to=2027-12-31&csrId=rpt-formula&format=csv').set('authorization', `Bearer ${reporting}`).expect(200)).text;
       if (!csv.includes("'=1+1")) await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -212,6 +212,10 @@ export class WebAcdService {
     // is told so, as the OfferAccepted reaction does, or a member-only agent's accept would be refused
     // after the queue recorded it.
     const { sessionId, handled } = await this.completeAcceptance(accepted.data as AcceptedData, { ...principal, flags: { ...principal.flags, webacdAgent: true } });
+    // SES-3: routing counts an agent's load from the sessions' read model. The answer comes from
+    // the decision, but it is sent once that read model shows the new session (bounded wait), so
+    // the next request is not offered to an agent whose capacity this accept just used up.
+    await this.sessions.readModelAt(handled.checkpoint).catch(() => undefined);
     return this.sessions.answer(sessionId, handled);
   }
 
