@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import type { People } from '../../application/identity/people.port.js';
 import type { Principal } from '../../application/identity/principal.js';
@@ -5,10 +6,11 @@ import type { Principal } from '../../application/identity/principal.js';
 /**
  * Display names of the people who use Tandem, as their tokens name them (`name` claim), kept in
  * `people` so the consoles can show who a CSR is (sessions keep ids only). Written when a token
- * with a new or changed name is first verified; read through a small cache.
+ * with a new or changed name is first verified; read through a cache of the 50,000 most recently
+ * used (lru-cache), where '' means known to have no name.
  */
 export class PeopleDirectory implements People {
-  private readonly cache = new Map<string, string | null>();
+  private readonly cache = new LRUCache<string, string>({ max: 50_000 });
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -25,7 +27,7 @@ export class PeopleDirectory implements People {
     if (missing.length > 0) {
       const rows = (await this.dataSource.query('SELECT user_id, display_name FROM people WHERE user_id = ANY($1)', [missing])) as { user_id: string; display_name: string }[];
       const found = new Map(rows.map((r) => [r.user_id, r.display_name]));
-      for (const id of missing) this.put(id, found.get(id) ?? null);
+      for (const id of missing) this.cache.set(id, found.get(id) ?? '');
     }
     const out = new Map<string, string>();
     for (const id of userIds) {
@@ -36,7 +38,7 @@ export class PeopleDirectory implements People {
   }
 
   private remember1(userId: string, name: string) {
-    this.put(userId, name);
+    this.cache.set(userId, name);
     this.dataSource
       .query(
         `INSERT INTO people (user_id, display_name) VALUES ($1, $2)
@@ -46,8 +48,4 @@ export class PeopleDirectory implements People {
       .catch(() => this.cache.delete(userId)); // tried again with the next token
   }
 
-  private put(userId: string, name: string | null) {
-    if (this.cache.size >= 50_000) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(userId, name);
-  }
 }
