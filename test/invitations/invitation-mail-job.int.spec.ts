@@ -31,7 +31,7 @@ it('INV-1 a mail server that refuses twice: BullMQ (on PostgreSQL) retries the j
   };
   const marks = new Set<string>();
   const sent: SentMailLog = { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
-  const svc = new InvitationsService(jobs, { find: async () => undefined }, sent, mail, { current: async () => { throw new Error('unused'); }, command: async () => { throw new Error('unused'); } }, { maxInvitationAgeMs: 3_600_000 });
+  const svc = new InvitationsService(jobs, { find: async () => undefined, list: async () => [] }, sent, mail, { current: async () => { throw new Error('unused'); }, command: async () => { throw new Error('unused'); } }, { maxInvitationAgeMs: 3_600_000 });
   try {
     jobs.handle(INVITATION_JOBS.sendEmail, (data, run) => svc.sendEmail(data, run));
     await jobs.start();

@@ -210,6 +210,44 @@ describe('invitations (embedded mail catcher)', () => {
     await a.message(csr, s.id, randomUUID()).expect(404);
   });
 
+  it("INV-1..3 a session's invitations, in the API: oldest first, when the mail left and when its link was redeemed; the session's CSRs and supervisors see them, its customers and other CSRs do not", async () => {
+    const csr = await a.tokenOf(user('csr'), ['csr']);
+    const to = address('listed');
+    const mailed = randomUUID();
+    const phoned = randomUUID();
+    const s = await a.start(csr, [{ invitationId: mailed, invitee: 'customer', channel: 'email', address: to, delivery: 'system' }]);
+    await a.invite(csr, s.id, [{ invitationId: phoned, invitee: 'customer', channel: 'phone', address: '+45 12 34 56 78' }]);
+    const FIELDS = 'invitationId invitee channel delivery address joinLink sentBy sentAt mailedAt redeemedAt';
+    const listed = () => a.ok(csr, `query($id: ID!) { session(id: $id) { invitations { ${FIELDS} } } }`, { id: s.id }).then((x) => x.invitations as Record<string, unknown>[]);
+
+    // The mail leaves, then its link is exchanged once for a customer credential (INV-3).
+    const link = /#invitation=([\w.-]+)/.exec((await a.mail(admin, (await mailTo(to)).id)).text)![1]!;
+    await until('the mail marked as sent', async () => (await listed()).find((i) => i.invitationId === mailed)?.mailedAt, 15_000, 50);
+    await request(t.url).post('/api/v1/join/invitation').send({ invitationToken: link, displayName: 'Listed' }).expect(200);
+
+    const [email, phone] = await listed();
+    expect(email).toMatchObject({ invitationId: mailed, invitee: 'customer', channel: 'email', delivery: 'system', address: to, joinLink: s.joinLink, sentBy: expect.any(String) });
+    expect(Date.parse(email!.mailedAt as string)).toBeGreaterThanOrEqual(Date.parse(email!.sentAt as string));
+    expect(Date.parse(email!.redeemedAt as string)).toBeGreaterThanOrEqual(Date.parse(email!.mailedAt as string));
+    expect(phone).toMatchObject({ invitationId: phoned, channel: 'phone', delivery: null, address: '+45 12 34 56 78', mailedAt: null, redeemedAt: null });
+    expect(Date.parse(phone!.sentAt as string)).toBeGreaterThanOrEqual(Date.parse(email!.sentAt as string));
+
+    // REST says the same; a supervisor sees them too.
+    const rest = (await request(t.url).get(`/api/v1/sessions/${s.id}/invitations`).set(a.auth(csr)).expect(200)).body;
+    expect(rest.map((i: { invitationId: string }) => i.invitationId)).toEqual([mailed, phoned]);
+    const supervisor = await a.tokenOf(user('sup'), ['supervisor']);
+    expect((await request(t.url).get(`/api/v1/sessions/${s.id}/invitations`).set(a.auth(supervisor)).expect(200)).body).toHaveLength(2);
+
+    // A customer of the session: 403 over REST, null in GraphQL (the rest of the session still answers).
+    const customer = await a.tokenOf(user('cust'), ['customer']);
+    await request(t.url).post('/api/v1/sessions/join').set(a.auth(customer)).send({ number: s.number, as: 'customer' }).expect(200);
+    const refused = await request(t.url).get(`/api/v1/sessions/${s.id}/invitations`).set(a.auth(customer)).expect(403);
+    expect(refused.body.code).toBe('INVITATIONS_CSR_ONLY');
+    expect(await a.ok(customer, `query($id: ID!) { session(id: $id) { number invitations { address } } }`, { id: s.id })).toEqual({ number: s.number, invitations: null });
+    // A CSR outside the session cannot tell it exists.
+    await request(t.url).get(`/api/v1/sessions/${s.id}/invitations`).set(a.auth(await a.tokenOf(user('csr'), ['csr']))).expect(404);
+  });
+
   it('INV-1 the caught mail is for admins only', async () => {
     await request(t.url).get('/dev/mail').expect(401);
     await request(t.url).get('/dev/mail').set(a.auth(await a.tokenOf(user('csr'), ['csr']))).expect(403);

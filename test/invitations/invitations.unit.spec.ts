@@ -32,7 +32,7 @@ function invitationSent(data: Partial<InvitationSent['data']>, recordedAt = NOW)
 function service(overrides: { mail?: MailSender; sent?: SentMailLog } = {}) {
   const scheduled: { name: string; data: Record<string, unknown>; options: { jobId: string; attempts?: number } }[] = [];
   const jobs: JobScheduler = { schedule: async (name, data, options) => void scheduled.push({ name, data, options }), scheduleMany: async () => undefined, handle: () => undefined, start: async () => undefined, close: async () => undefined };
-  const read: InvitationReadModel = { find: async () => undefined };
+  const read: InvitationReadModel = { find: async () => undefined, list: async () => [] };
   const marks = new Set<string>();
   const sent: SentMailLog = overrides.sent ?? { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
   const outbox: string[] = [];

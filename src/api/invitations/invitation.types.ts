@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import type { InvitationMessage } from '../../application/invitations/invitation-message.js';
+import type { InvitationRecord } from '../../application/invitations/invitation.ports.js';
 import { ChannelValue, DeliveryValue, InviteeValue } from '../sessions/session.types.js';
 
 /**
@@ -29,4 +30,34 @@ export class InvitationMessageModel {
 export function toInvitationMessage(m: InvitationMessage): InvitationMessageModel {
   const none = { delivery: null, subject: null, body: null, mailto: null, sessionNumber: null, sessionNumberSpoken: null, siteUrl: null, script: null, text: null };
   return { ...none, ...m };
+}
+
+/** One invitation of a session (INV-1..3), as the consoles list it, with what became of it. */
+@ObjectType('SessionInvitation')
+export class SessionInvitationModel {
+  @Field(() => ID) invitationId: string;
+  @Field(() => InviteeValue) invitee: string;
+  @Field(() => ChannelValue) channel: string;
+  @Field(() => DeliveryValue, { nullable: true, description: 'Email only' }) delivery: string | null;
+  @Field(() => String, { nullable: true, description: 'Email address, phone number or instant-message handle, when given' }) address: string | null;
+  @Field({ description: 'INV-3: the join link (without any single-use token)' }) joinLink: string;
+  @Field({ description: 'The CSR who sent it' }) sentBy: string;
+  @Field() sentAt: Date;
+  @Field(() => Date, { nullable: true, description: "When the system's mail left (email sent by the system); null before and for every other kind" }) mailedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: "INV-3: when the mailed link's single-use token was exchanged for a session credential" }) redeemedAt: Date | null;
+}
+
+export function toSessionInvitation(r: InvitationRecord): SessionInvitationModel {
+  return {
+    invitationId: r.invitationId,
+    invitee: r.invitee,
+    channel: r.channel,
+    delivery: r.delivery,
+    address: r.address,
+    joinLink: r.joinLink,
+    sentBy: r.sentBy,
+    sentAt: r.sentAt,
+    mailedAt: r.mailedAt,
+    redeemedAt: r.redeemedAt,
+  };
 }

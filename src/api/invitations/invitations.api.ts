@@ -1,12 +1,14 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { InvitationMessage } from '../../application/invitations/invitation-message.js';
 import { type CaughtMail, type CaughtMailSummary, DEV_MAILBOX, type DevMailbox } from '../../application/invitations/invitation.ports.js';
 import { InvitationsService } from '../../application/invitations/invitations.service.js';
 import type { Principal } from '../../application/identity/principal.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import { InvitationMessageModel, toInvitationMessage } from './invitation.types.js';
+import { SessionModel } from '../sessions/session.types.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { InvitationMessageModel, SessionInvitationModel, toInvitationMessage, toSessionInvitation } from './invitation.types.js';
 import { CAUGHT_MAIL, CAUGHT_MAIL_LIST } from '../openapi/rest-responses.js';
 
 /** INV-1..3: the message a CSR of the session passes on for one of its invitations. */
@@ -25,6 +27,31 @@ export class InvitationsController {
     @Param('invitationId', ParseUUIDPipe) invitationId: string,
   ): Promise<InvitationMessage> {
     return this.invitations.message(p, id, invitationId);
+  }
+
+  @Get(':id/invitations')
+  @ApiOperation({ summary: "A session's invitations, oldest first, with when each was mailed and redeemed (the session's CSRs, supervisors, admins)" })
+  async list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SessionInvitationModel[]> {
+    return (await this.invitations.list(p, id)).map(toSessionInvitation);
+  }
+}
+
+/** `Session.invitations`: so no client digs invitations out of the history. */
+@Resolver(() => SessionModel)
+export class SessionInvitationsResolver {
+  constructor(@Inject(InvitationsService) private readonly service: InvitationsService) {}
+
+  @ResolveField(() => [SessionInvitationModel], {
+    nullable: true,
+    description: "INV-1..3: the session's invitations, oldest first; null for a caller who may not see them (its customers)",
+  })
+  async invitations(@CurrentPrincipal() p: Principal, @Parent() session: SessionModel): Promise<SessionInvitationModel[] | null> {
+    try {
+      return (await this.service.list(p, session.id)).map(toSessionInvitation);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'INVITATIONS_CSR_ONLY') return null;
+      throw error;
+    }
   }
 }
 

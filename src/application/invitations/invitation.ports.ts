@@ -3,6 +3,18 @@ import type { InvitationFacts, RenderedMail } from './invitation-message.js';
 /** Invitations as the read model keeps them (one row per InvitationSent). */
 export interface InvitationReadModel {
   find(sessionId: string, invitationId: string): Promise<InvitationFacts | undefined>;
+  /** Every invitation of a session, oldest first, with what became of it. */
+  list(sessionId: string): Promise<InvitationRecord[]>;
+}
+
+/** One invitation of a session as the consoles list it: its facts, who sent it when, and what became of it. */
+export interface InvitationRecord extends InvitationFacts {
+  readonly sentBy: string;
+  readonly sentAt: Date;
+  /** When the system's mail left (email with delivery `system`); null before, and for every other kind. */
+  readonly mailedAt: Date | null;
+  /** INV-3: when its single-use link was exchanged for a session credential; null while unused. */
+  readonly redeemedAt: Date | null;
 }
 
 /** Sends one mail; throws when the mail server did not accept it (the job then retries). */

@@ -1,11 +1,11 @@
 import type { InvitationSent } from '../../domain/session/session.events.js';
-import { DomainError, notFound } from '../../domain/shared/domain-error.js';
+import { DomainError, forbidden, notFound } from '../../domain/shared/domain-error.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { hasRole, type Principal, SYSTEM } from '../identity/principal.js';
 import type { JobRun, JobScheduler } from '../jobs/job-scheduler.port.js';
 import type { SessionView } from '../sessions/session-read.port.js';
 import { type InvitationFacts, type InvitationMessage, invitationMessage, renderInvitationMail } from './invitation-message.js';
-import type { InvitationReadModel, MailSender, SentMailLog } from './invitation.ports.js';
+import type { InvitationReadModel, InvitationRecord, MailSender, SentMailLog } from './invitation.ports.js';
 
 export const INVITATION_JOBS = { sendEmail: 'invitation.send-email' } as const;
 
@@ -139,6 +139,20 @@ export class InvitationsService {
     }
     if (!facts) throw notFound('INVITATION_NOT_FOUND', `invitation ${invitationId} not found in session ${sessionId}`);
     return invitationMessage(facts);
+  }
+
+  /**
+   * A session's invitations, oldest first (INV-1..3), with when each was mailed and redeemed.
+   * The session's CSRs, supervisors and admins see them; anyone who cannot see the session gets
+   * its 404, and a customer of it gets 403 `INVITATIONS_CSR_ONLY`: addresses are other people's.
+   */
+  async list(principal: Principal, sessionId: string): Promise<InvitationRecord[]> {
+    const view = await this.sessions.current(principal, sessionId);
+    const csrOfSession = hasRole(principal, 'csr') && view.participantIds.includes(principal.userId);
+    if (!csrOfSession && !hasRole(principal, 'supervisor') && !hasRole(principal, 'admin')) {
+      throw forbidden('INVITATIONS_CSR_ONLY', "only the session's CSRs, supervisors and admins see its invitations");
+    }
+    return this.invitations.list(sessionId);
   }
 
   private now(): Date {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { InvitationSent } from '../../domain/session/session.events.js';
 import type { InvitationFacts } from '../../application/invitations/invitation-message.js';
-import type { InvitationReadModel, SentMailLog } from '../../application/invitations/invitation.ports.js';
+import type { InvitationReadModel, InvitationRecord, SentMailLog } from '../../application/invitations/invitation.ports.js';
 import { invitationFacts } from '../../application/invitations/invitations.service.js';
 import type { Projection } from '../projections/projection.js';
 
@@ -41,25 +41,45 @@ interface InvitationRow {
   body: string | null;
 }
 
+interface ListedRow extends InvitationRow {
+  sent_by: string;
+  sent_at: Date;
+  mailed_at: Date | null;
+  redeemed_at: Date | null;
+}
+
+const factsOf = (r: InvitationRow): InvitationFacts => ({
+  sessionId: r.session_id,
+  invitationId: r.invitation_id,
+  invitee: r.invitee,
+  channel: r.channel,
+  delivery: r.delivery,
+  address: r.address,
+  joinLink: r.join_link,
+  sessionNumber: r.session_number,
+  siteUrl: r.site_url,
+  composed: r.subject !== null && r.body !== null ? { subject: r.subject, body: r.body } : null,
+});
+
 export class PgInvitationReadModel implements InvitationReadModel {
   constructor(private readonly dataSource: DataSource) {}
 
   async find(sessionId: string, invitationId: string): Promise<InvitationFacts | undefined> {
     const rows = (await this.dataSource.query('SELECT * FROM invitation_view WHERE session_id = $1 AND invitation_id = $2', [sessionId, invitationId])) as InvitationRow[];
-    const r = rows[0];
-    if (!r) return undefined;
-    return {
-      sessionId: r.session_id,
-      invitationId: r.invitation_id,
-      invitee: r.invitee,
-      channel: r.channel,
-      delivery: r.delivery,
-      address: r.address,
-      joinLink: r.join_link,
-      sessionNumber: r.session_number,
-      siteUrl: r.site_url,
-      composed: r.subject !== null && r.body !== null ? { subject: r.subject, body: r.body } : null,
-    };
+    return rows[0] && factsOf(rows[0]);
+  }
+
+  async list(sessionId: string): Promise<InvitationRecord[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT v.*, m.sent_at AS mailed_at, r.redeemed_at
+         FROM invitation_view v
+         LEFT JOIN invitation_mail_sent m ON m.event_id = v.event_id
+         LEFT JOIN invitation_redemptions r ON r.session_id = v.session_id AND r.invitation_id = v.invitation_id
+        WHERE v.session_id = $1
+        ORDER BY v.sent_at, v.invitation_id`,
+      [sessionId],
+    )) as ListedRow[];
+    return rows.map((r) => ({ ...factsOf(r), sentBy: r.sent_by, sentAt: new Date(r.sent_at), mailedAt: r.mailed_at && new Date(r.mailed_at), redeemedAt: r.redeemed_at && new Date(r.redeemed_at) }));
   }
 }
 
