@@ -116,6 +116,8 @@ export class AppModule {
           autoSchemaFile: true,
           sortSchema: true,
           path: '/graphql',
+          // Nest's GraphiQL page loads from a CDN; ours is bundled (web/graphiql.html, src/api/web/web-app.ts).
+          graphiql: false,
           // Limits and refusals at the edge (README "Input rules"); development is asked for explicitly.
           validationRules: edgeValidationRules(),
           plugins: [subscriptionOverHttpPlugin, graphqlMetricsPlugin((labels, seconds) => metrics.graphqlOperations.observe(labels, seconds)), edgePlugin({ development: config.development, authenticated: (header) => verifier.verify(bearerToken(header) ?? '').then(() => true, () => false) })],

@@ -41,8 +41,23 @@ describe('the web consoles at /', () => {
     expect(docs.text).not.toContain('<div id="root"></div>');
     const graphql = await html('/graphql');
     expect(graphql.text).not.toContain('<div id="root"></div>');
+    // GraphQL clients still reach the API at GET /graphql.
+    const get = await request(t.url).get('/graphql').query({ query: '{ health { status } }' }).set('accept', 'application/json').set('apollo-require-preflight', 'true');
+    expect(get.body.data?.health?.status).toBeDefined();
     // JSON clients asking for an unknown path get JSON, not the app.
     const json = await request(t.url).get('/no-such-page').set('accept', 'application/json').expect(404);
     expect(json.headers['content-type']).toMatch(/json/);
+  });
+
+  it('GraphiQL at GET /graphql is our own bundle: every script and style comes from this server, none from a CDN', async () => {
+    const page = await html('/graphql').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('id="graphiql"');
+    const refs = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^\/assets\//);
+      await request(t.url).get(ref).expect(200);
+    }
   });
 });
