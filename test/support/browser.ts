@@ -85,12 +85,13 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The app on a fixed free port with PUBLIC_BASE_URL pointing at it, so the links in the mail it
- * sends are the ones a customer opens.
+ * The app on a fixed free port (or `env.PORT`) with PUBLIC_BASE_URL pointing at it, so the links
+ * in the mail it sends are the ones a customer opens.
  */
 export async function startConsoleApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase('web');
-  const port = await freePort();
+  // A test that registers the app's address elsewhere first (an identity provider's redirect URI) names the port.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   // BullMQ's PostgreSQL migrator (mail jobs) holds a transaction open while it waits; on a busy
   // machine the default 10 s idle-in-transaction timeout kills it and the mail queue never starts

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Button, Group, NativeSelect, Paper, ScrollArea, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHAT, SEND_CHAT } from '../features/session/operations';
 import type { SessionFieldsFragment } from '../gql/graphql';
@@ -10,6 +10,7 @@ import { errorText } from './errors';
 /** TL-1: the session's chat, to everyone or to one participant; refreshed with every session change. */
 export function Chat({ session, me }: { session: SessionFieldsFragment; me: string }) {
   const { t } = useTranslation();
+  const titleId = useId();
   const [text, setText] = useState('');
   const [to, setTo] = useState('');
   const { data, refetch } = useQuery(CHAT, { variables: { sessionId: session.id, after: -1 }, pollInterval: 3000 });
@@ -23,13 +24,13 @@ export function Chat({ session, me }: { session: SessionFieldsFragment; me: stri
     await refetch();
   };
   return (
-    <section aria-labelledby="chat-title">
-      <Title order={2} size="h4" id="chat-title">
+    <section aria-labelledby={titleId}>
+      <Title order={2} size="h4" id={titleId}>
         {t('chat.title')}
       </Title>
       <Paper withBorder p="xs">
         <ScrollArea h={180} data-testid="chat-messages" aria-live="polite">
-          {messages.length === 0 && <Text c="dimmed">{t('chat.empty')}</Text>}
+          {messages.length === 0 && <Text c="gray.7">{t('chat.empty')}</Text>}
           {messages.map((m) => (
             <Text key={m.messageId} size="sm" data-testid="chat-message">
               <b>{nameOf(session, m.from)}</b>

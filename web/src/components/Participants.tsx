@@ -1,13 +1,15 @@
 import { Badge, Group, List, Text, Title } from '@mantine/core';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionFieldsFragment } from '../gql/graphql';
 
 /** Who is in the session (MC-1: every customer, the active one marked). */
 export function Participants({ session, me, action }: { session: SessionFieldsFragment; me: string; action?: (userId: string) => React.ReactNode }) {
   const { t } = useTranslation();
+  const titleId = useId();
   return (
-    <section aria-labelledby="participants-title">
-      <Title order={2} size="h4" id="participants-title">
+    <section aria-labelledby={titleId}>
+      <Title order={2} size="h4" id={titleId}>
         {t('session.participants')}
       </Title>
       <List listStyleType="none" data-testid="participants" spacing={4}>

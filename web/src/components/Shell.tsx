@@ -19,7 +19,7 @@ export function Shell({ children }: { children: ReactNode }) {
                 {t('app.name')}
               </Title>
             </Anchor>
-            <Text size="sm" c="dimmed" visibleFrom="sm">
+            <Text size="sm" c="gray.7" visibleFrom="sm">
               {t('app.tagline')}
             </Text>
           </Group>

@@ -51,6 +51,8 @@ type Documents = {
     "\n  mutation Heartbeat($sessionId: ID!) {\n    consoleHeartbeat(sessionId: $sessionId)\n  }\n": typeof types.HeartbeatDocument,
     "\n  query Queues {\n    queues {\n      id\n      name\n      status\n    }\n  }\n": typeof types.QueuesDocument,
     "\n  mutation Invite($id: ID!, $invitations: [InvitationInput!]!) {\n    inviteParticipants(id: $id, invitations: $invitations) {\n      ...SessionFields\n    }\n  }\n": typeof types.InviteDocument,
+    "\n  query MyConsole {\n    whoami {\n      userId\n      consoleType\n      sessionMode\n    }\n  }\n": typeof types.MyConsoleDocument,
+    "\n  query SessionInvitations($id: ID!) {\n    session(id: $id) {\n      id\n      invitations {\n        invitationId\n        invitee\n        channel\n        delivery\n        address\n        sentAt\n        mailedAt\n        redeemedAt\n      }\n    }\n  }\n": typeof types.SessionInvitationsDocument,
 };
 const documents: Documents = {
     "\n  mutation RequestFileTransfer($id: ID!) {\n    requestFileTransfer(id: $id) {\n      ...SessionFields\n    }\n  }\n": types.RequestFileTransferDocument,
@@ -90,6 +92,8 @@ const documents: Documents = {
     "\n  mutation Heartbeat($sessionId: ID!) {\n    consoleHeartbeat(sessionId: $sessionId)\n  }\n": types.HeartbeatDocument,
     "\n  query Queues {\n    queues {\n      id\n      name\n      status\n    }\n  }\n": types.QueuesDocument,
     "\n  mutation Invite($id: ID!, $invitations: [InvitationInput!]!) {\n    inviteParticipants(id: $id, invitations: $invitations) {\n      ...SessionFields\n    }\n  }\n": types.InviteDocument,
+    "\n  query MyConsole {\n    whoami {\n      userId\n      consoleType\n      sessionMode\n    }\n  }\n": types.MyConsoleDocument,
+    "\n  query SessionInvitations($id: ID!) {\n    session(id: $id) {\n      id\n      invitations {\n        invitationId\n        invitee\n        channel\n        delivery\n        address\n        sentAt\n        mailedAt\n        redeemedAt\n      }\n    }\n  }\n": types.SessionInvitationsDocument,
 };
 
 /**
@@ -254,6 +258,14 @@ export function graphql(source: "\n  query Queues {\n    queues {\n      id\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Invite($id: ID!, $invitations: [InvitationInput!]!) {\n    inviteParticipants(id: $id, invitations: $invitations) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  mutation Invite($id: ID!, $invitations: [InvitationInput!]!) {\n    inviteParticipants(id: $id, invitations: $invitations) {\n      ...SessionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyConsole {\n    whoami {\n      userId\n      consoleType\n      sessionMode\n    }\n  }\n"): (typeof documents)["\n  query MyConsole {\n    whoami {\n      userId\n      consoleType\n      sessionMode\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SessionInvitations($id: ID!) {\n    session(id: $id) {\n      id\n      invitations {\n        invitationId\n        invitee\n        channel\n        delivery\n        address\n        sentAt\n        mailedAt\n        redeemedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SessionInvitations($id: ID!) {\n    session(id: $id) {\n      id\n      invitations {\n        invitationId\n        invitee\n        channel\n        delivery\n        address\n        sentAt\n        mailedAt\n        redeemedAt\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** العربية (right to left). Terms from the product documentation (جلسة دعم، ممثل دعم، عميل). */
 const ar: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'دعم عن بُعد مباشر', language: 'اللغة', skip: 'انتقل إلى المحتوى' },
+  app: { name: 'Tandem', tagline: 'دعم عن بُعد مباشر', language: 'اللغة', skip: 'انتقل إلى المحتوى', loading: 'جارٍ التحميل…' },
   home: {
     title: 'الدعم عن بُعد',
     customer: 'الانضمام إلى جلسة دعم',
@@ -78,6 +78,8 @@ const ar: DeepPartial<Messages> = {
     supervisor: 'الإشراف',
     reports: 'التقارير',
     nav: 'التنقل في وحدة التحكم',
+    multiTitle: 'جلساتي',
+    multiTabs: 'الجلسات، لكل جلسة علامة تبويب',
   },
   csr: {
     number: 'رقم الجلسة',
@@ -114,6 +116,11 @@ const ar: DeepPartial<Messages> = {
     displayMode: 'وضع العرض',
     displayModes: { standard: 'قياسي (صورة أفضل)', screen_sampling: 'أخذ عينات الشاشة (أسرع)' },
     tabs: { tools: 'الأدوات', desktop: 'سطح المكتب', application: 'التطبيق', session: 'الجلسة' },
+    tray: 'أدوات وحدة التحكم',
+    invitationSent: 'أُرسلت',
+    invitationMailed: 'أُرسلت بالبريد',
+    invitationRedeemed: 'استُخدمت للانضمام',
+    channel: { email: 'بريد إلكتروني', phone: 'هاتف', instant_message: 'رسالة فورية' },
     back: 'العودة إلى جلساتي',
     controller: 'أنت تتحكم في هذه الجلسة',
     observer: 'أنت لا تتحكم في هذه الجلسة',

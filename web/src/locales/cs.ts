@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** Čeština. Terms from the product documentation (relace podpory, hostitel podpory, zákazník). */
 const cs: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'Živá vzdálená podpora', language: 'Jazyk', skip: 'Přejít na obsah' },
+  app: { name: 'Tandem', tagline: 'Živá vzdálená podpora', language: 'Jazyk', skip: 'Přejít na obsah', loading: 'Načítání…' },
   home: {
     title: 'Vzdálená podpora',
     customer: 'Připojit se k relaci podpory',
@@ -78,6 +78,8 @@ const cs: DeepPartial<Messages> = {
     supervisor: 'Dohled',
     reports: 'Přehledy',
     nav: 'Navigace konzole',
+    multiTitle: 'Moje relace',
+    multiTabs: 'Relace, každá na vlastní kartě',
   },
   csr: {
     number: 'Číslo relace',
@@ -114,6 +116,11 @@ const cs: DeepPartial<Messages> = {
     displayMode: 'Režim zobrazení',
     displayModes: { standard: 'Standardní (lepší obraz)', screen_sampling: 'Vzorkování obrazovky (rychlejší)' },
     tabs: { tools: 'Nástroje', desktop: 'Plocha', application: 'Aplikace', session: 'Relace' },
+    tray: 'Nástroje konzole',
+    invitationSent: 'odesláno',
+    invitationMailed: 'odesláno e-mailem',
+    invitationRedeemed: 'použito k připojení',
+    channel: { email: 'e-mail', phone: 'telefon', instant_message: 'zpráva' },
     back: 'Zpět na moje relace',
     controller: 'Tuto relaci řídíte vy',
     observer: 'Tuto relaci neřídíte',

@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** Dansk. Terms from the product documentation (supportsession, supportmedarbejder, kunde). */
 const da: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'Fjernsupport direkte', language: 'Sprog', skip: 'Gå til indhold' },
+  app: { name: 'Tandem', tagline: 'Fjernsupport direkte', language: 'Sprog', skip: 'Gå til indhold', loading: 'Indlæser…' },
   home: {
     title: 'Fjernsupport',
     customer: 'Deltag i en supportsession',
@@ -78,6 +78,8 @@ const da: DeepPartial<Messages> = {
     supervisor: 'Supervision',
     reports: 'Rapporter',
     nav: 'Konsolnavigation',
+    multiTitle: 'Mine sessioner',
+    multiTabs: 'Sessioner, én fane hver',
   },
   csr: {
     number: 'Sessionsnummer',
@@ -114,6 +116,11 @@ const da: DeepPartial<Messages> = {
     displayMode: 'Visningstilstand',
     displayModes: { standard: 'Standard (bedre billede)', screen_sampling: 'Skærmprøvetagning (hurtigere)' },
     tabs: { tools: 'Værktøjer', desktop: 'Skrivebord', application: 'Program', session: 'Session' },
+    tray: 'Konsolværktøjer',
+    invitationSent: 'sendt',
+    invitationMailed: 'mailet',
+    invitationRedeemed: 'brugt til at deltage',
+    channel: { email: 'e-mail', phone: 'telefon', instant_message: 'chatbesked' },
     back: 'Tilbage til mine sessioner',
     controller: 'Du har kontrol over sessionen',
     observer: 'Du har ikke kontrol over sessionen',

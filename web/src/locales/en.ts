@@ -1,6 +1,6 @@
 /** English, the source language: every string the consoles show. Keys are grouped by feature. */
 const en = {
-  app: { name: 'Tandem', tagline: 'Live remote support', language: 'Language', skip: 'Skip to content' },
+  app: { name: 'Tandem', tagline: 'Live remote support', language: 'Language', skip: 'Skip to content', loading: 'Loading…' },
   home: {
     title: 'Remote support',
     customer: 'Join a support session',
@@ -75,6 +75,8 @@ const en = {
     supervisor: 'Supervision',
     reports: 'Reports',
     nav: 'Console navigation',
+    multiTitle: 'My sessions',
+    multiTabs: 'Sessions, one tab each',
   },
   csr: {
     number: 'Session number',
@@ -111,6 +113,11 @@ const en = {
     displayMode: 'Display mode',
     displayModes: { standard: 'Standard (better picture)', screen_sampling: 'Screen sampling (faster)' },
     tabs: { tools: 'Tools', desktop: 'Desktop', application: 'Application', session: 'Session' },
+    tray: 'Console tools',
+    invitationSent: 'sent',
+    invitationMailed: 'mailed',
+    invitationRedeemed: 'used to join',
+    channel: { email: 'e-mail', phone: 'phone', instant_message: 'instant message' },
     back: 'Back to my sessions',
     controller: 'You control this session',
     observer: 'You do not control this session',

@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** Español. Terms from the product documentation (sesión de soporte, representante de soporte, cliente). */
 const es: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'Soporte remoto en vivo', language: 'Idioma', skip: 'Ir al contenido' },
+  app: { name: 'Tandem', tagline: 'Soporte remoto en vivo', language: 'Idioma', skip: 'Ir al contenido', loading: 'Cargando…' },
   home: {
     title: 'Soporte remoto',
     customer: 'Unirse a una sesión de soporte',
@@ -78,6 +78,8 @@ const es: DeepPartial<Messages> = {
     supervisor: 'Supervisión',
     reports: 'Informes',
     nav: 'Navegación de la consola',
+    multiTitle: 'Mis sesiones',
+    multiTabs: 'Sesiones, una pestaña cada una',
   },
   csr: {
     number: 'Número de sesión',
@@ -114,6 +116,11 @@ const es: DeepPartial<Messages> = {
     displayMode: 'Modo de visualización',
     displayModes: { standard: 'Estándar (mejor imagen)', screen_sampling: 'Muestreo de pantalla (más rápido)' },
     tabs: { tools: 'Herramientas', desktop: 'Escritorio', application: 'Aplicación', session: 'Sesión' },
+    tray: 'Herramientas de la consola',
+    invitationSent: 'enviada',
+    invitationMailed: 'enviada por correo',
+    invitationRedeemed: 'usada para unirse',
+    channel: { email: 'correo', phone: 'teléfono', instant_message: 'mensaje instantáneo' },
     back: 'Volver a mis sesiones',
     controller: 'Usted controla esta sesión',
     observer: 'Usted no controla esta sesión',

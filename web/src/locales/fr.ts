@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** Français. Terms from the product documentation (session d'assistance, agent d'assistance, client). */
 const fr: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'Assistance à distance en direct', language: 'Langue', skip: 'Aller au contenu' },
+  app: { name: 'Tandem', tagline: 'Assistance à distance en direct', language: 'Langue', skip: 'Aller au contenu', loading: 'Chargement…' },
   home: {
     title: 'Assistance à distance',
     customer: 'Rejoindre une session d’assistance',
@@ -78,6 +78,8 @@ const fr: DeepPartial<Messages> = {
     supervisor: 'Supervision',
     reports: 'Rapports',
     nav: 'Navigation de la console',
+    multiTitle: 'Mes sessions',
+    multiTabs: 'Sessions, un onglet chacune',
   },
   csr: {
     number: 'Numéro de session',
@@ -114,6 +116,11 @@ const fr: DeepPartial<Messages> = {
     displayMode: 'Mode d’affichage',
     displayModes: { standard: 'Standard (meilleure image)', screen_sampling: 'Échantillonnage d’écran (plus rapide)' },
     tabs: { tools: 'Outils', desktop: 'Bureau', application: 'Application', session: 'Session' },
+    tray: 'Outils de la console',
+    invitationSent: 'envoyée',
+    invitationMailed: 'envoyée par e-mail',
+    invitationRedeemed: 'utilisée pour rejoindre',
+    channel: { email: 'e-mail', phone: 'téléphone', instant_message: 'message instantané' },
     back: 'Retour à mes sessions',
     controller: 'Vous contrôlez cette session',
     observer: 'Vous ne contrôlez pas cette session',

@@ -1,11 +1,13 @@
-import { ApolloProvider } from '@apollo/client/react';
+import { ApolloProvider, useQuery } from '@apollo/client/react';
 import { Anchor, Button, Group, Loader, Text } from '@mantine/core';
 import { lazy, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Route, Routes, useNavigate } from 'react-router';
+import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import { createApollo } from '../../lib/apollo';
 import { type ConsoleUser, completeOidc, loadUser, saveUser, signInConfig } from '../../lib/console-auth';
 import { Dashboard } from './Dashboard';
+import { MultiSessionWindow } from './MultiSessionWindow';
+import { MY_CONSOLE } from './operations';
 import { SessionConsole } from './SessionConsole';
 import { SignIn } from './SignIn';
 
@@ -80,14 +82,31 @@ function SignedIn({ user, onSignOut }: { user: ConsoleUser; onSignOut(): void })
         </Group>
       </Group>
       <Routes>
-        <Route index element={has('csr') ? <Dashboard user={user} /> : has('supervisor', 'admin') ? <SupervisorPage /> : <ReportsPage />} />
-        <Route path="sessions/:id" element={<SessionConsole user={user} />} />
+        <Route index element={has('csr') ? <CsrConsole user={user} /> : has('supervisor', 'admin') ? <SupervisorPage /> : <ReportsPage />} />
+        <Route path="new" element={<CsrConsole user={user} />} />
+        <Route path="sessions/:id" element={<CsrConsole user={user} />} />
         <Route path="offers" element={<OffersPage user={user} />} />
         <Route path="supervisor" element={<SupervisorPage />} />
         <Route path="supervisor/:id" element={<ReplayPage />} />
         <Route path="reports" element={<ReportsPage />} />
-        <Route path="*" element={<Loader aria-label="…" />} />
+        <Route path="*" element={<Loader aria-label={t('app.loading')} />} />
       </Routes>
     </ApolloProvider>
   );
+}
+
+/**
+ * CON-1: the CSR works from the console the admin chose: the dashboard, the compact tray, or
+ * the multi-session window with a tab per session (MC-4). Asked of the server on every visit,
+ * so the admin's switch applies at the next page load; the CSR cannot change it.
+ */
+function CsrConsole({ user }: { user: ConsoleUser }) {
+  const { t } = useTranslation();
+  const { id } = useParams();
+  const { data } = useQuery(MY_CONSOLE, { fetchPolicy: 'cache-first' });
+  if (!data) return <Loader aria-label={t('app.loading')} />;
+  const type = data.whoami.consoleType;
+  if (type === 'multi_session') return <MultiSessionWindow user={user} selectedId={id} />;
+  if (id) return <SessionConsole key={id} user={user} sessionId={id} layout={type === 'compact' ? 'compact' : 'dashboard'} />;
+  return <Dashboard user={user} />;
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Button, Card, Checkbox, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { errorText } from '../../components/errors';
@@ -8,44 +8,54 @@ import type { ConsoleUser } from '../../lib/console-auth';
 import { formatNumber } from '../join/CustomerSession';
 import { MY_SESSIONS, START_SESSION } from './operations';
 
-/** The CSR's dashboard: their live sessions, and starting one with invitations (SES-1, SES-4). */
-export function Dashboard({ user }: { user: ConsoleUser }) {
+/** Starting a session with invitations (SES-1, SES-4); `onStarted` gets the new session's id. */
+export function StartSession({ onStarted }: { onStarted(id: string): void }) {
   const { t } = useTranslation();
-  const navigate = useNavigate();
-  const { data } = useQuery(MY_SESSIONS, { pollInterval: 5000 });
-  const [start, { loading, error }] = useMutation(START_SESSION);
+  const titleId = useId();
+  const [start, { loading, error }] = useMutation(START_SESSION, { refetchQueries: [MY_SESSIONS] });
   const [emailIt, setEmailIt] = useState(true);
   const [email, setEmail] = useState('');
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const invitations = emailIt && email.trim() ? [{ invitee: 'customer' as const, channel: 'email' as const, address: email.trim(), delivery: 'system' as const }] : [];
-    const result = await start({ variables: { invitations } });
-    if (result.data) navigate(`/console/sessions/${result.data.startSession.id}`);
+    const result = await start({ variables: { invitations } }).catch(() => undefined);
+    if (result?.data) onStarted(result.data.startSession.id);
   };
+
+  return (
+    <Card withBorder>
+      <form onSubmit={submit} aria-labelledby={titleId}>
+        <Stack>
+          <Title order={2} size="h4" id={titleId}>
+            {t('console.start')}
+          </Title>
+          <Checkbox label={t('console.inviteEmail')} checked={emailIt} onChange={(e) => setEmailIt(e.currentTarget.checked)} data-testid="start-email-box" />
+          {emailIt && <TextInput type="email" label={t('console.email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-testid="start-email" />}
+          {error && <Alert color="red">{errorText(t, error)}</Alert>}
+          <Group>
+            <Button type="submit" loading={loading} data-testid="start-session">
+              {t('console.startButton')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+/** The CSR's dashboard (CON-1 `dashboard` and `compact`): their live sessions, and starting one. */
+export function Dashboard({ user }: { user: ConsoleUser }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { data } = useQuery(MY_SESSIONS, { pollInterval: 5000 });
 
   return (
     <Stack>
       <Title order={1} size="h2">
         {t('console.title')}
       </Title>
-      <Card withBorder>
-        <form onSubmit={submit} aria-labelledby="start-title">
-          <Stack>
-            <Title order={2} size="h4" id="start-title">
-              {t('console.start')}
-            </Title>
-            <Checkbox label={t('console.inviteEmail')} checked={emailIt} onChange={(e) => setEmailIt(e.currentTarget.checked)} data-testid="start-email-box" />
-            {emailIt && <TextInput type="email" label={t('console.email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-testid="start-email" />}
-            {error && <Alert color="red">{errorText(t, error)}</Alert>}
-            <Group>
-              <Button type="submit" loading={loading} data-testid="start-session">
-                {t('console.startButton')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Card>
+      <StartSession onStarted={(id) => navigate(`/console/sessions/${id}`)} />
       <section aria-labelledby="mine-title">
         <Title order={2} size="h4" id="mine-title">
           {t('console.dashboard')}

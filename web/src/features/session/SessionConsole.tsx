@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import { Alert, Badge, Button, Card, CopyButton, Grid, Group, Loader, NativeSelect, Stack, Table, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { Alert, Badge, Box, Button, Card, CopyButton, Grid, Group, Loader, NativeSelect, Stack, Table, Tabs, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Chat } from '../../components/Chat';
@@ -14,6 +14,7 @@ import {
   END_SESSION,
   END_SHARE,
   HAND_TO_QUEUE,
+  INVITATIONS,
   INVITE,
   NOTES,
   QUEUES,
@@ -33,10 +34,25 @@ import { useSessionRecorder } from '../recording/use-session-recorder';
 export const HAND_OVER_MAX = 345;
 const graphemes = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].length;
 
-/** One session in the CSR console (CON-1 dashboard: tabs Tools, Desktop, Application, Session). */
-export function SessionConsole({ user }: { user: ConsoleUser }) {
+/**
+ * CON-1: how the admin has a CSR work. `dashboard`: the tabs Tools, Desktop, Application and
+ * Session beside the participants; `compact`: the same tools behind a narrow tray of icons;
+ * the multi-session window shows one `dashboard` console per session tab (MC-4).
+ */
+export type ConsoleLayout = 'dashboard' | 'compact';
+
+const TOOLS = [
+  { value: 'tools', icon: '\u{1F4AC}' },
+  { value: 'desktop', icon: '\u{1F5A5}\uFE0F' },
+  { value: 'application', icon: '\u{1FA9F}' },
+  { value: 'session', icon: '\u2699\uFE0F' },
+] as const;
+
+/** One session in the CSR console: `sessionId` from the props (multi-session tabs) or the route. */
+export function SessionConsole({ user, sessionId, layout = 'dashboard', headingOrder = 1 }: { user: ConsoleUser; sessionId?: string; layout?: ConsoleLayout; headingOrder?: 1 | 2 }) {
   const { t } = useTranslation();
-  const { id = '' } = useParams();
+  const params = useParams();
+  const id = sessionId ?? params.id ?? '';
   const { data, error } = useQuery(SESSION, { variables: { id } });
   useSubscription(SESSION_CHANGED, { variables: { id } });
   const [receiver, setReceiver] = useState<ReceiverState>({ phase: 'waiting' });
@@ -58,12 +74,60 @@ export function SessionConsole({ user }: { user: ConsoleUser }) {
 
   const session = data?.session;
   if (error) return <Alert color="red">{errorText(t, error)}</Alert>;
-  if (!session) return <Loader aria-label="…" />;
+  if (!session) return <Loader aria-label={t('app.loading')} />;
   const controlling = session.controllerId === user.userId;
+  const compact = layout === 'compact';
+
+  const panels = (
+    <>
+      <Tabs.Panel value="tools" pt="sm">
+        <Stack>
+          <Chat session={session} me={user.userId} />
+          <Notes session={session} />
+        </Stack>
+      </Tabs.Panel>
+      <Tabs.Panel value="desktop" pt="sm">
+        <SharePanel session={session} kinds={['desktop', 'cobrowse']} receiver={receiver} receiverRef={receiverRef} controlling={controlling} />
+      </Tabs.Panel>
+      <Tabs.Panel value="application" pt="sm">
+        <ShareRequest session={session} kinds={['application']} controlling={controlling} />
+      </Tabs.Panel>
+      <Tabs.Panel value="session" pt="sm">
+        <SessionTools session={session} user={user} controlling={controlling} />
+      </Tabs.Panel>
+    </>
+  );
+
+  if (compact)
+    return (
+      <Stack maw={460} data-testid="console" data-layout="compact">
+        <Header session={session} controlling={controlling} headingOrder={headingOrder} compact />
+        <CustomersAndHelpers session={session} user={user} controlling={controlling} />
+        <Tabs defaultValue="desktop" keepMounted orientation="vertical" variant="pills" placement="left">
+          <Tabs.List aria-label={t('csr.tray')} data-testid="tray">
+            {TOOLS.map((tool) => (
+              <Tooltip key={tool.value} label={t(`csr.tabs.${tool.value}`)} position="right" withArrow>
+                <Tabs.Tab value={tool.value} aria-label={t(`csr.tabs.${tool.value}`)} data-testid={`tray-${tool.value}`} px={10}>
+                  <span aria-hidden style={{ fontSize: 20 }}>
+                    {tool.icon}
+                  </span>
+                </Tabs.Tab>
+              </Tooltip>
+            ))}
+          </Tabs.List>
+          <Box pl="sm" style={{ flex: 1, minWidth: 0 }}>
+            {panels}
+          </Box>
+        </Tabs>
+        <Invite session={session} />
+        <RecordingControl session={session} controlling={controlling} recorder={recorder} />
+        <FilesPanel session={session} me={user.userId} token={() => user.token} controlling={controlling} />
+      </Stack>
+    );
 
   return (
-    <Stack>
-      <Header session={session} controlling={controlling} />
+    <Stack data-testid="console" data-layout="dashboard">
+      <Header session={session} controlling={controlling} headingOrder={headingOrder} />
       <Grid>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack>
@@ -76,26 +140,13 @@ export function SessionConsole({ user }: { user: ConsoleUser }) {
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Tabs defaultValue="desktop" keepMounted>
             <Tabs.List>
-              <Tabs.Tab value="tools">{t('csr.tabs.tools')}</Tabs.Tab>
-              <Tabs.Tab value="desktop">{t('csr.tabs.desktop')}</Tabs.Tab>
-              <Tabs.Tab value="application">{t('csr.tabs.application')}</Tabs.Tab>
-              <Tabs.Tab value="session">{t('csr.tabs.session')}</Tabs.Tab>
+              {TOOLS.map((tool) => (
+                <Tabs.Tab key={tool.value} value={tool.value}>
+                  {t(`csr.tabs.${tool.value}`)}
+                </Tabs.Tab>
+              ))}
             </Tabs.List>
-            <Tabs.Panel value="tools" pt="sm">
-              <Stack>
-                <Chat session={session} me={user.userId} />
-                <Notes session={session} />
-              </Stack>
-            </Tabs.Panel>
-            <Tabs.Panel value="desktop" pt="sm">
-              <SharePanel session={session} kinds={['desktop', 'cobrowse']} receiver={receiver} receiverRef={receiverRef} controlling={controlling} />
-            </Tabs.Panel>
-            <Tabs.Panel value="application" pt="sm">
-              <ShareRequest session={session} kinds={['application']} controlling={controlling} />
-            </Tabs.Panel>
-            <Tabs.Panel value="session" pt="sm">
-              <SessionTools session={session} user={user} controlling={controlling} />
-            </Tabs.Panel>
+            {panels}
           </Tabs>
         </Grid.Col>
       </Grid>
@@ -103,14 +154,14 @@ export function SessionConsole({ user }: { user: ConsoleUser }) {
   );
 }
 
-function Header({ session, controlling }: { session: SessionFieldsFragment; controlling: boolean }) {
+function Header({ session, controlling, compact = false, headingOrder = 1 }: { session: SessionFieldsFragment; controlling: boolean; compact?: boolean; headingOrder?: 1 | 2 }) {
   const { t } = useTranslation();
   const [end, { error }] = useMutation(END_SESSION);
   return (
-    <Card withBorder>
+    <Card withBorder p={compact ? 'xs' : 'md'}>
       <Group justify="space-between" align="start">
         <Stack gap={4}>
-          <Title order={1} size="h2">
+          <Title order={headingOrder} size={compact ? 'h4' : 'h2'}>
             {t('session.number', { number: formatNumber(session.number) })}
           </Title>
           <Group gap="xs">
@@ -187,29 +238,49 @@ function CustomersAndHelpers({ session, user, controlling }: { session: SessionF
 
 function Invite({ session }: { session: SessionFieldsFragment }) {
   const { t } = useTranslation();
+  const titleId = useId();
   const [address, setAddress] = useState('');
+  const { data, refetch } = useQuery(INVITATIONS, { variables: { id: session.id }, pollInterval: 5000 });
   const [invite, { loading, error }] = useMutation(INVITE);
+  const invitations = data?.session.invitations ?? [];
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        void invite({ variables: { id: session.id, invitations: [{ invitee: 'customer', channel: 'email', address, delivery: 'system' }] } }).then(() => setAddress(''));
-      }}
-    >
-      <Group align="end" wrap="nowrap">
-        <TextInput type="email" label={t('console.email')} value={address} onChange={(e) => setAddress(e.currentTarget.value)} style={{ flex: 1 }} required />
-        <Button type="submit" loading={loading} variant="outline">
-          {t('csr.invite')}
-        </Button>
-      </Group>
-      {error && <Text c="red.9">{errorText(t, error)}</Text>}
-      {/* INV-1: invitations the mail server refused for good; invite again by another address or channel. */}
-      {session.undeliveredInvitations.map((u) => (
-        <Alert key={u.invitationId} color="orange" mt="xs" role="status" data-testid="undelivered-invitation">
-          {t('csr.undelivered', { address: u.address, reason: u.reason })}
-        </Alert>
-      ))}
-    </form>
+    <section aria-labelledby={titleId}>
+      <Title order={2} size="h4" id={titleId}>
+        {t('csr.invitations')}
+      </Title>
+      {invitations.length > 0 && (
+        <Table data-testid="invitations" fz="sm">
+          <Table.Tbody>
+            {invitations.map((i) => (
+              <Table.Tr key={i.invitationId} data-channel={i.channel} data-mailed={i.mailedAt ? 'yes' : 'no'} data-redeemed={i.redeemedAt ? 'yes' : 'no'}>
+                <Table.Td style={{ wordBreak: 'break-all' }}>{i.address ?? t(`csr.channel.${i.channel}`)}</Table.Td>
+                <Table.Td>{i.redeemedAt ? t('csr.invitationRedeemed') : i.mailedAt ? t('csr.invitationMailed') : t('csr.invitationSent')}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void invite({ variables: { id: session.id, invitations: [{ invitee: 'customer', channel: 'email', address, delivery: 'system' }] } }).then(() => (setAddress(''), refetch()));
+        }}
+      >
+        <Group align="end" wrap="nowrap">
+          <TextInput type="email" label={t('console.email')} value={address} onChange={(e) => setAddress(e.currentTarget.value)} style={{ flex: 1 }} required />
+          <Button type="submit" loading={loading} variant="outline">
+            {t('csr.invite')}
+          </Button>
+        </Group>
+        {error && <Text c="red.9">{errorText(t, error)}</Text>}
+        {/* INV-1: invitations the mail server refused for good; invite again by another address or channel. */}
+        {session.undeliveredInvitations.map((u) => (
+          <Alert key={u.invitationId} color="orange" mt="xs" role="status" data-testid="undelivered-invitation">
+            {t('csr.undelivered', { address: u.address, reason: u.reason })}
+          </Alert>
+        ))}
+      </form>
+    </section>
   );
 }
 
@@ -335,12 +406,13 @@ function Notes({ session }: { session: SessionFieldsFragment }) {
   const [text, setText] = useState('');
   const { data, refetch } = useQuery(NOTES, { variables: { sessionId: session.id } });
   const [save, { loading, error }] = useMutation(SAVE_NOTE);
+  const titleId = useId();
   return (
-    <section aria-labelledby="notes-title">
-      <Title order={2} size="h4" id="notes-title">
+    <section aria-labelledby={titleId}>
+      <Title order={2} size="h4" id={titleId}>
         {t('csr.notes')}
       </Title>
-      {(data?.sessionNotes.length ?? 0) === 0 && <Text c="dimmed">{t('csr.noNotes')}</Text>}
+      {(data?.sessionNotes.length ?? 0) === 0 && <Text c="gray.7">{t('csr.noNotes')}</Text>}
       {data?.sessionNotes.map((n) => (
         <Text key={n.noteId} size="sm" data-testid="note">
           {n.text}
@@ -369,6 +441,7 @@ function SessionTools({ session, user, controlling }: { session: SessionFieldsFr
   const [agents, setAgents] = useState('');
   const [message, setMessage] = useState('');
   const [handOver, handOverState] = useMutation(HAND_TO_QUEUE);
+  const titleId = useId();
   const count = graphemes(message);
   const agentIds = agents.split(',').map((a) => a.trim()).filter(Boolean);
   if (!controlling) return <Text>{t('csr.observer')}</Text>;
@@ -376,14 +449,14 @@ function SessionTools({ session, user, controlling }: { session: SessionFieldsFr
     <Stack>
       <Card withBorder>
         <form
-          aria-labelledby="handover-title"
+          aria-labelledby={titleId}
           onSubmit={(e) => {
             e.preventDefault();
             void handOver({ variables: { id: session.id, queueId: queueId || null, agentIds: queueId ? null : agentIds, message: message || null } });
           }}
         >
           <Stack>
-            <Title order={2} size="h4" id="handover-title">
+            <Title order={2} size="h4" id={titleId}>
               {t('csr.handOver')}
             </Title>
             <NativeSelect
@@ -411,7 +484,7 @@ function SessionTools({ session, user, controlling }: { session: SessionFieldsFr
           </Stack>
         </form>
       </Card>
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="gray.7">
         {user.name ?? user.userId}
       </Text>
     </Stack>

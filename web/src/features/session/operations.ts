@@ -244,3 +244,32 @@ export const INVITE = graphql(`
     }
   }
 `);
+
+/** CON-1: the console the admin chose for this CSR, and whether they may run several sessions. */
+export const MY_CONSOLE = graphql(`
+  query MyConsole {
+    whoami {
+      userId
+      consoleType
+      sessionMode
+    }
+  }
+`);
+
+export const INVITATIONS = graphql(`
+  query SessionInvitations($id: ID!) {
+    session(id: $id) {
+      id
+      invitations {
+        invitationId
+        invitee
+        channel
+        delivery
+        address
+        sentAt
+        mailedAt
+        redeemedAt
+      }
+    }
+  }
+`);

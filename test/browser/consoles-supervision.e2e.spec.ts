@@ -26,10 +26,13 @@ afterAll(async () => {
   await t?.close();
 }, WAIT);
 
-/** A live session of exactly `events` events (start, a customer, a share, a note, chat); `end` ends it after. */
-async function sessionOf(events: number, end = false): Promise<string> {
-  const csr = await t.token('alice', ['csr'], {}, 'Alice');
-  const customer = await t.token('cust-replay', ['customer']);
+/**
+ * A live session of `csrId`'s with exactly `events` events (start, a customer, a share, a note,
+ * chat); `end` ends it after. One CSR per test: in single-session mode a CSR runs one at a time (SES-3).
+ */
+async function sessionOf(events: number, csrId: string, end = false): Promise<string> {
+  const csr = await t.token(csrId, ['csr'], {}, csrId);
+  const customer = await t.token(`cust-${csrId}`, ['customer']);
   const s = await ok(csr, `mutation { startSession { id number version } }`);
   await ok(customer, `mutation($n: String!) { joinSession(number: $n, as: customer, displayName: "Dana") { id } }`, { n: s.number });
   const share = await ok(csr, `mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId } } } }`, { id: s.id });
@@ -44,7 +47,7 @@ browserDescribe('consoles: supervision and reporting', () => {
   browserIt(
     'RPT-2 a supervisor scrubs a 30-event replay: the state at event 12 is the API sessionStateAt; an edited event shows the broken chain, naming it',
     async () => {
-      const id = await sessionOf(30);
+      const id = await sessionOf(30, 'alice');
       const supervisor = await t.token('sue', ['supervisor']);
       const history = await ok(supervisor, `query($id: ID!) { sessionHistory(id: $id, limit: 100) { total chain { intact } } }`, { id });
       expect(history).toEqual({ total: 30, chain: { intact: true } });
@@ -85,12 +88,12 @@ browserDescribe('consoles: supervision and reporting', () => {
   browserIt(
     'RPT-1 the activity report draws its chart per CSR and exports the CSV with its progress',
     async () => {
-      await sessionOf(8, true);
+      await sessionOf(8, 'amir', true);
       const page = await newPage(browser!);
       await signInLocally(page, t.url, 'rita', 'Rita', ['reporting']);
       await page.goto(`${t.url}/console/reports`);
       await page.getByTestId('report-run').click();
-      await page.locator('[data-testid=report-table] tr[data-csr=alice]').waitFor();
+      await page.locator('[data-testid=report-table] tr[data-csr=amir]').waitFor();
       // ECharts drew the bars and the line (SVG renderer).
       const chart = page.getByTestId('report-chart').locator('svg');
       await chart.waitFor();
@@ -103,7 +106,7 @@ browserDescribe('consoles: supervision and reporting', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
       const csv = readFileSync((await download.path())!, 'utf8');
       expect(csv.split('\n')[0]).toMatch(/csr/i);
-      expect(csv).toContain('alice');
+      expect(csv).toContain('amir');
       await page.context().close();
     },
     WAIT * 5,

@@ -43,11 +43,13 @@ browserDescribe('consoles: languages and accessibility', () => {
     browserIt(
       `every page in ${lang === 'ar' ? 'Arabic has dir="rtl"' : 'English has dir="ltr"'} and no serious or critical axe violation`,
       async () => {
-        const csrToken = await t.token('alice', ['csr'], {}, 'Alice');
+        // A CSR per language: in single-session mode a CSR runs one session at a time (SES-3).
+        const csrId = `alice-${lang}`;
+        const csrToken = await t.token(csrId, ['csr'], {}, 'Alice');
         const s = await ok(csrToken, `mutation { startSession { id number } }`);
         const admin = await t.token('admin-a', ['admin']);
         await ok(admin, `mutation { changeSiteSettings(webacdEnabled: true) { webacdEnabled } }`);
-        const queue = await ok(admin, `mutation { createQueue(name: "Help desk", agentIds: ["alice"], offerTimeoutMs: 60000) { id } }`);
+        const queue = await ok(admin, `mutation { createQueue(name: "Help desk", agentIds: ["${csrId}"], offerTimeoutMs: 60000) { id } }`);
 
         // Public pages.
         const visitor = await newPage(browser!);
@@ -67,7 +69,7 @@ browserDescribe('consoles: languages and accessibility', () => {
         const page = await newPage(browser!);
         await page.goto(`${t.url}/console?lang=${lang}`);
         await check(page, 'sign-in', lang, () => page.getByTestId('sign-in-user').waitFor());
-        await signInLocally(page, t.url, 'alice', 'Alice', ['csr', 'supervisor', 'reporting']);
+        await signInLocally(page, t.url, csrId, 'Alice', ['csr', 'supervisor', 'reporting']);
         await check(page, 'dashboard', lang, () => page.getByTestId('my-sessions').waitFor());
         await page.goto(`${t.url}/console/sessions/${s.id}`);
         await check(page, 'session-console', lang, () => page.getByTestId('session-number').waitFor());
