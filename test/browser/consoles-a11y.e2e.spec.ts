@@ -84,7 +84,7 @@ browserDescribe('consoles: languages and accessibility', () => {
         await check(page, 'reports', lang, () => page.locator('[data-testid=report-table], [data-testid=report-empty]').first().waitFor());
         await page.context().close();
       },
-      WAIT * 6,
+      WAIT * 10,
     );
   }
 });

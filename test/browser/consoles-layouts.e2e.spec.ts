@@ -99,8 +99,13 @@ browserDescribe('consoles: console types and the offline GraphQL sandbox', () =>
     const outside = await offline(page);
     await page.goto(`${t.url}/graphql`);
     await page.locator('.graphiql-container').waitFor();
-    await page.locator('.graphiql-execute-button').click();
-    await page.locator('.graphiql-response').filter({ hasText: /"health":\s*\{/ }).waitFor();
+    // Monaco loads its editors lazily: run the query once they show it, again until the answer is there.
+    await page.locator('.graphiql-query-editor').filter({ hasText: 'health' }).waitFor();
+    const response = page.locator('.graphiql-response').filter({ hasText: /"health":\s*\{/ });
+    await until('the answer in the result pane', async () => {
+      await page.locator('.graphiql-execute-button').click();
+      return response.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    }, WAIT, 0);
     await screenshot(page, 'graphiql');
     expect(outside).toEqual([]);
     await page.context().close();

@@ -83,7 +83,7 @@ function SignedIn({ user, onSignOut }: { user: ConsoleUser; onSignOut(): void })
       </Group>
       <Routes>
         <Route index element={has('csr') ? <CsrConsole user={user} /> : has('supervisor', 'admin') ? <SupervisorPage /> : <ReportsPage />} />
-        <Route path="new" element={<CsrConsole user={user} />} />
+        <Route path="new" element={<CsrConsole user={user} starting />} />
         <Route path="sessions/:id" element={<CsrConsole user={user} />} />
         <Route path="offers" element={<OffersPage user={user} />} />
         <Route path="supervisor" element={<SupervisorPage />} />
@@ -100,13 +100,13 @@ function SignedIn({ user, onSignOut }: { user: ConsoleUser; onSignOut(): void })
  * the multi-session window with a tab per session (MC-4). Asked of the server on every visit,
  * so the admin's switch applies at the next page load; the CSR cannot change it.
  */
-function CsrConsole({ user }: { user: ConsoleUser }) {
+function CsrConsole({ user, starting = false }: { user: ConsoleUser; starting?: boolean }) {
   const { t } = useTranslation();
   const { id } = useParams();
   const { data } = useQuery(MY_CONSOLE, { fetchPolicy: 'cache-first' });
   if (!data) return <Loader aria-label={t('app.loading')} />;
   const type = data.whoami.consoleType;
-  if (type === 'multi_session') return <MultiSessionWindow user={user} selectedId={id} />;
+  if (type === 'multi_session') return <MultiSessionWindow user={user} selectedId={starting ? 'new' : id} />;
   if (id) return <SessionConsole key={id} user={user} sessionId={id} layout={type === 'compact' ? 'compact' : 'dashboard'} />;
   return <Dashboard user={user} />;
 }

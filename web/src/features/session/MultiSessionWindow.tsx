@@ -8,7 +8,8 @@ import { StartSession } from './Dashboard';
 import { MY_SESSIONS } from './operations';
 import { SessionConsole } from './SessionConsole';
 
-const NEW = 'new';
+/** The tab (and `selectedId`) for starting another session. */
+export const NEW = 'new';
 
 /**
  * CON-1 `multi_session` / MC-4: the multi-session window, each session (and so each customer)
@@ -21,7 +22,7 @@ export function MultiSessionWindow({ user, selectedId }: { user: ConsoleUser; se
   const { data } = useQuery(MY_SESSIONS, { pollInterval: 5000 });
   const sessions = data?.mySessions ?? [];
   // A session just opened by its link may not be in the polled list yet: it gets its tab anyway.
-  const ids = [...sessions.map((s) => s.id), ...(selectedId && !sessions.some((s) => s.id === selectedId) ? [selectedId] : [])];
+  const ids = [...sessions.map((s) => s.id), ...(selectedId && selectedId !== NEW && !sessions.some((s) => s.id === selectedId) ? [selectedId] : [])];
   const active = selectedId ?? ids[0] ?? NEW;
   const label = (id: string) => {
     const s = sessions.find((x) => x.id === id);
