@@ -16,7 +16,14 @@ let browser: Browser | undefined;
 let idp: Server;
 let issuer: string;
 
+// oidc-provider warns at length about its development defaults (in-memory adapter, dev keys,
+// dev interactions), which are what this test wants: those lines are dropped, nothing else.
+const { warn, info } = console;
+const unlessProvider = (log: (...args: unknown[]) => void) => (...args: unknown[]) => (String(args[0]).startsWith('oidc-provider') ? undefined : log(...args));
+
 beforeAll(async () => {
+  console.warn = unlessProvider(warn);
+  console.info = unlessProvider(info);
   const idpPort = await freePort();
   issuer = `http://127.0.0.1:${idpPort}`;
   const appPort = await freePort();
@@ -63,6 +70,8 @@ afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await t?.close();
   await new Promise((resolve) => idp?.close(resolve));
+  console.warn = warn;
+  console.info = info;
 }, WAIT);
 
 browserDescribe('consoles: OpenID Connect sign-in', () => {
