@@ -1,11 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
+import { seriousViolations } from '../support/axe.js';
 import { graphqlClient, until } from '../support/graphql.js';
 import { browserDescribe, browserIt, launchChromium, newPage, screenshot, signInLocally, startConsoleApp, WAIT } from '../support/browser.js';
 import type { TestApp } from '../support/test-app.js';
 
 /**
  * The console the admin chooses for a CSR (CON-1): the dashboard, a compact tray of icons, or the
- * multi-session window with a tab per session, so each customer has a tab of their own (MC-4).
+ * multi-session window with a tab per session, so each customer has a tab of their own (MC-4);
+ * axe finds no serious or critical violation in either.
  * And GraphiQL at /graphql from our own bundle, working with every outside address blocked.
  */
 let t: TestApp;
@@ -55,6 +57,7 @@ browserDescribe('consoles: console types and the offline GraphQL sandbox', () =>
       for (const name of ['Tools', 'Desktop', 'Application', 'Session']) await tray.getByRole('tab', { name }).waitFor();
       await tray.getByRole('tab', { name: 'Tools' }).click();
       await page.getByTestId('chat-input').waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, 'csr-compact');
       await page.getByTestId('end-session').click();
       await until('the compact session ended', async () => (await ok(maya, `{ mySessions(status: "active") { id } }`)).length === 0, WAIT, 200);
@@ -88,6 +91,7 @@ browserDescribe('consoles: console types and the offline GraphQL sandbox', () =>
         const { number } = await ok(maya, `query($id: ID!) { session(id: $id) { number } }`, { id: started[i] });
         expect((await panel.getByTestId('session-number').innerText()).replace(/\s/g, '')).toBe(number);
       }
+      expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, 'csr-multi-session');
       await page.context().close();
     },

@@ -87,10 +87,14 @@ browserDescribe('consoles: OpenID Connect sign-in', () => {
     await page.getByTestId('oidc-sign-in').waitFor();
     expect(await page.getByTestId('local-sign-in').count()).toBe(0);
     await screenshot(page, 'oidc-sign-in');
+    const pageErrors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
     await page.getByTestId('oidc-sign-in').click();
 
-    // The provider's development login and consent pages.
-    await page.waitForURL(`${issuer}/**`);
+    // The provider's development login and consent pages (or the console's error, said at once).
+    const refusedHere = page.getByTestId('sign-in-error').waitFor().then(async () => { throw new Error(`sign-in failed: ${await page.getByTestId('sign-in-error').innerText()}`); });
+    refusedHere.catch(() => undefined); // it times out once the page has left for the provider
+    await Promise.race([page.waitForURL(`${issuer}/**`), refusedHere]).catch((e: Error) => { throw new Error(`${e.message}; page errors: ${pageErrors.join(' | ')}`); });
     await page.locator('input[name=login]').fill('olivia');
     await page.locator('input[name=password]').fill('any');
     await page.locator('button[type=submit]').click();

@@ -15,8 +15,13 @@ export const theme = createTheme({
  * Mantine's "dimmed" text (input descriptions, hints) is gray 6, 3.3:1 on white: below WCAG AA.
  * Gray 7 keeps it quieter than body text at about 7:1.
  */
-export const cssVariablesResolver: CSSVariablesResolver = () => ({
+export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    // Light variants (alerts, badges) draw text in shade 6 on a pale tint of the same colour,
+    // under 4.5:1 for orange, yellow, green and others: shade 9 passes for every colour.
+    ...Object.fromEntries(Object.keys(t.colors).map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`])),
+  },
   dark: { '--mantine-color-dimmed': 'var(--mantine-color-gray-4)' },
 });

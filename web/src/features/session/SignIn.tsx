@@ -33,7 +33,7 @@ export function SignIn({ onUser }: { onUser(u: ConsoleUser): void }) {
           {t('console.signIn')}
         </Title>
         {config?.oidc && (
-          <Button onClick={() => void oidcManager(config.oidc!).signinRedirect()} data-testid="oidc-sign-in">
+          <Button onClick={() => oidcManager(config.oidc!).signinRedirect().catch(setError)} data-testid="oidc-sign-in">
             {t('console.oidc')}
           </Button>
         )}
