@@ -42,7 +42,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, extraPro
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", 'data:', 'blob:'],
       fontSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'", 'ws:', 'wss:'],
+      // The consoles' OpenID Connect sign-in reads the provider's discovery document and JWKS.
+      connectSrc: ["'self'", 'ws:', 'wss:', ...(config.oidc ? [new URL(config.oidc.authority).origin] : [])],
       mediaSrc: ["'self'", 'blob:', 'mediastream:'],
       workerSrc: ["'self'", 'blob:'],
       objectSrc: ["'none'"],
