@@ -11,6 +11,8 @@ export interface CustomerCredential {
   readonly expiresAt: string;
   readonly sessionId: string;
   readonly customerId: string;
+  /** After a join: the join's consistency token, to pass as `after` so the first read shows the customer in (read-your-writes). */
+  readonly consistencyToken?: string;
 }
 
 /** Signs customer credentials (short-lived, scoped to `principal.sessionId`). */
@@ -65,7 +67,7 @@ export class CustomerAccessService {
     const guest = this.newCustomer(displayName);
     try {
       const view = await this.sessions.joinByNumber(guest, number, 'customer', guest.name);
-      return this.issue({ ...guest, sessionId: view.id });
+      return { ...(await this.issue({ ...guest, sessionId: view.id })), consistencyToken: view.consistencyToken };
     } catch (error) {
       // One answer for every number that leads nowhere, so it tells nothing about the number space.
       if (error instanceof DomainError && NO_SUCH_SESSION.has(error.code)) throw notFound('SESSION_NOT_FOUND', 'no live session has this number (INV-6)');
@@ -83,7 +85,7 @@ export class CustomerAccessService {
     }
     try {
       const view = await this.sessions.joinById(guest, invitation.sessionId, 'customer', guest.name);
-      return this.issue({ ...guest, sessionId: view.id });
+      return { ...(await this.issue({ ...guest, sessionId: view.id })), consistencyToken: view.consistencyToken };
     } catch (error) {
       // A session that has ended keeps the link dead; any other refusal (full, say) lets them retry.
       if (!(error instanceof DomainError && error.code === 'SESSION_NOT_FOUND')) await this.redemptions.release(invitation.sessionId, invitation.invitationId);

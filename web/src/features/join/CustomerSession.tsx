@@ -47,7 +47,7 @@ export function CustomerSession({ credential, onCredential, onDone }: Props) {
 function CustomerView({ credential, token, onDone }: { credential: CustomerCredential; token: () => string; onDone: Props['onDone'] }) {
   const { t } = useTranslation();
   const me = credential.customerId;
-  const { data, error } = useQuery(SESSION, { variables: { id: credential.sessionId } });
+  const { data, error } = useQuery(SESSION, { variables: { id: credential.sessionId, after: credential.consistencyToken ?? null } });
   useSubscription(SESSION_CHANGED, { variables: { id: credential.sessionId } });
   const session = data?.session;
   const [sender, setSender] = useState<SenderState>({ sharing: false });

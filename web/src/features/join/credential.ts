@@ -6,6 +6,8 @@ export interface CustomerCredential {
   expiresAt: string;
   sessionId: string;
   customerId: string;
+  /** After joining: pass as `after` so the first read of the session shows the customer in it. */
+  consistencyToken?: string;
 }
 
 const KEY = 'tandem.customer';

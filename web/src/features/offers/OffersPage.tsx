@@ -49,7 +49,7 @@ export default function OffersPage({ user }: { user: ConsoleUser }) {
                 <Button
                   onClick={async () => {
                     const result = await accept({ variables: { queueId: o.queueId, offerId: o.offerId } });
-                    if (result.data) navigate(`/console/sessions/${result.data.acceptOffer.id}`);
+                    if (result.data) navigate(`/console/sessions/${result.data.acceptOffer.id}`, { state: { after: result.data.acceptOffer.consistencyToken } });
                   }}
                   data-testid="offer-accept"
                 >

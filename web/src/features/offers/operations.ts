@@ -29,6 +29,7 @@ export const ACCEPT_OFFER = graphql(`
   mutation AcceptOffer($queueId: ID!, $offerId: String!) {
     acceptOffer(queueId: $queueId, offerId: $offerId) {
       id
+      consistencyToken
     }
   }
 `);

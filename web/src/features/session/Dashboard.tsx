@@ -8,8 +8,8 @@ import type { ConsoleUser } from '../../lib/console-auth';
 import { formatNumber } from '../join/CustomerSession';
 import { MY_SESSIONS, START_SESSION } from './operations';
 
-/** Starting a session with invitations (SES-1, SES-4); `onStarted` gets the new session's id. */
-export function StartSession({ onStarted }: { onStarted(id: string): void }) {
+/** Starting a session with invitations (SES-1, SES-4); `onStarted` gets the new session's id and its consistency token. */
+export function StartSession({ onStarted }: { onStarted(id: string, consistencyToken: string | null | undefined): void }) {
   const { t } = useTranslation();
   const titleId = useId();
   const [start, { loading, error }] = useMutation(START_SESSION, { refetchQueries: [MY_SESSIONS] });
@@ -20,7 +20,7 @@ export function StartSession({ onStarted }: { onStarted(id: string): void }) {
     e.preventDefault();
     const invitations = emailIt && email.trim() ? [{ invitee: 'customer' as const, channel: 'email' as const, address: email.trim(), delivery: 'system' as const }] : [];
     const result = await start({ variables: { invitations } }).catch(() => undefined);
-    if (result?.data) onStarted(result.data.startSession.id);
+    if (result?.data) onStarted(result.data.startSession.id, result.data.startSession.consistencyToken);
   };
 
   return (
@@ -55,7 +55,7 @@ export function Dashboard({ user }: { user: ConsoleUser }) {
       <Title order={1} size="h2">
         {t('console.title')}
       </Title>
-      <StartSession onStarted={(id) => navigate(`/console/sessions/${id}`)} />
+      <StartSession onStarted={(id, after) => navigate(`/console/sessions/${id}`, { state: { after } })} />
       <section aria-labelledby="mine-title">
         <Title order={2} size="h4" id="mine-title">
           {t('console.dashboard')}

@@ -54,7 +54,7 @@ export function MultiSessionWindow({ user, selectedId }: { user: ConsoleUser; se
         <Tabs.Panel value={NEW} pt="sm">
           <Stack>
             {ids.length === 0 && <Text>{t('console.noSessions')}</Text>}
-            <StartSession onStarted={(id) => navigate(`/console/sessions/${id}`)} />
+            <StartSession onStarted={(id, after) => navigate(`/console/sessions/${id}`, { state: { after } })} />
           </Stack>
         </Tabs.Panel>
       </Tabs>

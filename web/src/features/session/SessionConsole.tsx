@@ -2,7 +2,7 @@ import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { Alert, Badge, Box, Button, Card, CopyButton, Grid, Group, Loader, NativeSelect, Stack, Table, Tabs, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { Chat } from '../../components/Chat';
 import { errorText } from '../../components/errors';
 import { nameOf, Participants } from '../../components/Participants';
@@ -53,7 +53,9 @@ export function SessionConsole({ user, sessionId, layout = 'dashboard', headingO
   const { t } = useTranslation();
   const params = useParams();
   const id = sessionId ?? params.id ?? '';
-  const { data, error } = useQuery(SESSION, { variables: { id } });
+  // Opened right after starting or accepting it: the read model must show that write first.
+  const after = (useLocation().state as { after?: string } | null)?.after ?? null;
+  const { data, error } = useQuery(SESSION, { variables: { id, after } });
   useSubscription(SESSION_CHANGED, { variables: { id } });
   const [receiver, setReceiver] = useState<ReceiverState>({ phase: 'waiting' });
   const receiverRef = useRef<ScreenReceiver | undefined>(undefined);

@@ -48,8 +48,8 @@ export const SESSION_FIELDS = graphql(`
 `);
 
 export const SESSION = graphql(`
-  query Session($id: ID!) {
-    session(id: $id) {
+  query Session($id: ID!, $after: String) {
+    session(id: $id, after: $after) {
       ...SessionFields
     }
   }
@@ -133,6 +133,7 @@ export const START_SESSION = graphql(`
   mutation StartSession($invitations: [InvitationInput!]) {
     startSession(invitations: $invitations) {
       ...SessionFields
+      consistencyToken
     }
   }
 `);
