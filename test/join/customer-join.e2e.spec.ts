@@ -30,7 +30,7 @@ describe('customer join credential', () => {
     const s = await session();
     const other = await session();
     const res = await join({ number: s.number.replace(/(\d{3})(?=\d)/g, '$1 '), displayName: '  Dana  ' }).expect(200);
-    expect(res.body).toEqual({ token: expect.any(String), expiresAt: expect.any(String), sessionId: s.id, customerId: expect.stringMatching(/^customer-/) });
+    expect(res.body).toEqual({ token: expect.any(String), expiresAt: expect.any(String), sessionId: s.id, customerId: expect.stringMatching(/^customer-/), consistencyToken: expect.any(String) });
     const ttl = new Date(res.body.expiresAt).getTime() - Date.now();
     expect(ttl).toBeGreaterThan(60_000);
     expect(ttl).toBeLessThanOrEqual(600_000 + 1000);
@@ -78,7 +78,8 @@ describe('customer join credential', () => {
 
     const first = await redeem({ invitationToken, displayName: 'Eve' }).expect(200);
     expect(first.body).toMatchObject({ sessionId: s.id, customerId: expect.stringMatching(/^customer-/) });
-    const seen = await ok(first.body.token, `query($id: ID!) { session(id: $id) { participants { userId displayName } } }`, { id: s.id });
+    // The answer's consistency token makes the read show the join (read-your-writes).
+    const seen = await ok(first.body.token, `query($id: ID!, $after: String) { session(id: $id, after: $after) { participants { userId displayName } } }`, { id: s.id, after: first.body.consistencyToken });
     expect(seen.participants).toContainEqual({ userId: first.body.customerId, displayName: 'Eve' });
 
     const again = await redeem({ invitationToken, displayName: 'Mallory' });
@@ -98,7 +99,8 @@ describe('customer join credential', () => {
     const invitationToken = /#invitation=([\w.-]+)/.exec(mail.text)![1]!;
     const answers = await Promise.all(['A', 'B', 'C'].map((name) => redeem({ invitationToken, displayName: name })));
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
-    const view = await ok(s.csr, `query($id: ID!) { session(id: $id) { participants { place } } }`, { id: s.id });
+    const after = answers.find((r) => r.status === 200)!.body.consistencyToken;
+    const view = await ok(s.csr, `query($id: ID!, $after: String) { session(id: $id, after: $after) { participants { place } } }`, { id: s.id, after });
     expect(view.participants.filter((p: { place: string }) => p.place === 'customer')).toHaveLength(1);
   }, 60_000);
 

@@ -19,6 +19,8 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    // Placeholders (a file picker's "choose a file") are gray 5 by default: 2.6:1.
+    '--mantine-color-placeholder': 'var(--mantine-color-gray-7)',
     // Light variants (alerts, badges) draw text in shade 6 on a pale tint of the same colour,
     // under 4.5:1 for orange, yellow, green and others: shade 9 passes for every colour.
     ...Object.fromEntries(Object.keys(t.colors).map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`])),

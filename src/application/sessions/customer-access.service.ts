@@ -98,7 +98,8 @@ export class CustomerAccessService {
     const sessionId = principal.sessionId;
     const refuse = () => forbidden(CUSTOMER_ACCESS_ERRORS.CREDENTIAL_NOT_REFRESHABLE, 'this credential is not a customer session credential, or the customer has left the session');
     if (!sessionId || !principal.roles.includes('customer')) throw refuse();
-    const view = await this.sessions.get(principal, sessionId).catch(() => undefined);
+    // From the stream, not the read model: a credential asked for right after joining must see the join.
+    const view = await this.sessions.current(principal, sessionId).catch(() => undefined);
     const state = view?.state as unknown as SessionState | undefined;
     if (!state || (state.status !== 'active' && state.status !== 'queued') || !state.customers.some((c) => c.customerId === principal.userId)) throw refuse();
     return this.issue({ ...principal, sessionId });

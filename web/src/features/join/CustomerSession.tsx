@@ -48,7 +48,8 @@ function CustomerView({ credential, token, onDone }: { credential: CustomerCrede
   const { t } = useTranslation();
   const me = credential.customerId;
   const { data, error } = useQuery(SESSION, { variables: { id: credential.sessionId, after: credential.consistencyToken ?? null } });
-  useSubscription(SESSION_CHANGED, { variables: { id: credential.sessionId } });
+  // Subscribed once the read model shows the customer in the session (the query waited for the join).
+  useSubscription(SESSION_CHANGED, { variables: { id: credential.sessionId }, skip: !data?.session });
   const session = data?.session;
   const [sender, setSender] = useState<SenderState>({ sharing: false });
   const [problem, setProblem] = useState<unknown>();

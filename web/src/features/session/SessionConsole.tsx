@@ -56,7 +56,8 @@ export function SessionConsole({ user, sessionId, layout = 'dashboard', headingO
   // Opened right after starting or accepting it: the read model must show that write first.
   const after = (useLocation().state as { after?: string } | null)?.after ?? null;
   const { data, error } = useQuery(SESSION, { variables: { id, after } });
-  useSubscription(SESSION_CHANGED, { variables: { id } });
+  // Subscribed once the read model shows the session (a session just started may not be there yet).
+  useSubscription(SESSION_CHANGED, { variables: { id }, skip: !data?.session });
   const [receiver, setReceiver] = useState<ReceiverState>({ phase: 'waiting' });
   const receiverRef = useRef<ScreenReceiver | undefined>(undefined);
   useEffect(() => {

@@ -42,7 +42,7 @@ export function SignIn({ onUser }: { onUser(u: ConsoleUser): void }) {
         {config?.localSignIn && (
           <form onSubmit={local} aria-labelledby="local-title" data-testid="local-sign-in">
             <Stack>
-              <Alert color="orange" title={<span id="local-title">{t('console.localTitle')}</span>}>
+              <Alert color="orange" styles={{ title: { color: 'var(--mantine-color-dark-8)' } }} title={<span id="local-title">{t('console.localTitle')}</span>}>
                 {t('console.localWarning')}
               </Alert>
               <TextInput label={t('console.userId')} value={userId} onChange={(e) => setUserId(e.currentTarget.value)} required data-testid="sign-in-user" />
