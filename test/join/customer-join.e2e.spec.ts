@@ -35,7 +35,7 @@ describe('customer join credential', () => {
     expect(ttl).toBeGreaterThan(60_000);
     expect(ttl).toBeLessThanOrEqual(600_000 + 1000);
 
-    const seen = await ok(res.body.token, `query($id: ID!) { session(id: $id) { id participants { userId place displayName } } }`, { id: s.id });
+    const seen = await ok(res.body.token, `query($id: ID!, $after: String) { session(id: $id, after: $after) { id participants { userId place displayName } } }`, { id: s.id, after: res.body.consistencyToken });
     expect(seen.participants).toContainEqual({ userId: res.body.customerId, place: 'customer', displayName: 'Dana' });
     // Scoped: another live session is invisible, and cannot be joined with this credential.
     expect((await gql(res.body.token, `query($id: ID!) { session(id: $id) { id } }`, { id: other.id })).errors?.[0]?.extensions.code).toBe('SESSION_NOT_FOUND');
