@@ -19,7 +19,7 @@ type Documents = {
     "\n  mutation DeclineFileTransfer($id: ID!, $transferId: String!) {\n    declineFileTransfer(id: $id, transferId: $transferId) {\n      ...SessionFields\n    }\n  }\n": typeof types.DeclineFileTransferDocument,
     "\n  mutation EndFileTransfer($id: ID!, $transferId: String!) {\n    endFileTransfer(id: $id, transferId: $transferId) {\n      ...SessionFields\n    }\n  }\n": typeof types.EndFileTransferDocument,
     "\n  query MyOffers {\n    myOffers {\n      offerId\n      queueId\n      queueName\n      itemId\n      kind\n      message\n      customerName\n      problem\n      sessionId\n      expiresAt\n    }\n    queues {\n      id\n      name\n      agents {\n        agentId\n        available\n      }\n    }\n  }\n": typeof types.MyOffersDocument,
-    "\n  mutation AcceptOffer($queueId: ID!, $offerId: String!) {\n    acceptOffer(queueId: $queueId, offerId: $offerId) {\n      id\n    }\n  }\n": typeof types.AcceptOfferDocument,
+    "\n  mutation AcceptOffer($queueId: ID!, $offerId: String!) {\n    acceptOffer(queueId: $queueId, offerId: $offerId) {\n      id\n      consistencyToken\n    }\n  }\n": typeof types.AcceptOfferDocument,
     "\n  mutation DeclineOffer($queueId: ID!, $offerId: String!) {\n    declineOffer(queueId: $queueId, offerId: $offerId)\n  }\n": typeof types.DeclineOfferDocument,
     "\n  mutation Availability($queueId: ID!, $available: Boolean!) {\n    setAgentAvailability(queueId: $queueId, available: $available) {\n      id\n      agents {\n        agentId\n        available\n      }\n    }\n  }\n": typeof types.AvailabilityDocument,
     "\n  query SupervisedSessions($status: String, $csrId: String, $customerId: String, $from: DateTime, $to: DateTime, $offset: Int!) {\n    sessions(status: $status, csrId: $csrId, customerId: $customerId, from: $from, to: $to, offset: $offset, limit: 50) {\n      total\n      items {\n        id\n        number\n        status\n        kind\n        controllerId\n        startedAt\n        endedAt\n        participants {\n          userId\n          place\n          displayName\n        }\n      }\n    }\n  }\n": typeof types.SupervisedSessionsDocument,
@@ -28,7 +28,7 @@ type Documents = {
     "\n  mutation RequestExport($from: String!, $to: String!, $csrId: String, $queueId: String) {\n    requestActivityExport(from: $from, to: $to, csrId: $csrId, queueId: $queueId, format: \"csv\")\n  }\n": typeof types.RequestExportDocument,
     "\n  query ExportStatus($id: ID!) {\n    reportExport(id: $id) {\n      id\n      status\n      progress\n      error\n    }\n  }\n": typeof types.ExportStatusDocument,
     "\n  fragment SessionFields on Session {\n    id\n    number\n    status\n    kind\n    mode\n    controllerId\n    activeCustomerId\n    displayMode\n    joinLink\n    version\n    endReason\n    participants {\n      userId\n      place\n      displayName\n    }\n    undeliveredInvitations {\n      invitationId\n      address\n      reason\n    }\n    activities {\n      chatOpen\n      shares {\n        shareId\n        kind\n        mode\n        customerId\n        status\n        applicationName\n      }\n      recording {\n        recordingId\n        automatic\n      }\n      fileTransfers {\n        transferId\n        customerId\n        status\n      }\n    }\n  }\n": typeof types.SessionFieldsFragmentDoc,
-    "\n  query Session($id: ID!) {\n    session(id: $id) {\n      ...SessionFields\n    }\n  }\n": typeof types.SessionDocument,
+    "\n  query Session($id: ID!, $after: String) {\n    session(id: $id, after: $after) {\n      ...SessionFields\n    }\n  }\n": typeof types.SessionDocument,
     "\n  subscription SessionChanged($id: ID!) {\n    sessionChanged(id: $id) {\n      ...SessionFields\n    }\n  }\n": typeof types.SessionChangedDocument,
     "\n  query Chat($sessionId: ID!, $after: Int!) {\n    chatMessages(sessionId: $sessionId, after: $after, limit: 200) {\n      hasMore\n      items {\n        seq\n        messageId\n        from\n        to\n        text\n        sentAt\n      }\n    }\n  }\n": typeof types.ChatDocument,
     "\n  mutation SendChat($id: ID!, $text: String!, $to: String) {\n    sendChatMessage(id: $id, text: $text, to: $to) {\n      ...SessionFields\n    }\n  }\n": typeof types.SendChatDocument,
@@ -37,7 +37,7 @@ type Documents = {
     "\n  mutation EndShare($id: ID!, $shareId: String!) {\n    endShare(id: $id, shareId: $shareId) {\n      ...SessionFields\n    }\n  }\n": typeof types.EndShareDocument,
     "\n  mutation Leave($id: ID!) {\n    leaveSession(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.LeaveDocument,
     "\n  query MySessions {\n    mySessions(status: \"active\", limit: 50) {\n      ...SessionFields\n      startedAt\n    }\n  }\n": typeof types.MySessionsDocument,
-    "\n  mutation StartSession($invitations: [InvitationInput!]) {\n    startSession(invitations: $invitations) {\n      ...SessionFields\n    }\n  }\n": typeof types.StartSessionDocument,
+    "\n  mutation StartSession($invitations: [InvitationInput!]) {\n    startSession(invitations: $invitations) {\n      ...SessionFields\n      consistencyToken\n    }\n  }\n": typeof types.StartSessionDocument,
     "\n  mutation RequestShare($id: ID!, $kind: ShareKind!, $mode: ShareMode!) {\n    requestShare(id: $id, kind: $kind, mode: $mode) {\n      ...SessionFields\n    }\n  }\n": typeof types.RequestShareDocument,
     "\n  mutation SelectCustomer($id: ID!, $customerId: String!) {\n    selectActiveCustomer(id: $id, customerId: $customerId) {\n      ...SessionFields\n    }\n  }\n": typeof types.SelectCustomerDocument,
     "\n  mutation TransferControl($id: ID!, $toUserId: String!) {\n    transferControl(id: $id, toUserId: $toUserId) {\n      ...SessionFields\n    }\n  }\n": typeof types.TransferControlDocument,
@@ -60,7 +60,7 @@ const documents: Documents = {
     "\n  mutation DeclineFileTransfer($id: ID!, $transferId: String!) {\n    declineFileTransfer(id: $id, transferId: $transferId) {\n      ...SessionFields\n    }\n  }\n": types.DeclineFileTransferDocument,
     "\n  mutation EndFileTransfer($id: ID!, $transferId: String!) {\n    endFileTransfer(id: $id, transferId: $transferId) {\n      ...SessionFields\n    }\n  }\n": types.EndFileTransferDocument,
     "\n  query MyOffers {\n    myOffers {\n      offerId\n      queueId\n      queueName\n      itemId\n      kind\n      message\n      customerName\n      problem\n      sessionId\n      expiresAt\n    }\n    queues {\n      id\n      name\n      agents {\n        agentId\n        available\n      }\n    }\n  }\n": types.MyOffersDocument,
-    "\n  mutation AcceptOffer($queueId: ID!, $offerId: String!) {\n    acceptOffer(queueId: $queueId, offerId: $offerId) {\n      id\n    }\n  }\n": types.AcceptOfferDocument,
+    "\n  mutation AcceptOffer($queueId: ID!, $offerId: String!) {\n    acceptOffer(queueId: $queueId, offerId: $offerId) {\n      id\n      consistencyToken\n    }\n  }\n": types.AcceptOfferDocument,
     "\n  mutation DeclineOffer($queueId: ID!, $offerId: String!) {\n    declineOffer(queueId: $queueId, offerId: $offerId)\n  }\n": types.DeclineOfferDocument,
     "\n  mutation Availability($queueId: ID!, $available: Boolean!) {\n    setAgentAvailability(queueId: $queueId, available: $available) {\n      id\n      agents {\n        agentId\n        available\n      }\n    }\n  }\n": types.AvailabilityDocument,
     "\n  query SupervisedSessions($status: String, $csrId: String, $customerId: String, $from: DateTime, $to: DateTime, $offset: Int!) {\n    sessions(status: $status, csrId: $csrId, customerId: $customerId, from: $from, to: $to, offset: $offset, limit: 50) {\n      total\n      items {\n        id\n        number\n        status\n        kind\n        controllerId\n        startedAt\n        endedAt\n        participants {\n          userId\n          place\n          displayName\n        }\n      }\n    }\n  }\n": types.SupervisedSessionsDocument,
@@ -69,7 +69,7 @@ const documents: Documents = {
     "\n  mutation RequestExport($from: String!, $to: String!, $csrId: String, $queueId: String) {\n    requestActivityExport(from: $from, to: $to, csrId: $csrId, queueId: $queueId, format: \"csv\")\n  }\n": types.RequestExportDocument,
     "\n  query ExportStatus($id: ID!) {\n    reportExport(id: $id) {\n      id\n      status\n      progress\n      error\n    }\n  }\n": types.ExportStatusDocument,
     "\n  fragment SessionFields on Session {\n    id\n    number\n    status\n    kind\n    mode\n    controllerId\n    activeCustomerId\n    displayMode\n    joinLink\n    version\n    endReason\n    participants {\n      userId\n      place\n      displayName\n    }\n    undeliveredInvitations {\n      invitationId\n      address\n      reason\n    }\n    activities {\n      chatOpen\n      shares {\n        shareId\n        kind\n        mode\n        customerId\n        status\n        applicationName\n      }\n      recording {\n        recordingId\n        automatic\n      }\n      fileTransfers {\n        transferId\n        customerId\n        status\n      }\n    }\n  }\n": types.SessionFieldsFragmentDoc,
-    "\n  query Session($id: ID!) {\n    session(id: $id) {\n      ...SessionFields\n    }\n  }\n": types.SessionDocument,
+    "\n  query Session($id: ID!, $after: String) {\n    session(id: $id, after: $after) {\n      ...SessionFields\n    }\n  }\n": types.SessionDocument,
     "\n  subscription SessionChanged($id: ID!) {\n    sessionChanged(id: $id) {\n      ...SessionFields\n    }\n  }\n": types.SessionChangedDocument,
     "\n  query Chat($sessionId: ID!, $after: Int!) {\n    chatMessages(sessionId: $sessionId, after: $after, limit: 200) {\n      hasMore\n      items {\n        seq\n        messageId\n        from\n        to\n        text\n        sentAt\n      }\n    }\n  }\n": types.ChatDocument,
     "\n  mutation SendChat($id: ID!, $text: String!, $to: String) {\n    sendChatMessage(id: $id, text: $text, to: $to) {\n      ...SessionFields\n    }\n  }\n": types.SendChatDocument,
@@ -78,7 +78,7 @@ const documents: Documents = {
     "\n  mutation EndShare($id: ID!, $shareId: String!) {\n    endShare(id: $id, shareId: $shareId) {\n      ...SessionFields\n    }\n  }\n": types.EndShareDocument,
     "\n  mutation Leave($id: ID!) {\n    leaveSession(id: $id) {\n      id\n      status\n    }\n  }\n": types.LeaveDocument,
     "\n  query MySessions {\n    mySessions(status: \"active\", limit: 50) {\n      ...SessionFields\n      startedAt\n    }\n  }\n": types.MySessionsDocument,
-    "\n  mutation StartSession($invitations: [InvitationInput!]) {\n    startSession(invitations: $invitations) {\n      ...SessionFields\n    }\n  }\n": types.StartSessionDocument,
+    "\n  mutation StartSession($invitations: [InvitationInput!]) {\n    startSession(invitations: $invitations) {\n      ...SessionFields\n      consistencyToken\n    }\n  }\n": types.StartSessionDocument,
     "\n  mutation RequestShare($id: ID!, $kind: ShareKind!, $mode: ShareMode!) {\n    requestShare(id: $id, kind: $kind, mode: $mode) {\n      ...SessionFields\n    }\n  }\n": types.RequestShareDocument,
     "\n  mutation SelectCustomer($id: ID!, $customerId: String!) {\n    selectActiveCustomer(id: $id, customerId: $customerId) {\n      ...SessionFields\n    }\n  }\n": types.SelectCustomerDocument,
     "\n  mutation TransferControl($id: ID!, $toUserId: String!) {\n    transferControl(id: $id, toUserId: $toUserId) {\n      ...SessionFields\n    }\n  }\n": types.TransferControlDocument,
@@ -133,7 +133,7 @@ export function graphql(source: "\n  query MyOffers {\n    myOffers {\n      off
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AcceptOffer($queueId: ID!, $offerId: String!) {\n    acceptOffer(queueId: $queueId, offerId: $offerId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AcceptOffer($queueId: ID!, $offerId: String!) {\n    acceptOffer(queueId: $queueId, offerId: $offerId) {\n      id\n    }\n  }\n"];
+export function graphql(source: "\n  mutation AcceptOffer($queueId: ID!, $offerId: String!) {\n    acceptOffer(queueId: $queueId, offerId: $offerId) {\n      id\n      consistencyToken\n    }\n  }\n"): (typeof documents)["\n  mutation AcceptOffer($queueId: ID!, $offerId: String!) {\n    acceptOffer(queueId: $queueId, offerId: $offerId) {\n      id\n      consistencyToken\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -169,7 +169,7 @@ export function graphql(source: "\n  fragment SessionFields on Session {\n    id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Session($id: ID!) {\n    session(id: $id) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  query Session($id: ID!) {\n    session(id: $id) {\n      ...SessionFields\n    }\n  }\n"];
+export function graphql(source: "\n  query Session($id: ID!, $after: String) {\n    session(id: $id, after: $after) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  query Session($id: ID!, $after: String) {\n    session(id: $id, after: $after) {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -205,7 +205,7 @@ export function graphql(source: "\n  query MySessions {\n    mySessions(status: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation StartSession($invitations: [InvitationInput!]) {\n    startSession(invitations: $invitations) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  mutation StartSession($invitations: [InvitationInput!]) {\n    startSession(invitations: $invitations) {\n      ...SessionFields\n    }\n  }\n"];
+export function graphql(source: "\n  mutation StartSession($invitations: [InvitationInput!]) {\n    startSession(invitations: $invitations) {\n      ...SessionFields\n      consistencyToken\n    }\n  }\n"): (typeof documents)["\n  mutation StartSession($invitations: [InvitationInput!]) {\n    startSession(invitations: $invitations) {\n      ...SessionFields\n      consistencyToken\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
