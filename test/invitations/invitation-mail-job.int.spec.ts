@@ -74,7 +74,7 @@ async function runMailJob(refusal: () => Error, attempts: number) {
   const sessions = recordingSessions();
   const marks = new Set<string>();
   const sent: SentMailLog = { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
-  const svc = new InvitationsService(jobs, { find: async () => undefined }, sent, mail, sessions, { maxInvitationAgeMs: 3_600_000 });
+  const svc = new InvitationsService(jobs, { find: async () => undefined, list: async () => [] }, sent, mail, sessions, { maxInvitationAgeMs: 3_600_000 });
   try {
     jobs.handle(INVITATION_JOBS.sendEmail, (data, run) => svc.sendEmail(data, run));
     await jobs.start();
