@@ -342,18 +342,26 @@ export class SessionService {
 
   /** Joins a session known by its id (a redeemed invitation, INV-3) as if its number were typed. */
   async joinById(principal: Principal, sessionId: string, as: 'customer' | 'helper', displayName?: string, options: ExecuteOptions = {}): Promise<SessionView> {
-    const view = await this.read.byId(sessionId);
+    // The stream, not the read model: an invitation redeemed right after it was sent must find its session.
+    const view = await this.currentView(sessionId).catch(absentSession);
     if (!view || view.status === 'ended') throw notFound('SESSION_NOT_FOUND', `no live session ${sessionId} (INV-6)`);
     return this.execute(principal, sessionId, 'JoinSession', { number: view.number, as, displayName }, options);
   }
 
-  /** A non-participant sees nothing of a session; supervisors and admins see all. */
+  /**
+   * A non-participant sees nothing of a session; supervisors and admins see all. The read model
+   * answers; when it does not (yet) show the caller in the session, the stream decides, so whoever
+   * just joined or started (a customer's credential used at once, INV-4) sees it without a token.
+   * @throws DomainError SESSION_NOT_FOUND (404) for a session the caller may not see, or none
+   */
   async get(principal: Principal, sessionId: string, options: QueryOptions = {}): Promise<SessionView> {
     if (outOfScope(principal, sessionId)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
     await this.readModelAt(options.after);
     const view = await this.read.byId(sessionId);
-    if (!view || !this.maySee(principal, view)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
-    return view;
+    if (view && this.maySee(principal, view)) return view;
+    const current = await this.currentView(sessionId).catch(absentSession);
+    if (!current || !this.maySee(principal, current)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
+    return current;
   }
 
   /** The same answer, without ids, for a number that is not live and a session the caller may not see. */
@@ -413,4 +421,10 @@ export class SessionService {
   private metadata(principal: Principal, commandId?: string): CommandMetadata {
     return { userId: principal.userId, roles: principal.roles, now: new Date(), commandId, userName: principal.name };
   }
+}
+
+/** A stream with no session in it reads as `undefined`; any other failure (the database) stays a failure. */
+function absentSession(error: unknown): undefined {
+  if (error instanceof DomainError && error.code === 'SESSION_NOT_FOUND') return undefined;
+  throw error;
 }
