@@ -24,6 +24,7 @@ export const CUSTOMER_CREDENTIAL: SchemaObject = {
     expiresAt: { ...isoTime, description: 'Refresh before it (POST /api/v1/join/refresh)' },
     sessionId: { type: 'string', format: 'uuid' },
     customerId: { type: 'string' },
+    consistencyToken: { type: 'string', description: "Joins only: pass as `after` to a session query that must show the join" },
   },
 };
 
