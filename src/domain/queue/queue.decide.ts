@@ -1,4 +1,3 @@
-import { own } from '../shared/own.js';
 import { graphemeLength } from '../shared/text.js';
 import { assertNever, type CommandMetadata } from '../shared/decider.js';
 import { forbidden, illegalState, notFound, validationError } from '../shared/domain-error.js';

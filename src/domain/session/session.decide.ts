@@ -692,7 +692,7 @@ function recordUndeliveredInvitation({ data, metadata }: RecordUndeliveredInvita
 
 /** A mail server's answer made fit to store: one line, no unstorable text, at most UNDELIVERED_REASON_MAX units. */
 function storableReason(reason: string): string {
-  const line = reason.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd').trim();
+  const line = reason.replace(/\p{Cc}+/gu, ' ').replace(/ {2,}/g, ' ').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd').trim();
   const cut = line.length > UNDELIVERED_REASON_MAX ? line.slice(0, UNDELIVERED_REASON_MAX) : line;
   // A cut between the halves of a surrogate pair leaves a lone high surrogate.
   const clean = /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;

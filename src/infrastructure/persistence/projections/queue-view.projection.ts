@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { RecordedEvent } from '../../../application/event-store/event-store.port.js';
 import type { Projection } from '../../projections/projection.js';
 import { queueIdOf } from '../../../application/webacd/webacd.service.js';
 import {
