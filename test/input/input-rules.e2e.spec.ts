@@ -159,6 +159,27 @@ describe('what answers and logs give away (issue 11 item 8)', () => {
   });
 });
 
+describe('reserved field names (issue 11: a kind found by the generated requests)', () => {
+  it('a body naming constructor, __proto__ or prototype at any depth is a 400 INVALID_FIELD_NAME naming the field, never a 500, and writes nothing (the query parser already drops such names)', async () => {
+    const csr = await t.token('reserved-csr', ['csr']);
+    const { ok } = graphqlClient(() => t.url);
+    const id = (await ok(csr, 'mutation { startSession { id } }')).id as string;
+    const send = (url: string, body: unknown) => request(t.url).post(url).set('authorization', `Bearer ${csr}`).set('content-type', 'application/json').send(JSON.stringify(body));
+    const cases: [string, unknown, string][] = [
+      [`/api/v1/sessions/${id}/commands/publish-file`, { fileName: 'a.txt', commandId: { constructor: 1 } }, 'commandId.constructor'],
+      [`/api/v1/sessions/${id}/commands/save-note`, { text: 'x', nested: [{ prototype: {} }] }, 'nested[0].prototype'],
+      [`/api/v1/sessions/${id}/commands/save-note`, JSON.parse('{"text":"x","__proto__":{"admin":true}}'), '__proto__'],
+      ['/graphql', { query: 'mutation($id: ID!) { endSession(id: $id) { id } }', variables: { id, constructor: { a: 1 } } }, 'variables.constructor'],
+    ];
+    for (const [url, body, field] of cases) {
+      const res = await send(url, body);
+      expect([url, res.status, res.body.code, res.body.field]).toEqual([url, 400, 'INVALID_FIELD_NAME', field]);
+    }
+    const session = await ok(csr, 'query($id: ID!) { session(id: $id) { status version } }', { id });
+    expect(session).toEqual({ status: 'active', version: 0 });
+  });
+});
+
 describe('graphql-ws edge (issue 11 items 9 and 10)', () => {
   const clients: Client[] = [];
   afterAll(async () => {

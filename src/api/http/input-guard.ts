@@ -54,6 +54,27 @@ export function unstorableInRequest(req: Pick<Request, 'path' | 'query' | 'body'
   if (inQuery) return new InputRefused(400, 'INVALID_TEXT', inQuery.path, `${inQuery.path} ${inQuery.reason}`);
   const inBody = findUnstorableText(req.body, '', MAX_JSON_DEPTH + 1);
   if (inBody) return new InputRefused(400, 'INVALID_TEXT', inBody.path || 'body', `${inBody.path || 'the body'} ${inBody.reason}`);
+  const reserved = findReservedKey(req.query, 'query', 16) ?? findReservedKey(req.body, '', MAX_JSON_DEPTH + 1);
+  if (reserved) return new InputRefused(400, 'INVALID_FIELD_NAME', reserved, `${reserved}: no field of this API has that name`);
+  return undefined;
+}
+
+/**
+ * Names no field of ours has and that reach an object's prototype machinery: a body naming one
+ * made class-transformer throw (a 500) before validation could refuse it.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first key in RESERVED_KEYS, walking at most `maxDepth` levels; undefined when none. */
+export function findReservedKey(value: unknown, path: string, maxDepth: number): string | undefined {
+  if (value === null || typeof value !== 'object' || maxDepth <= 0) return undefined;
+  const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [k, v] as const);
+  for (const [key, inner] of entries) {
+    const at = key.startsWith('[') ? `${path}${key}` : path ? `${path}.${key}` : key;
+    if (!key.startsWith('[') && RESERVED_KEYS.has(key)) return at;
+    const found = findReservedKey(inner, at, maxDepth - 1);
+    if (found) return found;
+  }
   return undefined;
 }
 
