@@ -31,6 +31,7 @@ export class InvitationsController {
 
   @Get(':id/invitations')
   @ApiOperation({ summary: "A session's invitations, oldest first, with when each was mailed and redeemed (the session's CSRs, supervisors, admins)" })
+  @ApiOkResponse({ type: SessionInvitationModel, isArray: true, description: 'Oldest first' })
   async list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SessionInvitationModel[]> {
     return (await this.invitations.list(p, id)).map(toSessionInvitation);
   }

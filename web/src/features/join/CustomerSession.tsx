@@ -8,7 +8,7 @@ import { nameOf, Participants } from '../../components/Participants';
 import type { SessionFieldsFragment } from '../../gql/graphql';
 import { createApollo } from '../../lib/apollo';
 import type { DisplayMode, Media } from '../../lib/signalling';
-import { APPROVE_SHARE, DECLINE_SHARE, END_SHARE, LEAVE, SESSION, SESSION_CHANGED } from '../session/operations';
+import { APPROVE_SHARE, DECLINE_SHARE, END_SHARE, LEAVE, SESSION, SESSION_CHANGED, SESSION_POLL_MS } from '../session/operations';
 import { type CustomerCredential, refreshCredential } from './credential';
 import { ScreenSender, type SenderState } from './screen-sender';
 import { FilesPanel } from '../files/FilesPanel';
@@ -47,9 +47,9 @@ export function CustomerSession({ credential, onCredential, onDone }: Props) {
 function CustomerView({ credential, token, onDone }: { credential: CustomerCredential; token: () => string; onDone: Props['onDone'] }) {
   const { t } = useTranslation();
   const me = credential.customerId;
-  const { data, error } = useQuery(SESSION, { variables: { id: credential.sessionId, after: credential.consistencyToken ?? null } });
-  // Subscribed once the read model shows the customer in the session (the query waited for the join).
-  useSubscription(SESSION_CHANGED, { variables: { id: credential.sessionId }, skip: !data?.session });
+  const { data, error } = useQuery(SESSION, { variables: { id: credential.sessionId, after: credential.consistencyToken ?? null }, pollInterval: SESSION_POLL_MS });
+  // Subscribed at once, beside the query (sessionChanged admits from the stream): no change falls between the two.
+  useSubscription(SESSION_CHANGED, { variables: { id: credential.sessionId } });
   const session = data?.session;
   const [sender, setSender] = useState<SenderState>({ sharing: false });
   const [problem, setProblem] = useState<unknown>();

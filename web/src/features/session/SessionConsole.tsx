@@ -23,6 +23,7 @@ import {
   SELECT_CUSTOMER,
   SESSION,
   SESSION_CHANGED,
+  SESSION_POLL_MS,
   TRANSFER_CONTROL,
 } from './operations';
 import { type ReceiverState, ScreenReceiver } from './screen-receiver';
@@ -55,9 +56,9 @@ export function SessionConsole({ user, sessionId, layout = 'dashboard', headingO
   const id = sessionId ?? params.id ?? '';
   // Opened right after starting or accepting it: the read model must show that write first.
   const after = (useLocation().state as { after?: string } | null)?.after ?? null;
-  const { data, error } = useQuery(SESSION, { variables: { id, after } });
-  // Subscribed once the read model shows the session (a session just started may not be there yet).
-  useSubscription(SESSION_CHANGED, { variables: { id }, skip: !data?.session });
+  const { data, error } = useQuery(SESSION, { variables: { id, after }, pollInterval: SESSION_POLL_MS });
+  // Subscribed at once, beside the query: sessionChanged admits a participant from the stream, and a change between the first read and a late subscription would be lost.
+  useSubscription(SESSION_CHANGED, { variables: { id } });
   const [receiver, setReceiver] = useState<ReceiverState>({ phase: 'waiting' });
   const receiverRef = useRef<ScreenReceiver | undefined>(undefined);
   useEffect(() => {

@@ -55,6 +55,12 @@ export const SESSION = graphql(`
   }
 `);
 
+/**
+ * How often a console re-reads its session besides the subscription (ms): a change that lands
+ * between the first read and the subscription's start is not pushed, and must not be missed.
+ */
+export const SESSION_POLL_MS = 3000;
+
 export const SESSION_CHANGED = graphql(`
   subscription SessionChanged($id: ID!) {
     sessionChanged(id: $id) {
