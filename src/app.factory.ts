@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type INestApplication, type Provider, ValidationPipe } from '@nestjs/common';
+import type { INestApplication, Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { inputGuard } from './api/http/input-guard.js';
+import { InputPipe } from './api/validation/input-pipe.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
@@ -64,7 +65,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, extraPro
   // The consoles at `/` (web/dist); the API's own paths fall through to Nest.
   app.use(webAppMiddleware());
   app.useGlobalPipes(
-    new ValidationPipe({
+    new InputPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

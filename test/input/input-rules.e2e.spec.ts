@@ -180,6 +180,29 @@ describe('reserved field names (issue 11: a kind found by the generated requests
   });
 });
 
+describe('an explicit null means the field is left out (issue 11: a kind found by the consoles)', () => {
+  it('null for after, the list filters and the optional invitations answers as if they were absent; null for a required field is a 400 naming it; nothing is written by a refusal', async () => {
+    const csr = await t.token('null-csr', ['csr']);
+    const supervisor = await t.token('null-supervisor', ['supervisor']);
+    const { ok } = graphqlClient(() => t.url);
+    // Apollo Client sends `after: null` when a page has no token (the CSR's console opened from a link).
+    const started = await ok(csr, 'mutation { startSession(invitations: null) { id consistencyToken } }');
+    const asked = 'query($id: ID!, $after: String) { session(id: $id, after: $after) { id status } }';
+    expect(await ok(csr, asked, { id: started.id, after: null })).toEqual({ id: started.id, status: 'active' });
+    expect(await ok(csr, `query($id: ID!) { session(id: $id, after: null) { id } }`, { id: started.id })).toEqual({ id: started.id });
+    const mine = await ok(csr, 'query($after: String) { mySessions(status: null, after: $after) { id } }', { after: started.consistencyToken });
+    expect(mine).toContainEqual({ id: started.id });
+    const all = await ok(supervisor, 'query { sessions(status: null, csrId: null, customerId: null, from: null, to: null, after: null) { total } }');
+    expect(all.total).toBeGreaterThanOrEqual(1);
+
+    const before = await eventCount();
+    const note = await request(t.url).post(`/api/v1/sessions/${started.id}/commands/save-note`).set('authorization', `Bearer ${csr}`).send({ text: null });
+    expect([note.status, note.body.code]).toEqual([400, 'BAD_REQUEST']);
+    expect(note.body.errors).toEqual([{ field: 'text', constraints: { isString: 'text must be a string' } }]);
+    expect(await eventCount()).toBe(before);
+  });
+});
+
 describe('graphql-ws edge (issue 11 items 9 and 10)', () => {
   const clients: Client[] = [];
   afterAll(async () => {
