@@ -203,7 +203,9 @@ async function main(): Promise<void> {
   const floor = combine(windows.floor);
   const atShort = combine(windows.short);
   const atLong = combine(windows.long);
-  console.error(`over ${rounds} rounds: floor ${floor.perSecond}/s p99 ${floor.p99ms} ms; sessions of 10: ${atShort.perSecond}/s p99 ${atShort.p99ms} ms; of ${longSession}: ${atLong.perSecond}/s p99 ${atLong.p99ms} ms`);
+  console.error(
+    `over ${rounds} rounds: floor ${floor.perSecond}/s p99 ${floor.p99ms} ms; sessions of 10: ${atShort.perSecond}/s p99 ${atShort.p99ms} ms; of ${longSession}: ${atLong.perSecond}/s p99 ${atLong.p99ms} ms`,
+  );
 
   const { rows } = await pool.query<{ longest: number }>('SELECT max(version) AS longest FROM session_view');
   console.error(`longest session stream at the end: ${Number(rows[0]?.longest ?? 0) + 1} events`);
@@ -240,7 +242,10 @@ async function main(): Promise<void> {
     p99ms: floor.p99ms,
     errors: floor.errors,
   });
-  for (const [length, r] of [[10, atShort], [longSession, atLong]] as const) {
+  for (const [length, r] of [
+    [10, atShort],
+    [longSession, atLong],
+  ] as const) {
     report({
       bench: 'api',
       case: 'graphql-mutation',

@@ -126,7 +126,13 @@ async function main() {
         const patched = await send(
           location,
           'PATCH',
-          { authorization: csr, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream', 'Content-Length': String(end - offset) },
+          {
+            authorization: csr,
+            'Tus-Resumable': '1.0.0',
+            'Upload-Offset': String(offset),
+            'Content-Type': 'application/offset+octet-stream',
+            'Content-Length': String(end - offset),
+          },
           createReadStream(source, { start: offset, end: end - 1 }),
         );
         expectStatus(`PATCH at ${offset}`, patched, 204);
@@ -171,7 +177,9 @@ async function main() {
         }),
       );
       if ((await digest(saved)) !== sha256) throw new Error('the bytes downloaded by range differ from the uploaded ones');
-      console.error(`run ${run + 1}/${REPEATS}: copy ${cases.upload.limit.at(-1)!.toFixed(0)} ms, upload ${cases.upload.value.at(-1)!.toFixed(0)} ms, download ${cases.download.value.at(-1)!.toFixed(0)} ms, by range ${cases['download-range'].value.at(-1)!.toFixed(0)} ms`);
+      console.error(
+        `run ${run + 1}/${REPEATS}: copy ${cases.upload.limit.at(-1)!.toFixed(0)} ms, upload ${cases.upload.value.at(-1)!.toFixed(0)} ms, download ${cases.download.value.at(-1)!.toFixed(0)} ms, by range ${cases['download-range'].value.at(-1)!.toFixed(0)} ms`,
+      );
     }
 
     // One limit for every case: the median of all the copies, interleaved with the cases (a busy

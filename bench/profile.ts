@@ -99,4 +99,3 @@ function areaOf(functionName: string, url: string): string {
   if (url.includes('/dist/src/')) return `tandem ${url.split('/dist/src/')[1]!.split('/')[0]}`;
   return 'other';
 }
-

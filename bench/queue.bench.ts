@@ -50,7 +50,14 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
   pool.on('error', () => undefined); // idle clients cut when the benchmark's server stops
   const raw = await rawInsertLimit(pool, 32, 3, { queueId: QUEUE, name: 'Customer', problem: 'My printer is on fire' });
 
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DB_POOL_SIZE: '40', JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789' });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    DB_POOL_SIZE: '40',
+    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
+  });
   const app: INestApplication = await createApp(config, db.url);
   await app.init();
   const webacd = app.get(WebAcdService);
@@ -63,7 +70,10 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
   let t0 = performance.now();
   await sessions.changeSettings(admin, { type: 'ChangeSiteSettings', data: { webacdEnabled: true, multiSessionAllowed: true, maxCustomers: 50 } });
   for (const agentId of agentIds) {
-    await sessions.changeSettings(admin, { type: 'ChangeUserSettings', data: { userId: agentId, multiSession: true, webacdAgent: true, skills: [{ skill: 'printers', level: 5 }] } });
+    await sessions.changeSettings(admin, {
+      type: 'ChangeUserSettings',
+      data: { userId: agentId, multiSession: true, webacdAgent: true, skills: [{ skill: 'printers', level: 5 }] },
+    });
   }
   await webacd.createQueue(admin, {
     queueId: QUEUE,
@@ -103,7 +113,9 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
   const changes = app.get(QueueChangeFeed).changes((id) => id === QUEUE);
   const agentsLoop = (async () => {
     while (!stop) {
-      const { rows } = await pool.query<{ offer_id: string; agent_id: string; item_id: string }>('SELECT offer_id, agent_id, item_id FROM queue_offers WHERE queue_id = $1', [QUEUE]);
+      const { rows } = await pool.query<{ offer_id: string; agent_id: string; item_id: string }>('SELECT offer_id, agent_id, item_id FROM queue_offers WHERE queue_id = $1', [
+        QUEUE,
+      ]);
       const fresh = rows.filter((o) => !taking.has(o.offer_id));
       for (const offer of fresh) {
         taking.add(offer.offer_id);
@@ -127,7 +139,14 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
       while (issued < ROUTED) {
         const i = issued++;
         const at = Date.now();
-        const ticket = await webacd.requestHelp({ queueId: QUEUE, name: `Customer ${i}`, email: `c${i}@example.com`, problem: 'My printer is on fire', originUrl: 'https://shop.example.com/help', topic: 'printers' });
+        const ticket = await webacd.requestHelp({
+          queueId: QUEUE,
+          name: `Customer ${i}`,
+          email: `c${i}@example.com`,
+          problem: 'My printer is on fire',
+          originUrl: 'https://shop.example.com/help',
+          topic: 'printers',
+        });
         requestedAt.set(ticket.itemId, at);
         await new Promise<void>((resolve) => acceptedItems.set(ticket.itemId, resolve));
         served++;
@@ -146,11 +165,16 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
     [`queue-${QUEUE}`, before.max ?? '0'],
   );
   const offeredAt = new Map(rows.map((r) => [r.item, r.at.getTime()]));
-  const waits = [...requestedAt].filter(([item]) => offeredAt.has(item)).map(([item, at]) => Math.max(0, offeredAt.get(item)! - at)).sort((a, b) => a - b);
+  const waits = [...requestedAt]
+    .filter(([item]) => offeredAt.has(item))
+    .map(([item, at]) => Math.max(0, offeredAt.get(item)! - at))
+    .sort((a, b) => a - b);
   const pct = (p: number) => waits[Math.min(waits.length - 1, Math.floor(waits.length * p))] ?? 0;
   const routedPerSecond = round(served / seconds, 0);
   const stillWaiting = (await webacd.statistics(QUEUE)).waiting;
-  console.error(`${label}: routed ${served} in ${round(seconds, 1)} s = ${routedPerSecond}/s; request to offer p50 ${pct(0.5)} ms p99 ${pct(0.99)} ms; ${events} events stored (${round(events / served, 1)} per request); ${stillWaiting} still waiting`);
+  console.error(
+    `${label}: routed ${served} in ${round(seconds, 1)} s = ${routedPerSecond}/s; request to offer p50 ${pct(0.5)} ms p99 ${pct(0.99)} ms; ${events} events stored (${round(events / served, 1)} per request); ${stillWaiting} still waiting`,
+  );
 
   // ---- second limit: the store appending as many events, one per append, from as many writers
   const payload = { itemId: 'x', customer: { customerId: 'c', name: 'Customer', email: 'c@example.com' }, problem: 'My printer is on fire', at: new Date().toISOString() };
@@ -194,7 +218,16 @@ async function main(): Promise<void> {
     const r = await runSize(agents, waiting);
     results.push(r);
     const { value, limit, ...rest } = r as { value: number; limit: number };
-    report({ bench: 'queue', case: `inbound-routing-${agents}x${waiting}`, clients: CLIENTS, value, unit: 'requests routed/s', limit, limitCase: 'raw single-row INSERT tx/s, 32 writers', ...rest });
+    report({
+      bench: 'queue',
+      case: `inbound-routing-${agents}x${waiting}`,
+      clients: CLIENTS,
+      value,
+      unit: 'requests routed/s',
+      limit,
+      limitCase: 'raw single-row INSERT tx/s, 32 writers',
+      ...rest,
+    });
   }
   if (results.length >= 2) {
     const values = results.map((r) => r.value as number);

@@ -142,7 +142,16 @@ async function longSession(store: PostgresEventStore): Promise<string> {
       return {
         type: 'SessionStarted',
         by: csr,
-        data: { sessionId, number: '999999999', kind: 'outbound', mode: 'single', joinLink: 'https://bench.tandem.local/join/999999999', siteUrl: 'https://bench.tandem.local', originUrl: null, settings: { maxCustomers: 5, autoRecord: false, coBrowsingAvailable: false } },
+        data: {
+          sessionId,
+          number: '999999999',
+          kind: 'outbound',
+          mode: 'single',
+          joinLink: 'https://bench.tandem.local/join/999999999',
+          siteUrl: 'https://bench.tandem.local',
+          originUrl: null,
+          settings: { maxCustomers: 5, autoRecord: false, coBrowsingAvailable: false },
+        },
       };
     if (v === 1) return { type: 'CustomerJoined', by: cust, data: { customerId: cust, displayName: 'Long Customer' } };
     if (v === 2) return { type: 'HelperJoined', by: 'long-helper', data: { helperId: 'long-helper', displayName: null } };

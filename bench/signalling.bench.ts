@@ -113,10 +113,7 @@ async function parallel<T>(n: number, concurrency: number, task: (i: number) => 
 async function sessions(endpoint: string, prefix: string, count: number, video: boolean): Promise<PairSpec[]> {
   return parallel(count, 16, async (i) => {
     const users: [string, string] = [`csr-${prefix}-${i}`, `cust-${prefix}-${i}`];
-    const tokens: [string, string] = [
-      await signToken(JWT_SECRET, { sub: users[0], roles: ['csr'] }),
-      await signToken(JWT_SECRET, { sub: users[1], roles: ['customer'] }),
-    ];
+    const tokens: [string, string] = [await signToken(JWT_SECRET, { sub: users[0], roles: ['csr'] }), await signToken(JWT_SECRET, { sub: users[1], roles: ['customer'] })];
     // Idempotent start (same commandId), retried while a loaded machine's read model has not shown it yet.
     const start = () => graphql(endpoint, tokens[0], 'mutation($c: String!) { startSession(commandId: $c) { id number } }', { c: `bench-${prefix}-${i}` });
     let s = await start().catch((error: unknown) => error as Error);
@@ -197,8 +194,7 @@ async function relayClients(job: RelayJob): Promise<void> {
   const open = (pair: number, side: 0 | 1) =>
     new Promise<End>((resolve, reject) => {
       const spec = job.pairs[pair]!;
-      const url =
-        job.kind === 'app' ? `${job.base}/signalling?access_token=${encodeURIComponent(spec.tokens[side])}` : `${job.base}/?pair=${pair}&side=${side}`;
+      const url = job.kind === 'app' ? `${job.base}/signalling?access_token=${encodeURIComponent(spec.tokens[side])}` : `${job.base}/?pair=${pair}&side=${side}`;
       const ws = new WebSocket(url, { perMessageDeflate: false });
       const end: End = { ws, pair, side, inFlight: 0, credit: 0 };
       ws.once('error', reject);

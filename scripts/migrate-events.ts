@@ -98,7 +98,13 @@ class Progress {
 
   constructor(readonly total: number) {
     this.bar = new cliProgress.SingleBar(
-      { format: '[{bar}] {value}/{total} events ({percentage}%) {speed} ev/s, {already} already there, eta {eta_formatted}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50 },
+      {
+        format: '[{bar}] {value}/{total} events ({percentage}%) {speed} ev/s, {already} already there, eta {eta_formatted}',
+        stream: process.stderr,
+        noTTYOutput: true,
+        notTTYSchedule: 5000,
+        etaBuffer: 50,
+      },
       cliProgress.Presets.legacy,
     );
     this.bar.start(total, 0, { speed: '0', already: 0 });
@@ -139,7 +145,8 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   try {
     const exists = await pool.query<{ t: string | null }>(`SELECT to_regclass('es_events')::text AS t`);
-    if (!exists.rows[0]?.t) throw new Error(`no event store in the source database (${database.embedded ? `embedded, DATA_DIR=${config.dataDir}` : 'DATABASE_URL'}): table es_events is missing`);
+    if (!exists.rows[0]?.t)
+      throw new Error(`no event store in the source database (${database.embedded ? `embedded, DATA_DIR=${config.dataDir}` : 'DATABASE_URL'}): table es_events is missing`);
     const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM es_events');
     const progress = new Progress(Number(rows[0]!.n));
     process.stderr.write(`copying ${progress.total} events from PostgreSQL to ${config.eventstoreUrl.replace(/\/\/[^@/]*@/, '//')}\n`);

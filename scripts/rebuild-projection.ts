@@ -20,7 +20,15 @@ if (!name || !(name in REBUILDABLE)) {
 const started = Date.now();
 // cli-progress redraws in place on a terminal and stays quiet about it elsewhere.
 const progress = new cliProgress.SingleBar(
-  { format: `${name} [{bar}] {percentage}% {value}/{total} events, {rate}/s, {phase}`, stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000, barCompleteChar: '#', barIncompleteChar: '.' },
+  {
+    format: `${name} [{bar}] {percentage}% {value}/{total} events, {rate}/s, {phase}`,
+    stream: process.stderr,
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
+    barCompleteChar: '#',
+    barIncompleteChar: '.',
+  },
   cliProgress.Presets.legacy,
 );
 let barStarted = false;

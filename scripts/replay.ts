@@ -92,7 +92,7 @@ async function main(): Promise<number> {
     const number = first.state.status === 'none' ? '?' : first.state.number;
     console.log(`session ${sessionId} (number ${number}): ${history.total} events`);
     const width = String(history.total - 1).length;
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       for (const item of history.items) {
         console.log(`v${String(item.version).padStart(width)}  ${item.at.toISOString()}  ${item.by ?? '-'}  ${what(item)}\n${' '.repeat(width + 3)}-> ${summary(item.state)}`);
       }

@@ -54,11 +54,15 @@ try {
   const args = parse(process.argv.slice(2));
   const config = loadConfig(process.env);
   if (config.jwt.jwksUrl) throw new Error('JWT_JWKS_URL is set: tokens come from your identity provider, not from here');
-  const token = await signToken(localJwtSecret(config), { sub: args.user, roles: args.roles, name: args.name, flags: args.flags }, {
-    expiresIn: args.expires,
-    issuer: config.jwt.issuer,
-    audience: config.jwt.audience,
-  });
+  const token = await signToken(
+    localJwtSecret(config),
+    { sub: args.user, roles: args.roles, name: args.name, flags: args.flags },
+    {
+      expiresIn: args.expires,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+    },
+  );
   // The server refuses a token that runs longer than JWT_MAX_TTL: say so here rather than there.
   const { exp } = decodeJwt(token);
   if (exp === undefined || exp - Date.now() / 1000 > config.jwt.maxTtlSeconds) {

@@ -29,7 +29,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, extraPro
   app.use((req: { method: string; route?: { path?: string }; baseUrl?: string }, res: { statusCode: number; on(e: 'finish', f: () => void): void }, next: () => void) => {
     const stop = httpDuration.startTimer();
     // The route pattern, not the URL: ids in paths would explode the label set.
-    res.on('finish', () => stop({ method: req.method, route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}`.replace('{/*splat}', '') : 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () =>
+      stop({ method: req.method, route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}`.replace('{/*splat}', '') : 'unmatched', status: String(res.statusCode) }),
+    );
     next();
   });
   // Security headers (helmet): no X-Powered-By; a CSP fit for the pages under /pages and for a

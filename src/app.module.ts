@@ -120,23 +120,58 @@ export class AppModule {
           graphiql: false,
           // Limits and refusals at the edge (README "Input rules"); development is asked for explicitly.
           validationRules: edgeValidationRules(),
-          plugins: [subscriptionOverHttpPlugin, graphqlMetricsPlugin((labels, seconds) => metrics.graphqlOperations.observe(labels, seconds)), edgePlugin({ development: config.development, authenticated: (header) => verifier.verify(bearerToken(header) ?? '').then(() => true, () => false) })],
+          plugins: [
+            subscriptionOverHttpPlugin,
+            graphqlMetricsPlugin((labels, seconds) => metrics.graphqlOperations.observe(labels, seconds)),
+            edgePlugin({
+              development: config.development,
+              authenticated: (header) =>
+                verifier.verify(bearerToken(header) ?? '').then(
+                  () => true,
+                  () => false,
+                ),
+            }),
+          ],
           formatError: formatError(config.development),
           includeStacktraceInErrorResponses: config.development,
           introspection: true,
           subscriptions: {
             // Authenticated once, at connection_init; sockets per user and operations per socket bounded.
-            'graphql-ws': withEdgeRules(graphqlWsOptions((token) => verifier.verify(token), config.graphqlWs, (fields, message) => graphqlWsLogger.warn(fields, message), (delta) => metrics.openSockets.inc({ endpoint: 'graphql' }, delta))),
+            'graphql-ws': withEdgeRules(
+              graphqlWsOptions(
+                (token) => verifier.verify(token),
+                config.graphqlWs,
+                (fields, message) => graphqlWsLogger.warn(fields, message),
+                (delta) => metrics.openSockets.inc({ endpoint: 'graphql' }, delta),
+              ),
+            ),
           },
           context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
         }),
       ],
-      controllers: [HealthController, MetricsController, MeController, ...SESSION_API.controllers, ...WEBACD_API.controllers, ReportsController, ...INVITATIONS_API.controllers, ...REPLAY_API.controllers, IceServersController, JoinController, AuthConfigController, ...filesApi(config.files.maxUploadBytes).controllers],
+      controllers: [
+        HealthController,
+        MetricsController,
+        MeController,
+        ...SESSION_API.controllers,
+        ...WEBACD_API.controllers,
+        ReportsController,
+        ...INVITATIONS_API.controllers,
+        ...REPLAY_API.controllers,
+        IceServersController,
+        JoinController,
+        AuthConfigController,
+        ...filesApi(config.files.maxUploadBytes).controllers,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: TokenVerifier, useValue: verifier },
         { provide: Metrics, useValue: metrics },
-        { provide: METRICS_DB_GAUGES, inject: [DataSource, READINESS_PROBE], useFactory: (dataSource: DataSource, probe: ReadinessProbe) => registerDatabaseGauges(metrics, dataSource, probe) },
+        {
+          provide: METRICS_DB_GAUGES,
+          inject: [DataSource, READINESS_PROBE],
+          useFactory: (dataSource: DataSource, probe: ReadinessProbe) => registerDatabaseGauges(metrics, dataSource, probe),
+        },
         HealthResolver,
         MeResolver,
         ...SESSION_API.providers,
@@ -156,7 +191,15 @@ export class AppModule {
         ...filesApi(config.files.maxUploadBytes).providers,
         ReportsResolver,
         HealthController,
-        { provide: READINESS_PROBE, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgReadinessProbe(dataSource, Object.values(REBUILDABLE).map((spec) => spec.projection)) },
+        {
+          provide: READINESS_PROBE,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) =>
+            new PgReadinessProbe(
+              dataSource,
+              Object.values(REBUILDABLE).map((spec) => spec.projection),
+            ),
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         ...extraProviders,

@@ -13,7 +13,6 @@ import { FsBlobStore } from './files/fs-blob-store.js';
 import { S3BlobStore } from './files/s3-blob-store.js';
 import { TusStagedUploads } from './files/tus-staged-uploads.js';
 
-
 /** The blob store the configuration names: DATA_DIR/blobs, or an S3-compatible bucket. */
 export function blobStoreFor(config: AppConfig): BlobStore {
   return config.files.blobStore === 's3' && config.files.s3 ? new S3BlobStore(config.files.s3) : new FsBlobStore(join(config.dataDir, 'blobs'));
@@ -78,7 +77,8 @@ export function fileProviders(config: AppConfig): Provider[] {
     {
       provide: RetentionService,
       inject: [SessionService, BLOB_STORE],
-      useFactory: (sessions: SessionService, blobs: BlobStore) => new RetentionService(sessions, blobs, (key, error) => logger.warn({ err: error, key }, 'retention skipped a blob')),
+      useFactory: (sessions: SessionService, blobs: BlobStore) =>
+        new RetentionService(sessions, blobs, (key, error) => logger.warn({ err: error, key }, 'retention skipped a blob')),
     },
     RetentionJobs,
     FilesLifecycle,

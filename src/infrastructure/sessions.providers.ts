@@ -96,7 +96,15 @@ export function sessionProviders(config: AppConfig, databaseUrl: string): Provid
       provide: SessionService,
       inject: [EVENT_STORE, DataSource, ProjectionRunner, ConsentView, Metrics],
       useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner, consent: ConsentView, metrics: Metrics) =>
-        new SessionService(store, new TypeOrmSessionReadModel(dataSource), new PgSessionNumbers(dataSource), runner, config.publicBaseUrl, new CommandHandler(store, { observer: metrics }), consent),
+        new SessionService(
+          store,
+          new TypeOrmSessionReadModel(dataSource),
+          new PgSessionNumbers(dataSource),
+          runner,
+          config.publicBaseUrl,
+          new CommandHandler(store, { observer: metrics }),
+          consent,
+        ),
     },
     {
       provide: PresenceService,

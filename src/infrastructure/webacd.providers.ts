@@ -72,7 +72,9 @@ export function webAcdProviders(config: AppConfig, databaseUrl: string): Provide
           sessions,
           new PgQueueReadModel(dataSource),
           new PgAgentLoad(dataSource),
-          { issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: `${Math.min(4 * 3600, config.jwt.maxTtlSeconds)}s` }) },
+          {
+            issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: `${Math.min(4 * 3600, config.jwt.maxTtlSeconds)}s` }),
+          },
           { maxWaitMs: config.webacdMaxWaitMs, statsWindowMs: config.webacdStatsWindowMs },
         ),
     },

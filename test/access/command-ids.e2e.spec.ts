@@ -23,11 +23,9 @@ const user = (prefix: string) => `${prefix}-${++seq}`;
 const tokenOf = (id: string, roles: Role[], flags: Record<string, boolean> = {}) => t.token(id, roles, flags);
 const { ok } = graphqlClient(() => t.url);
 
-const post = (token: string, path: string, body: Record<string, unknown>) =>
-  request(t.url).post(path).set('authorization', `Bearer ${token}`).send(body);
+const post = (token: string, path: string, body: Record<string, unknown>) => request(t.url).post(path).set('authorization', `Bearer ${token}`).send(body);
 const command = (token: string, sessionId: string, type: (typeof ALL_TYPES)[number], body: Record<string, unknown>) =>
   post(token, `/api/v1/sessions/${sessionId}/commands/${restName(type)}`, body);
-
 
 async function streamOf(sessionId: string) {
   const rows = await db.query('SELECT count(*)::int AS n, max(stream_version) AS v FROM es_events WHERE stream_id = $1', [`session-${sessionId}`]);
@@ -46,7 +44,7 @@ function expectNothingOf(body: unknown, secrets: string[]) {
 }
 
 describe('command ids belong to their sender', () => {
-  it('SES-7 replaying another principal\'s command id, for every command type, answers as for an absent session and writes nothing', async () => {
+  it("SES-7 replaying another principal's command id, for every command type, answers as for an absent session and writes nothing", async () => {
     const [csr, helper, customer] = [user('victim-csr'), user('victim-helper'), user('victim-cust')];
     const [csrToken, helperToken, customerToken] = await Promise.all([tokenOf(csr, ['csr']), tokenOf(helper, ['csr']), tokenOf(customer, ['customer'])]);
     const started = await post(csrToken, '/api/v1/sessions', { commandId: 'victim-start' }).expect(201);
@@ -63,7 +61,11 @@ describe('command ids belong to their sender', () => {
     expect(victimIds.length).toBeGreaterThanOrEqual(7);
     const before = await streamOf(s.id);
 
-    const strangers = await Promise.all([tokenOf(user('stranger-csr'), ['csr']), tokenOf(user('stranger-cust'), ['customer']), tokenOf(user('stranger-both'), ['csr', 'customer'])]);
+    const strangers = await Promise.all([
+      tokenOf(user('stranger-csr'), ['csr']),
+      tokenOf(user('stranger-cust'), ['customer']),
+      tokenOf(user('stranger-both'), ['csr', 'customer']),
+    ]);
     const secrets = [s.number, csr, helper, customer, 'Victoria Secret', shareId, transferId];
     for (const stranger of strangers) {
       for (const [i, type] of ALL_TYPES.entries()) {
@@ -101,7 +103,9 @@ describe('command ids belong to their sender', () => {
       .post('/api/v1/inbound')
       .send({ queueId: queue.id, name: 'Ingrid Inbound', email: 'ingrid@example.com', problem: 'It broke', originUrl: 'https://shop.example.com/secret-page' })
       .expect(201);
-    const offer = await until('the offer', async () => ((await ok(agentToken, '{ myOffers { offerId itemId } }')) as { offerId: string; itemId: string }[]).find((o) => o.itemId === asked.body.itemId));
+    const offer = await until('the offer', async () =>
+      ((await ok(agentToken, '{ myOffers { offerId itemId } }')) as { offerId: string; itemId: string }[]).find((o) => o.itemId === asked.body.itemId),
+    );
     const session = await ok(agentToken, 'mutation($q: ID!, $o: String!) { acceptOffer(queueId: $q, offerId: $o) { id number } }', { q: queue.id, o: offer.offerId });
     // What the attacker derives from the queue's offer and item ids.
     const derivedId = eventIdFor('inbound-session', offer.itemId, 0);
@@ -111,7 +115,10 @@ describe('command ids belong to their sender', () => {
     const secrets = [session.number, 'Ingrid', 'secret-page', asked.body.customerId, agent];
     for (const stranger of [await tokenOf(user('outsider'), ['csr']), asked.body.token as string]) {
       for (const type of ALL_TYPES) {
-        const res = await command(stranger, derivedId, type, { ...bodyFor(type, { customer: asked.body.customerId, helper: agent, shareId: randomUUID(), transferId: randomUUID() }), commandId: startCommandId });
+        const res = await command(stranger, derivedId, type, {
+          ...bodyFor(type, { customer: asked.body.customerId, helper: agent, shareId: randomUUID(), transferId: randomUUID() }),
+          commandId: startCommandId,
+        });
         if (stranger === asked.body.token) continue; // the customer is in this session: their commands are their own
         expect({ type, status: res.status, code: res.body.code }).toEqual({ type, status: 404, code: 'SESSION_NOT_FOUND' });
         expectNothingOf(res.body, secrets);
@@ -126,7 +133,7 @@ describe('command ids belong to their sender', () => {
     expect(writers.rows.map((r: { u: string }) => r.u).filter((u: string) => u.startsWith('outsider'))).toEqual([]);
   });
 
-  it('a customer reusing the CSR\'s chat or note command id stores their own command (no silent no-op)', async () => {
+  it("a customer reusing the CSR's chat or note command id stores their own command (no silent no-op)", async () => {
     const [csr, customer] = [user('csr'), user('cust')];
     const [csrToken, customerToken] = await Promise.all([tokenOf(csr, ['csr']), tokenOf(customer, ['customer'])]);
     const s = (await post(csrToken, '/api/v1/sessions', {}).expect(201)).body;
@@ -136,7 +143,10 @@ describe('command ids belong to their sender', () => {
     await command(customerToken, s.id, 'SendChatMessage', { text: 'from the customer', commandId: 'shared-id' }).expect(200);
     const after = await streamOf(s.id);
     expect(after.n).toBe(before.n + 1);
-    const texts = await db.query(`SELECT data->>'text' AS text, metadata->>'userId' AS u FROM es_events WHERE stream_id = $1 AND type = 'ChatMessageSent' ORDER BY stream_version`, [`session-${s.id}`]);
+    const texts = await db.query(
+      `SELECT data->>'text' AS text, metadata->>'userId' AS u FROM es_events WHERE stream_id = $1 AND type = 'ChatMessageSent' ORDER BY stream_version`,
+      [`session-${s.id}`],
+    );
     expect(texts.rows).toEqual([
       { text: 'from the csr', u: csr },
       { text: 'from the customer', u: customer },

@@ -32,7 +32,7 @@ async function eventsOf(sessionId: string): Promise<number> {
 const TRICKY = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
 
 describe.each(TRICKY)('the authorisation suite with the user id %s', (id) => {
-  it('SES-7 / AST-2 a user with this id takes no part in a stranger\'s session: every command and read is not found, nothing is written', async () => {
+  it("SES-7 / AST-2 a user with this id takes no part in a stranger's session: every command and read is not found, nothing is written", async () => {
     const [csr, customer] = [user('csr'), user('cust')];
     const csrToken = await tokenOf(csr, ['csr']);
     const s = (await post(csrToken, '/api/v1/sessions', {}).expect(201)).body;
@@ -40,7 +40,11 @@ describe.each(TRICKY)('the authorisation suite with the user id %s', (id) => {
     const before = await eventsOf(s.id);
     const intruder = await tokenOf(id, ['csr', 'customer', 'reporting']);
     for (const type of ALL_TYPES) {
-      const res = await post(intruder, `/api/v1/sessions/${s.id}/commands/${restName(type)}`, bodyFor(type, { customer, helper: csr, shareId: randomUUID(), transferId: randomUUID() }));
+      const res = await post(
+        intruder,
+        `/api/v1/sessions/${s.id}/commands/${restName(type)}`,
+        bodyFor(type, { customer, helper: csr, shareId: randomUUID(), transferId: randomUUID() }),
+      );
       expect({ type, status: res.status, code: res.body.code }).toEqual({ type, status: 404, code: 'SESSION_NOT_FOUND' });
     }
     await request(t.url).get(`/api/v1/sessions/${s.id}`).set('authorization', `Bearer ${intruder}`).expect(404);
@@ -57,13 +61,15 @@ describe.each(TRICKY)('the authorisation suite with the user id %s', (id) => {
       const other = user('cust');
       await post(await tokenOf(other, ['customer']), '/api/v1/sessions/join', { number: s.number, as: 'customer' }).expect(200);
       const chat = await post(csrToken, `/api/v1/sessions/${s.id}/commands/send-chat-message`, { text: 'hello', to: other }).expect(200);
-      expect(chat.body.participants).toEqual(expect.arrayContaining([expect.objectContaining({ userId: id, place: 'controller' }), expect.objectContaining({ userId: other, place: 'customer' })]));
+      expect(chat.body.participants).toEqual(
+        expect.arrayContaining([expect.objectContaining({ userId: id, place: 'controller' }), expect.objectContaining({ userId: other, place: 'customer' })]),
+      );
     } finally {
       await post(csrToken, `/api/v1/sessions/${s.id}/commands/end`, {}).expect(200);
     }
   });
 
-  it('ADM-1 settings for a user with this id are that user\'s alone; other users keep the defaults', async () => {
+  it("ADM-1 settings for a user with this id are that user's alone; other users keep the defaults", async () => {
     const admin = await tokenOf(user('admin'), ['admin']);
     await ok(admin, 'mutation { changeSiteSettings(multiSessionAllowed: true, maxCustomers: 2) { maxCustomers } }');
     try {

@@ -26,7 +26,10 @@ const nodes = () => [t.url, second.url];
 const { ok } = graphqlClient(() => t.url);
 
 const startOn = (url: string, token: string, commandId?: string) =>
-  request(url).post('/api/v1/sessions').set('authorization', `Bearer ${token}`).send(commandId ? { commandId } : {});
+  request(url)
+    .post('/api/v1/sessions')
+    .set('authorization', `Bearer ${token}`)
+    .send(commandId ? { commandId } : {});
 
 async function startedBy(userId: string): Promise<string[]> {
   const rows = await db.query(`SELECT data->>'sessionId' AS id FROM es_events WHERE type = 'SessionStarted' AND metadata->>'userId' = $1`, [userId]);
@@ -62,7 +65,17 @@ describe('idempotent starts (SES-1)', () => {
       // idempotent, so the same request is sent again until the read model shows it.
       const [a, b] = await Promise.all(
         pair.map((answer, n) =>
-          answer.status === 404 ? until('the session in the read model', async () => { const r = await startOn(nodes()[n]!, tokens[i]!, `start-${i}`); return r.status === 201 && r; }, 30_000, 200) : answer,
+          answer.status === 404
+            ? until(
+                'the session in the read model',
+                async () => {
+                  const r = await startOn(nodes()[n]!, tokens[i]!, `start-${i}`);
+                  return r.status === 201 && r;
+                },
+                30_000,
+                200,
+              )
+            : answer,
         ),
       );
       expect([a!.status, b!.status, a!.body.code, b!.body.code]).toEqual([201, 201, undefined, undefined]);
@@ -129,7 +142,12 @@ describe('SES-3 limits hold under concurrency', () => {
       const s = (await startOn(t.url, token).expect(201)).body;
       const customers = await Promise.all(Array.from({ length: 20 }, () => tokenOf(user('cap-cust'), ['customer'])));
       const answers = await Promise.all(
-        customers.map((c, i) => request(nodes()[i % 2]!).post('/api/v1/sessions/join').set('authorization', `Bearer ${c}`).send({ number: s.number, as: 'customer' })),
+        customers.map((c, i) =>
+          request(nodes()[i % 2]!)
+            .post('/api/v1/sessions/join')
+            .set('authorization', `Bearer ${c}`)
+            .send({ number: s.number, as: 'customer' }),
+        ),
       );
       expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
       expect(new Set(answers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.body.code}`))).toEqual(new Set(['409 CUSTOMER_LIMIT_REACHED']));

@@ -11,11 +11,14 @@ afterAll(async () => t?.close(), 60_000);
 const html = (path: string) => request(t.url).get(path).set('accept', 'text/html,application/xhtml+xml');
 
 describe('the web consoles at /', () => {
-  it.each(['/', '/join', '/join/123456789', '/help/support', '/console', '/console/sessions/4f8a3c1e-0000-4000-8000-000000000000'])('INV-3 %s answers the app (SPA fallback)', async (path) => {
-    const res = await html(path).expect(200);
-    expect(res.headers['content-type']).toMatch(/text\/html/);
-    expect(res.text).toContain('<div id="root"></div>');
-  });
+  it.each(['/', '/join', '/join/123456789', '/help/support', '/console', '/console/sessions/4f8a3c1e-0000-4000-8000-000000000000'])(
+    'INV-3 %s answers the app (SPA fallback)',
+    async (path) => {
+      const res = await html(path).expect(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toContain('<div id="root"></div>');
+    },
+  );
 
   it('the page runs no inline script, so a strict Content-Security-Policy holds; its hashed assets are served and cached', async () => {
     const page = (await html('/').expect(200)).text;

@@ -29,7 +29,12 @@ async function writeNotes(count: number) {
   const handler = new CommandHandler(store);
   for (let i = 0; i < count; i++) {
     // Keys in an order jsonb will not keep: the hash must not depend on it.
-    await handler.handle(aggregate, id, { type: 'Note', data: { text: `note ${i}`, tags: { zeta: i, alpha: 2 * i } }, metadata: { userId: 'u', roles: [], now: new Date() } }, { context: undefined });
+    await handler.handle(
+      aggregate,
+      id,
+      { type: 'Note', data: { text: `note ${i}`, tags: { zeta: i, alpha: 2 * i } }, metadata: { userId: 'u', roles: [], now: new Date() } },
+      { context: undefined },
+    );
   }
   return aggregate.streamId(id);
 }

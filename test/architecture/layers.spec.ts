@@ -51,7 +51,11 @@ describe('layer rules', () => {
   });
 
   it('the projection runner and projection SQL live in the infrastructure; the pure views projections store are in the application', () => {
-    expect(sources('src/infrastructure/projections').map((f) => relative('src/infrastructure/projections', f)).sort()).toEqual(['projection-runner.ts', 'projection.ts']);
+    expect(
+      sources('src/infrastructure/projections')
+        .map((f) => relative('src/infrastructure/projections', f))
+        .sort(),
+    ).toEqual(['projection-runner.ts', 'projection.ts']);
     for (const file of ['src/application/sessions/session-view.ts', 'src/application/webacd/queue-view.ts']) {
       expect(importsOf(file).filter((spec) => !spec.startsWith('.') || /\/(infrastructure|api)\//.test(spec))).toEqual([]);
     }

@@ -72,10 +72,15 @@ browserDescribe('consoles: console types and the offline GraphQL sandbox', () =>
         await page.getByTestId('session-tab-new').click();
         await page.getByTestId('start-email-box').setChecked(false, { force: true });
         await page.getByTestId('start-session').click();
-        const sessionId = await until(`a new session for ${customer}`, async () => {
-          const now = /\/console\/sessions\/([0-9a-f-]+)/.exec(page.url())?.[1];
-          return now && !started.includes(now) ? now : undefined;
-        }, WAIT, 100);
+        const sessionId = await until(
+          `a new session for ${customer}`,
+          async () => {
+            const now = /\/console\/sessions\/([0-9a-f-]+)/.exec(page.url())?.[1];
+            return now && !started.includes(now) ? now : undefined;
+          },
+          WAIT,
+          100,
+        );
         started.push(sessionId);
         const { number } = await ok(maya, `query($id: ID!) { session(id: $id) { number } }`, { id: sessionId });
         const token = await t.token(`cust-${customer}`, ['customer']);
@@ -97,20 +102,32 @@ browserDescribe('consoles: console types and the offline GraphQL sandbox', () =>
     WAIT * 5,
   );
 
-  browserIt('GraphiQL at /graphql comes from our own bundle: with every outside address blocked it loads and runs a query', async () => {
-    const page = await newPage(browser!);
-    const outside = await offline(page);
-    await page.goto(`${t.url}/graphql`);
-    await page.locator('.graphiql-container').waitFor();
-    // Monaco loads its editors lazily: run the query once they show it, again until the answer is there.
-    await page.locator('.graphiql-query-editor').filter({ hasText: 'health' }).waitFor();
-    const response = page.locator('.graphiql-response').filter({ hasText: /"health":\s*\{/ });
-    await until('the answer in the result pane', async () => {
-      await page.locator('.graphiql-execute-button').click();
-      return response.waitFor({ timeout: 5_000 }).then(() => true, () => false);
-    }, WAIT, 0);
-    await screenshot(page, 'graphiql');
-    expect(outside).toEqual([]);
-    await page.context().close();
-  }, WAIT * 3);
+  browserIt(
+    'GraphiQL at /graphql comes from our own bundle: with every outside address blocked it loads and runs a query',
+    async () => {
+      const page = await newPage(browser!);
+      const outside = await offline(page);
+      await page.goto(`${t.url}/graphql`);
+      await page.locator('.graphiql-container').waitFor();
+      // Monaco loads its editors lazily: run the query once they show it, again until the answer is there.
+      await page.locator('.graphiql-query-editor').filter({ hasText: 'health' }).waitFor();
+      const response = page.locator('.graphiql-response').filter({ hasText: /"health":\s*\{/ });
+      await until(
+        'the answer in the result pane',
+        async () => {
+          await page.locator('.graphiql-execute-button').click();
+          return response.waitFor({ timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          );
+        },
+        WAIT,
+        0,
+      );
+      await screenshot(page, 'graphiql');
+      expect(outside).toEqual([]);
+      await page.context().close();
+    },
+    WAIT * 3,
+  );
 });

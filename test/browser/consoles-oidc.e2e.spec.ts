@@ -19,7 +19,10 @@ let issuer: string;
 // oidc-provider warns at length about its development defaults (in-memory adapter, dev keys,
 // dev interactions), which are what this test wants: those lines are dropped, nothing else.
 const { warn, info } = console;
-const unlessProvider = (log: (...args: unknown[]) => void) => (...args: unknown[]) => (String(args[0]).startsWith('oidc-provider') ? undefined : log(...args));
+const unlessProvider =
+  (log: (...args: unknown[]) => void) =>
+  (...args: unknown[]) =>
+    String(args[0]).startsWith('oidc-provider') ? undefined : log(...args);
 
 beforeAll(async () => {
   console.warn = unlessProvider(warn);
@@ -75,40 +78,56 @@ afterAll(async () => {
 }, WAIT);
 
 browserDescribe('consoles: OpenID Connect sign-in', () => {
-  browserIt('a CSR signs in through the identity provider; the local sign-in is refused when it is turned off', async () => {
-    // The local sign-in is off with a JWKS: the API refuses it and the page does not offer it.
-    const refused = await request(t.url).post('/api/v1/auth/local').send({ userId: 'mallory', roles: ['admin'] });
-    expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ code: 'LOCAL_SIGN_IN_DISABLED' });
-    expect((await request(t.url).get('/api/v1/auth/config').expect(200)).body).toEqual({ localSignIn: false, oidc: { authority: issuer, clientId: 'tandem-console', scope: 'openid profile tandem' } });
+  browserIt(
+    'a CSR signs in through the identity provider; the local sign-in is refused when it is turned off',
+    async () => {
+      // The local sign-in is off with a JWKS: the API refuses it and the page does not offer it.
+      const refused = await request(t.url)
+        .post('/api/v1/auth/local')
+        .send({ userId: 'mallory', roles: ['admin'] });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ code: 'LOCAL_SIGN_IN_DISABLED' });
+      expect((await request(t.url).get('/api/v1/auth/config').expect(200)).body).toEqual({
+        localSignIn: false,
+        oidc: { authority: issuer, clientId: 'tandem-console', scope: 'openid profile tandem' },
+      });
 
-    const page = await newPage(browser!);
-    await page.goto(`${t.url}/console`);
-    await page.getByTestId('oidc-sign-in').waitFor();
-    expect(await page.getByTestId('local-sign-in').count()).toBe(0);
-    await screenshot(page, 'oidc-sign-in');
-    const pageErrors: string[] = [];
-    page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
-    await page.getByTestId('oidc-sign-in').click();
+      const page = await newPage(browser!);
+      await page.goto(`${t.url}/console`);
+      await page.getByTestId('oidc-sign-in').waitFor();
+      expect(await page.getByTestId('local-sign-in').count()).toBe(0);
+      await screenshot(page, 'oidc-sign-in');
+      const pageErrors: string[] = [];
+      page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
+      await page.getByTestId('oidc-sign-in').click();
 
-    // The provider's development login and consent pages (or the console's error, said at once).
-    const refusedHere = page.getByTestId('sign-in-error').waitFor().then(async () => { throw new Error(`sign-in failed: ${await page.getByTestId('sign-in-error').innerText()}`); });
-    refusedHere.catch(() => undefined); // it times out once the page has left for the provider
-    await Promise.race([page.waitForURL(`${issuer}/**`), refusedHere]).catch((e: Error) => { throw new Error(`${e.message}; page errors: ${pageErrors.join(' | ')}`); });
-    await page.locator('input[name=login]').fill('olivia');
-    await page.locator('input[name=password]').fill('any');
-    await page.locator('button[type=submit]').click();
-    await page.waitForURL((url) => url.href.startsWith(t.url) || url.pathname.includes('interaction'));
-    if (!page.url().startsWith(t.url)) await page.locator('button[type=submit]').click();
+      // The provider's development login and consent pages (or the console's error, said at once).
+      const refusedHere = page
+        .getByTestId('sign-in-error')
+        .waitFor()
+        .then(async () => {
+          throw new Error(`sign-in failed: ${await page.getByTestId('sign-in-error').innerText()}`);
+        });
+      refusedHere.catch(() => undefined); // it times out once the page has left for the provider
+      await Promise.race([page.waitForURL(`${issuer}/**`), refusedHere]).catch((e: Error) => {
+        throw new Error(`${e.message}; page errors: ${pageErrors.join(' | ')}`);
+      });
+      await page.locator('input[name=login]').fill('olivia');
+      await page.locator('input[name=password]').fill('any');
+      await page.locator('button[type=submit]').click();
+      await page.waitForURL((url) => url.href.startsWith(t.url) || url.pathname.includes('interaction'));
+      if (!page.url().startsWith(t.url)) await page.locator('button[type=submit]').click();
 
-    await page.waitForURL(`${t.url}/console`);
-    const who = await page.getByTestId('signed-in-as').innerText();
-    expect(who).toContain('Olivia');
-    expect(who).toContain('csr');
-    expect(who).not.toContain('local');
-    // The server accepted the provider's token: the dashboard loaded the CSR's sessions.
-    await page.getByText('No live sessions').waitFor();
-    await screenshot(page, 'oidc-dashboard');
-    await page.context().close();
-  }, WAIT * 4);
+      await page.waitForURL(`${t.url}/console`);
+      const who = await page.getByTestId('signed-in-as').innerText();
+      expect(who).toContain('Olivia');
+      expect(who).toContain('csr');
+      expect(who).not.toContain('local');
+      // The server accepted the provider's token: the dashboard loaded the CSR's sessions.
+      await page.getByText('No live sessions').waitFor();
+      await screenshot(page, 'oidc-dashboard');
+      await page.context().close();
+    },
+    WAIT * 4,
+  );
 });

@@ -58,7 +58,10 @@ async function framesDecodeThenEnd(csr: Page, customer: Page, shot: string) {
   await csr.bringToFront(); // background tabs' frame callbacks slow to about one a second
   await waitForAttribute(screen(csr), 'data-phase', (v) => v === 'playing', 'the CSR sees the picture');
   await waitForAttribute(screen(csr), 'data-frames', (v) => Number(v) > 5, 'frames keep decoding on the CSR console');
-  const size = await csr.getByTestId('remote-video').evaluate((v) => { const video = v as unknown as VideoLike; return { w: video.videoWidth, h: video.videoHeight, ready: video.readyState }; });
+  const size = await csr.getByTestId('remote-video').evaluate((v) => {
+    const video = v as unknown as VideoLike;
+    return { w: video.videoWidth, h: video.videoHeight, ready: video.readyState };
+  });
   expect(size.w).toBeGreaterThan(0);
   expect(size.ready).toBeGreaterThanOrEqual(2);
   await screenshot(csr, shot);
@@ -98,7 +101,9 @@ browserDescribe('consoles: a customer shares their screen with the CSR', () => {
       await framesDecodeThenEnd(csr, customer, 'csr-sees-screen');
 
       // The share is over for the server too.
-      const view = await ok(await t.token('alice', ['csr']), `query($id: ID!) { session(id: $id) { activities { shares { shareId } } participants { displayName place } } }`, { id: sessionId });
+      const view = await ok(await t.token('alice', ['csr']), `query($id: ID!) { session(id: $id) { activities { shares { shareId } } participants { displayName place } } }`, {
+        id: sessionId,
+      });
       expect(view.activities.shares).toEqual([]);
       expect(view.participants).toContainEqual({ displayName: 'Dana', place: 'customer' });
       await csr.context().close();

@@ -38,7 +38,9 @@ async function sessionOf(events: number, csrId: string, end = false): Promise<st
   const share = await ok(csr, `mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId } } } }`, { id: s.id });
   await ok(customer, `mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }`, { id: s.id, sh: share.activities.shares[0].shareId });
   let version = (await ok(csr, `mutation($id: ID!) { saveNote(id: $id, text: "printer jam") { version } }`, { id: s.id })).version as number;
-  for (let i = 0; version + 1 < events; i++) version = (await ok(i % 2 ? customer : csr, `mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { version } }`, { id: s.id, text: `message ${i}` })).version;
+  for (let i = 0; version + 1 < events; i++)
+    version = (await ok(i % 2 ? customer : csr, `mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { version } }`, { id: s.id, text: `message ${i}` }))
+      .version;
   if (end) await ok(csr, `mutation($id: ID!) { endSession(id: $id) { id } }`, { id: s.id });
   return s.id;
 }
@@ -73,7 +75,10 @@ browserDescribe('consoles: supervision and reporting', () => {
       expect(shown).toEqual(JSON.parse(api.stateJson));
 
       // Someone edits a stored chat message: the replay names the first broken event.
-      const edited = await db.query(`UPDATE es_events SET data = jsonb_set(data, '{text}', '"nothing happened"') WHERE stream_id = $1 AND stream_version = 20 AND type = 'ChatMessageSent'`, [`session-${id}`]);
+      const edited = await db.query(
+        `UPDATE es_events SET data = jsonb_set(data, '{text}', '"nothing happened"') WHERE stream_id = $1 AND stream_version = 20 AND type = 'ChatMessageSent'`,
+        [`session-${id}`],
+      );
       expect(edited.rowCount).toBe(1);
       await page.reload();
       await waitForAttribute(page.getByTestId('chain-verdict'), 'data-intact', (v) => v === 'no', 'the broken chain');

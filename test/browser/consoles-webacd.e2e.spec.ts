@@ -37,10 +37,15 @@ browserDescribe('consoles: control, hand-over and WebACD offers', () => {
       await availability.waitFor({ state: 'attached' });
       // A controlled switch: it turns on once the server says the agent is available.
       await availability.click({ force: true });
-      await until('carol available', async () => {
-        const q = await ok(admin, `query($id: ID!) { queue(queueId: $id) { agents { agentId available } } }`, { id: queue.id });
-        return q.agents.some((a: { agentId: string; available: boolean }) => a.agentId === 'carol' && a.available);
-      }, WAIT, 200);
+      await until(
+        'carol available',
+        async () => {
+          const q = await ok(admin, `query($id: ID!) { queue(queueId: $id) { agents { agentId available } } }`, { id: queue.id });
+          return q.agents.some((a: { agentId: string; available: boolean }) => a.agentId === 'carol' && a.available);
+        },
+        WAIT,
+        200,
+      );
 
       const csr = await newPage(browser!);
       await signInLocally(csr, t.url, 'alice', 'Alice', ['csr'], true);
@@ -71,7 +76,12 @@ browserDescribe('consoles: control, hand-over and WebACD offers', () => {
       await screenshot(csr, 'csr-hand-over');
       await csr.getByTestId('handover-submit').click();
       await waitForAttribute(csr.getByTestId('session-status'), 'data-testid', () => true, 'status');
-      await until('queued', async () => (await ok(helper, `query($id: ID!) { session(id: $id) { status } }`, { id: sessionId }).catch(() => ({ status: 'gone' }))).status !== 'active', WAIT, 200);
+      await until(
+        'queued',
+        async () => (await ok(helper, `query($id: ID!) { session(id: $id) { status } }`, { id: sessionId }).catch(() => ({ status: 'gone' }))).status !== 'active',
+        WAIT,
+        200,
+      );
 
       // The agent sees the offer with the message and accepts it: they control the session.
       await agent.bringToFront();

@@ -94,8 +94,26 @@ async function playsBack(page: Page, item: ReturnType<Page['getByTestId']>, shot
     await waitForAttribute(item, 'data-frames', (v) => Number(v) >= 3, 'frames of the recording decode in the replay');
   } catch (error) {
     const seen = await page.getByTestId('recording-video').evaluate((v) => {
-      const el = v as unknown as { currentTime: number; duration: number; paused: boolean; ended: boolean; readyState: number; networkState: number; error: { code: number; message: string } | null; buffered: { length: number; end(i: number): number } };
-      return { t: el.currentTime, d: el.duration, paused: el.paused, ended: el.ended, ready: el.readyState, net: el.networkState, error: el.error && `${el.error.code} ${el.error.message}`, buffered: el.buffered.length ? el.buffered.end(el.buffered.length - 1) : 0 };
+      const el = v as unknown as {
+        currentTime: number;
+        duration: number;
+        paused: boolean;
+        ended: boolean;
+        readyState: number;
+        networkState: number;
+        error: { code: number; message: string } | null;
+        buffered: { length: number; end(i: number): number };
+      };
+      return {
+        t: el.currentTime,
+        d: el.duration,
+        paused: el.paused,
+        ended: el.ended,
+        ready: el.readyState,
+        net: el.networkState,
+        error: el.error && `${el.error.code} ${el.error.message}`,
+        buffered: el.buffered.length ? el.buffered.end(el.buffered.length - 1) : 0,
+      };
     });
     await screenshot(page, `${shot}-failed`);
     throw new Error(`${(error as Error).message}; the video saw ${JSON.stringify(seen)}`);
@@ -216,7 +234,11 @@ browserDescribe('files: published, sent and saved through the consoles with prog
       await customer.locator('[data-testid=files] input[type=file]').setInputFiles({ name: 'screenshot.gif', mimeType: 'image/gif', buffer: sent });
       await customer.getByTestId('file-upload').click();
       await csr.locator('[data-testid=file-list] tr[data-name="screenshot.gif"]').waitFor();
-      const files = (await request(t.url).get(`/api/v1/sessions/${s.id}/files`).set('Authorization', `Bearer ${csrToken}`).expect(200)).body as { name: string; contentType: string; sizeBytes: number }[];
+      const files = (await request(t.url).get(`/api/v1/sessions/${s.id}/files`).set('Authorization', `Bearer ${csrToken}`).expect(200)).body as {
+        name: string;
+        contentType: string;
+        sizeBytes: number;
+      }[];
       expect(files).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ name: 'guide.pdf', contentType: 'application/pdf', sizeBytes: published.length }),

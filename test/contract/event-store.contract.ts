@@ -154,7 +154,11 @@ export function eventStoreContract(name: string, harness: () => ContractHarness 
     describe('reading', () => {
       it('reads a stream forwards and backwards from a version, with a count', async () => {
         const s = stream('read');
-        await store.appendToStream(s, Array.from({ length: 6 }, (_, i) => ev('N', { i })), { expectedVersion: 'no_stream' });
+        await store.appendToStream(
+          s,
+          Array.from({ length: 6 }, (_, i) => ev('N', { i })),
+          { expectedVersion: 'no_stream' },
+        );
         expect((await store.readStream(s, { fromVersion: 2, maxCount: 3 })).map((e) => e.version)).toEqual([2, 3, 4]);
         expect((await store.readStream(s, { direction: 'backwards' })).map((e) => e.version)).toEqual([5, 4, 3, 2, 1, 0]);
         expect((await store.readStream(s, { direction: 'backwards', fromVersion: 3, maxCount: 2 })).map((e) => e.version)).toEqual([3, 2]);
@@ -241,7 +245,9 @@ export function eventStoreContract(name: string, harness: () => ContractHarness 
           for (let round = 0; round < 5; round++) {
             // Appends from concurrent writers, all acknowledged before the call.
             const appended = await Promise.all(
-              Array.from({ length: 4 }, (_, w) => store.appendToStream(`${prefix}-${round}-${w}`, [ev('E', { round, w }), ev('E', { round, w })], { expectedVersion: 'no_stream' })),
+              Array.from({ length: 4 }, (_, w) =>
+                store.appendToStream(`${prefix}-${round}-${w}`, [ev('E', { round, w }), ev('E', { round, w })], { expectedVersion: 'no_stream' }),
+              ),
             );
             await subscription.caughtUp();
             const ids = appended.flatMap((a) => a.positions.map((p) => p.id));
@@ -276,9 +282,7 @@ export function eventStoreContract(name: string, harness: () => ContractHarness 
       it('stores the schema version and upcasts old data on read', async () => {
         const s = stream('upcast');
         await store.appendToStream(s, [{ id: randomUUID(), type: 'NoteSaved', data: { text: 'hi' }, schemaVersion: 1 }], { expectedVersion: 'no_stream' });
-        const upcasting = await h.open(
-          new UpcasterRegistry([{ type: 'NoteSaved', fromVersion: 1, up: (data) => ({ ...(data as object), visibility: 'csr' }) }]),
-        );
+        const upcasting = await h.open(new UpcasterRegistry([{ type: 'NoteSaved', fromVersion: 1, up: (data) => ({ ...(data as object), visibility: 'csr' }) }]));
         try {
           const [read] = await upcasting.readStream(s);
           expect(read).toMatchObject({ type: 'NoteSaved', schemaVersion: 2, data: { text: 'hi', visibility: 'csr' } });

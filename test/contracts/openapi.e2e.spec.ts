@@ -35,7 +35,9 @@ describe('the OpenAPI document (issue 17: contracts)', () => {
   it('passes the OpenAPI lint (Redocly, redocly.yaml) as served at /docs/openapi.json', async () => {
     const file = join(dir, 'openapi.json');
     writeFileSync(file, JSON.stringify(doc));
-    const lint = await run(join('node_modules', '.bin', 'redocly'), ['lint', '--format=stylish', file], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } }).catch((e: { stdout: string; stderr: string }) => {
+    const lint = await run(join('node_modules', '.bin', 'redocly'), ['lint', '--format=stylish', file], {
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    }).catch((e: { stdout: string; stderr: string }) => {
       throw new Error(`redocly lint failed:\n${e.stdout}\n${e.stderr}`);
     });
     expect(lint.stdout + lint.stderr).toContain('valid');
@@ -53,7 +55,8 @@ describe('the OpenAPI document (issue 17: contracts)', () => {
       const successes = statuses.filter((s) => s >= 200 && s < 300);
       if (successes.length === 0) missing.push(`${method} ${path}: no success response`);
       // A body unless there is none to give: 204, HEAD, and tus's 201 (headers only).
-      for (const s of successes) if (s !== 204 && method !== 'head' && !(s === 201 && path.endsWith('/uploads')) && !op.responses[s]!.content) missing.push(`${method} ${path}: ${s} without a body`);
+      for (const s of successes)
+        if (s !== 204 && method !== 'head' && !(s === 201 && path.endsWith('/uploads')) && !op.responses[s]!.content) missing.push(`${method} ${path}: ${s} without a body`);
       for (const s of [400, 500]) if (!statuses.includes(s)) missing.push(`${method} ${path}: no ${s}`);
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
       if (!isPublic && !statuses.includes(401)) missing.push(`${method} ${path}: needs a token but documents no 401`);

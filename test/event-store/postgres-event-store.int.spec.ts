@@ -107,10 +107,10 @@ describe('PostgreSQL event store: readers wait only for appends in flight (issue
     await client.connect();
     try {
       await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO es_events (event_id, stream_id, stream_version, type, schema_version, data, metadata) VALUES ($1, $2, 0, 'Raw', 1, '{}', '{}')`,
-        [randomUUID(), `raw-${randomUUID()}`],
-      );
+      await client.query(`INSERT INTO es_events (event_id, stream_id, stream_version, type, schema_version, data, metadata) VALUES ($1, $2, 0, 'Raw', 1, '{}', '{}')`, [
+        randomUUID(),
+        `raw-${randomUUID()}`,
+      ]);
       const after = await store.appendToStream(`after-raw-${randomUUID()}`, [event('After')], { expectedVersion: 'no_stream' });
       // The raw insert is in flight and older: the later append stays hidden until it ends.
       expect((await store.readAll(START, { maxCount: 1_000_000 })).some((e) => e.id === after.positions[0]!.id)).toBe(false);
@@ -193,7 +193,10 @@ describe('PostgreSQL event store: global order with transactions that commit out
     pool.on('error', () => undefined);
     const store = new PostgresEventStore({ pool, listen: false });
     try {
-      for (const [tx, type] of [['10', 'Second'], ['9', 'First']] as const) {
+      for (const [tx, type] of [
+        ['10', 'Second'],
+        ['9', 'First'],
+      ] as const) {
         await pool.query(
           `INSERT INTO es_events (tx_id, event_id, stream_id, stream_version, type, schema_version, data, metadata)
            VALUES ($1::xid8, $2, $3, 0, $4, 1, '{}', '{}')`,

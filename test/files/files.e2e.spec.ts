@@ -192,16 +192,30 @@ describe.each([
     expect(stopped.data).toMatchObject({ recordingId, reason: 'control_transferred', sizeBytes: all.length, sha256: sha256(all) });
     expect(typeof stopped.data.durationMs).toBe('number');
     // No more chunks once it stopped (REC-1).
-    const late = await send(`${t.url}${location}`, 'PATCH', { Authorization: s.csr, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' }, randomBytes(10));
+    const late = await send(
+      `${t.url}${location}`,
+      'PATCH',
+      { Authorization: s.csr, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+      randomBytes(10),
+    );
     expect(late.status).toBe(404);
 
     const supervisor = await bearer(user('sup'), ['supervisor']);
     const verdicts = await request(t.url).get(`/api/v1/sessions/${s.id}/recordings`).set('Authorization', supervisor).expect(200);
     expect(verdicts.body).toEqual([expect.objectContaining({ recordingId, verdict: 'verified', sha256: sha256(all), sizeBytes: all.length })]);
-    const part = await request(t.url).get(`/api/v1/sessions/${s.id}/recordings/${encodeURIComponent(recordingId)}`).set('Authorization', supervisor).set('Range', 'bytes=4990-5009').buffer(true).parse(binary).expect(206);
+    const part = await request(t.url)
+      .get(`/api/v1/sessions/${s.id}/recordings/${encodeURIComponent(recordingId)}`)
+      .set('Authorization', supervisor)
+      .set('Range', 'bytes=4990-5009')
+      .buffer(true)
+      .parse(binary)
+      .expect(206);
     expect(Buffer.compare(part.body as Buffer, all.subarray(4990, 5010))).toBe(0);
     expect(part.headers['content-type']).toBe('video/webm');
-    await request(t.url).get(`/api/v1/sessions/${s.id}/recordings/${encodeURIComponent(recordingId)}`).set('Authorization', s.csr).expect(403);
+    await request(t.url)
+      .get(`/api/v1/sessions/${s.id}/recordings/${encodeURIComponent(recordingId)}`)
+      .set('Authorization', s.csr)
+      .expect(403);
 
     // RPT-2: someone edits the stored bytes behind Tandem's back.
     const edited = Buffer.from(all);

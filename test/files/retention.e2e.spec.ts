@@ -30,15 +30,28 @@ it('ADM-1 / REC-1 / TL-3 expired recordings and files become RecordingDeleted / 
 
   // A published file (TL-3) and a recording of two chunks (REC-1).
   const fileBytes = randomBytes(10_000);
-  const created = await send(`${t.url}/api/v1/uploads`, 'POST', { Authorization: csr, 'Upload-Length': String(fileBytes.length), 'Upload-Metadata': tusMetadata({ kind: 'file', sessionId, filename: 'old.bin' }) });
+  const created = await send(`${t.url}/api/v1/uploads`, 'POST', {
+    Authorization: csr,
+    'Upload-Length': String(fileBytes.length),
+    'Upload-Metadata': tusMetadata({ kind: 'file', sessionId, filename: 'old.bin' }),
+  });
   expect(created.status).toBe(201);
-  expect((await send(`${t.url}${created.headers.location}`, 'PATCH', { Authorization: csr, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, fileBytes)).status).toBe(204);
+  expect(
+    (await send(`${t.url}${created.headers.location}`, 'PATCH', { Authorization: csr, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, fileBytes)).status,
+  ).toBe(204);
   const fileId = created.headers.location!.split('/').pop()!;
   const rec = await request(t.url).post(`/api/v1/sessions/${sessionId}/commands/start-recording`).set('Authorization', csr).send({}).expect(200);
   const recordingId = rec.body.activities.recording.recordingId as string;
-  const upload = await send(`${t.url}/api/v1/uploads`, 'POST', { Authorization: csr, 'Upload-Defer-Length': '1', 'Upload-Metadata': tusMetadata({ kind: 'recording', sessionId, recordingId }) });
+  const upload = await send(`${t.url}/api/v1/uploads`, 'POST', {
+    Authorization: csr,
+    'Upload-Defer-Length': '1',
+    'Upload-Metadata': tusMetadata({ kind: 'recording', sessionId, recordingId }),
+  });
   expect(upload.status).toBe(201);
-  expect((await send(`${t.url}${upload.headers.location}`, 'PATCH', { Authorization: csr, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, randomBytes(4000))).status).toBe(204);
+  expect(
+    (await send(`${t.url}${upload.headers.location}`, 'PATCH', { Authorization: csr, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, randomBytes(4000)))
+      .status,
+  ).toBe(204);
   await request(t.url).post(`/api/v1/sessions/${sessionId}/commands/stop-recording`).set('Authorization', csr).send({}).expect(200);
 
   const blobs = t.app.get<BlobStore>(BLOB_STORE);
@@ -47,7 +60,12 @@ it('ADM-1 / REC-1 / TL-3 expired recordings and files become RecordingDeleted / 
   const fileKey = blobKey('file', sessionId, fileId);
   expect(await blobs.stat(recordingKey)).not.toBeNull();
   expect(await blobs.stat(fileKey)).not.toBeNull();
-  const history = async () => ((await request(t.url).get(`/api/v1/sessions/${sessionId}/history?limit=1000`).set('Authorization', supervisor).expect(200)).body as { items: { type: string; data: Record<string, unknown> }[] }).items;
+  const history = async () =>
+    (
+      (await request(t.url).get(`/api/v1/sessions/${sessionId}/history?limit=1000`).set('Authorization', supervisor).expect(200)).body as {
+        items: { type: string; data: Record<string, unknown> }[];
+      }
+    ).items;
 
   // Within retention (defaults: recordings 90 days, files 30): nothing happens.
   expect(await new RetentionService(sessions, blobs).sweep(new Date(Date.now() + 29 * DAY))).toBe(0);

@@ -22,19 +22,33 @@ it('TL-3 an upload abandoned at half expires: tus says when (Upload-Expires), th
   const csr = `Bearer ${await t.token('csr-expiry', ['csr'])}`;
   const started = await request(t.url).post('/api/v1/sessions').set('Authorization', csr).send({}).expect(201);
   const bytes = randomBytes(200_000);
-  const created = await send(`${t.url}/api/v1/uploads`, 'POST', { Authorization: csr, 'Upload-Length': String(bytes.length), 'Upload-Metadata': tusMetadata({ kind: 'file', sessionId: started.body.id, filename: 'half.bin' }) });
+  const created = await send(`${t.url}/api/v1/uploads`, 'POST', {
+    Authorization: csr,
+    'Upload-Length': String(bytes.length),
+    'Upload-Metadata': tusMetadata({ kind: 'file', sessionId: started.body.id, filename: 'half.bin' }),
+  });
   expect(created.status).toBe(201);
   expect(Number.isNaN(Date.parse(String(created.headers['upload-expires'])))).toBe(false);
   const location = created.headers.location!;
   const id = location.split('/').pop()!;
   const staged = join(t.config.dataDir, 'uploads', id);
   // Half of it arrives (or, on a very busy machine, the upload has expired already: 410).
-  const half = await send(`${t.url}${location}`, 'PATCH', { Authorization: csr, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, bytes.subarray(0, bytes.length / 2));
+  const half = await send(
+    `${t.url}${location}`,
+    'PATCH',
+    { Authorization: csr, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+    bytes.subarray(0, bytes.length / 2),
+  );
   expect([204, 410]).toContain(half.status);
 
   // Nobody resumes it: the retention job removes the staged bytes and their metadata.
   await until('the abandoned upload is deleted', async () => !existsSync(staged) && !existsSync(`${staged}.json`), 60_000, 200);
-  const rest = await send(`${t.url}${location}`, 'PATCH', { Authorization: csr, 'Upload-Offset': String(bytes.length / 2), 'Content-Type': 'application/offset+octet-stream' }, bytes.subarray(bytes.length / 2));
+  const rest = await send(
+    `${t.url}${location}`,
+    'PATCH',
+    { Authorization: csr, 'Upload-Offset': String(bytes.length / 2), 'Content-Type': 'application/offset+octet-stream' },
+    bytes.subarray(bytes.length / 2),
+  );
   expect(rest.status).toBe(404);
   const files = await request(t.url).get(`/api/v1/sessions/${started.body.id}/files`).set('Authorization', csr).expect(200);
   expect(files.body).toEqual([]);

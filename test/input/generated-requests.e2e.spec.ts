@@ -61,9 +61,36 @@ const fuzzEvents = async () => Number((await pool.query<{ n: string }>(`SELECT c
 // ---------------------------------------------------------------- values
 
 const NASTY = [
-  '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '=1+1', '+cmd', '@SUM(1)', '-2+3', '\t', '\r', '', ' ', '%00', '../../etc/passwd', '__proto__', 'constructor',
-  "'; DROP TABLE es_events; --", '2026-02-30', '2026-02-30T00:00:00Z', '2026-01-01T00:00:00', 'a,b@x.test', 'victim@example.com?bcc=x%40y', 'someone@example..com',
-  '👨‍👩‍👧‍👦'.repeat(346), 'e\u0301'.repeat(346), 'x'.repeat(5000), '9007199254740993', 'null', 'true', '<script>alert(1)</script>',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00y',
+  '=1+1',
+  '+cmd',
+  '@SUM(1)',
+  '-2+3',
+  '\t',
+  '\r',
+  '',
+  ' ',
+  '%00',
+  '../../etc/passwd',
+  '__proto__',
+  'constructor',
+  "'; DROP TABLE es_events; --",
+  '2026-02-30',
+  '2026-02-30T00:00:00Z',
+  '2026-01-01T00:00:00',
+  'a,b@x.test',
+  'victim@example.com?bcc=x%40y',
+  'someone@example..com',
+  '👨‍👩‍👧‍👦'.repeat(346),
+  'e\u0301'.repeat(346),
+  'x'.repeat(5000),
+  '9007199254740993',
+  'null',
+  'true',
+  '<script>alert(1)</script>',
 ];
 const nastyString = (): fc.Arbitrary<string> =>
   fc.oneof(
@@ -95,26 +122,25 @@ const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => (
 function valueFor(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
   const wrong = fc.oneof(anyValue, fc.constant(null));
   if (type instanceof GraphQLNonNull) return valueFor(type.ofType as GraphQLInputType, depth);
-  if (type instanceof GraphQLList) return fc.oneof({ weight: 4, arbitrary: fc.array(valueFor(type.ofType as GraphQLInputType, depth + 1), { maxLength: 3 }) }, { weight: 1, arbitrary: wrong });
+  if (type instanceof GraphQLList)
+    return fc.oneof({ weight: 4, arbitrary: fc.array(valueFor(type.ofType as GraphQLInputType, depth + 1), { maxLength: 3 }) }, { weight: 1, arbitrary: wrong });
   let right: fc.Arbitrary<unknown>;
   if (type instanceof GraphQLEnumType) right = fc.constantFrom(...type.getValues().map((v) => v.name));
   else if (type instanceof GraphQLInputObjectType) {
     if (depth > 3) return fc.constant(null);
     const fields = Object.values(type.getFields());
     right = fc
-      .tuple(...fields.map((f) => fc.option(valueFor(f.type, depth + 1), { nil: undefined, freq: 3 })), fc.option(fc.tuple(fc.string({ maxLength: 6 }), anyValue), { nil: undefined, freq: 3 }))
+      .tuple(
+        ...fields.map((f) => fc.option(valueFor(f.type, depth + 1), { nil: undefined, freq: 3 })),
+        fc.option(fc.tuple(fc.string({ maxLength: 6 }), anyValue), { nil: undefined, freq: 3 }),
+      )
       .map((values) => {
         const unknown = values.pop() as [string, unknown] | undefined;
         const object = Object.fromEntries(fields.map((f, i) => [f.name, values[i]]).filter(([, v]) => v !== undefined));
         return unknown ? { ...object, [unknown[0]]: unknown[1] } : object;
       });
   } else if (type instanceof GraphQLScalarType) {
-    right =
-      type.name === 'Int' || type.name === 'SafeInt' || type.name === 'Float'
-        ? nastyNumber
-        : type.name === 'Boolean'
-          ? fc.boolean()
-          : nastyString();
+    right = type.name === 'Int' || type.name === 'SafeInt' || type.name === 'Float' ? nastyNumber : type.name === 'Boolean' ? fc.boolean() : nastyString();
   } else right = anyValue;
   return fc.oneof({ weight: 5, arbitrary: right }, { weight: 1, arbitrary: wrong });
 }
@@ -157,17 +183,19 @@ function gqlRequest(op: GqlOperation): fc.Arbitrary<GqlRequest> {
   const args = op.field.args as readonly GraphQLArgument[];
   const values = fc.tuple(...args.map((a) => fc.option(valueFor(a.type), { nil: undefined, freq: 6 })));
   const extra = fc.option(fc.tuple(fc.constantFrom('bogus', 'x', 'id2'), anyValue), { nil: undefined, freq: 4 });
-  return fc.record({ values, extra, inline: fc.boolean(), aliases: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 40 }) }) }).map(({ values, extra, inline, aliases }) => {
-    const used = args.map((a, i) => [a, values[i]] as const).filter(([, v]) => v !== undefined);
-    const call = (alias: string) => {
-      const list = used.map(([a, v]) => `${a.name}: ${inline ? literal(v) : `$${a.name}`}`);
-      if (extra) list.push(`${extra[0]}: ${literal(extra[1])}`);
-      return `${alias}${op.field.name}${list.length ? `(${list.join(', ')})` : ''}${selection(op)}`;
-    };
-    const declarations = inline || used.length === 0 ? '' : `(${used.map(([a]) => `$${a.name}: ${a.type.toString()}`).join(', ')})`;
-    const body = Array.from({ length: aliases }, (_, i) => call(aliases > 1 ? `a${i}: ` : '')).join(' ');
-    return { query: `${op.kind}${declarations} { ${body} }`, variables: inline ? {} : Object.fromEntries(used.map(([a, v]) => [a.name, v])) };
-  });
+  return fc
+    .record({ values, extra, inline: fc.boolean(), aliases: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 40 }) }) })
+    .map(({ values, extra, inline, aliases }) => {
+      const used = args.map((a, i) => [a, values[i]] as const).filter(([, v]) => v !== undefined);
+      const call = (alias: string) => {
+        const list = used.map(([a, v]) => `${a.name}: ${inline ? literal(v) : `$${a.name}`}`);
+        if (extra) list.push(`${extra[0]}: ${literal(extra[1])}`);
+        return `${alias}${op.field.name}${list.length ? `(${list.join(', ')})` : ''}${selection(op)}`;
+      };
+      const declarations = inline || used.length === 0 ? '' : `(${used.map(([a]) => `$${a.name}: ${a.type.toString()}`).join(', ')})`;
+      const body = Array.from({ length: aliases }, (_, i) => call(aliases > 1 ? `a${i}: ` : '')).join(' ');
+      return { query: `${op.kind}${declarations} { ${body} }`, variables: inline ? {} : Object.fromEntries(used.map(([a, v]) => [a.name, v])) };
+    });
 }
 
 async function sendGraphql(role: string, op: GqlOperation, req: GqlRequest): Promise<void> {
@@ -205,7 +233,10 @@ interface JsonSchema {
   enum?: unknown[];
 }
 
-function restOperations(doc: { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, JsonSchema> } }): { ops: RestOperation[]; resolve: (s: JsonSchema) => JsonSchema } {
+function restOperations(doc: { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, JsonSchema> } }): {
+  ops: RestOperation[];
+  resolve: (s: JsonSchema) => JsonSchema;
+} {
   const resolve = (s: JsonSchema): JsonSchema => (s.$ref ? (doc.components?.schemas?.[s.$ref.split('/').pop()!] ?? {}) : s);
   const ops: RestOperation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
@@ -225,7 +256,10 @@ function jsonValue(schema: JsonSchema | undefined, resolve: (s: JsonSchema) => J
   else if (s.type === 'object' || s.properties) {
     const entries = Object.entries(s.properties ?? {});
     right = fc
-      .tuple(...entries.map(([, p]) => fc.option(jsonValue(p, resolve, depth + 1), { nil: undefined, freq: 4 })), fc.option(fc.tuple(fc.string({ maxLength: 6 }), anyValue), { nil: undefined, freq: 3 }))
+      .tuple(
+        ...entries.map(([, p]) => fc.option(jsonValue(p, resolve, depth + 1), { nil: undefined, freq: 4 })),
+        fc.option(fc.tuple(fc.string({ maxLength: 6 }), anyValue), { nil: undefined, freq: 3 }),
+      )
       .map((values) => {
         const unknown = values.pop() as [string, unknown] | undefined;
         const object = Object.fromEntries(entries.map(([k], i) => [k, values[i]]).filter(([, v]) => v !== undefined));

@@ -30,7 +30,10 @@ describe('text PostgreSQL cannot store is refused at the edge (issue 11 item 1)'
   it('a NUL or a lone surrogate in a REST body, path segment or query parameter is a 400 INVALID_TEXT naming the field', async () => {
     const csr = await t.token('edge-csr', ['csr']);
     const before = await eventCount();
-    const body = await request(t.url).post('/api/v1/sessions').set('authorization', `Bearer ${csr}`).send({ customer: { customerId: `c${NUL}` } });
+    const body = await request(t.url)
+      .post('/api/v1/sessions')
+      .set('authorization', `Bearer ${csr}`)
+      .send({ customer: { customerId: `c${NUL}` } });
     expect(body.status).toBe(400);
     expect(body.body).toMatchObject({ code: 'INVALID_TEXT', field: 'customer.customerId' });
     const key = await request(t.url).post('/api/v1/sessions').set('authorization', `Bearer ${csr}`).set('content-type', 'application/json').send(`{"x\\ud800":1}`);
@@ -40,9 +43,13 @@ describe('text PostgreSQL cannot store is refused at the edge (issue 11 item 1)'
     expect(path.status).toBe(400);
     expect(path.body).toMatchObject({ code: 'INVALID_TEXT', field: 'path' });
     const reporter = await t.token('edge-reporter', ['reporting']);
-    const query = await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&csrId=%ED%A0%80').set('authorization', `Bearer ${reporter}`);
+    const query = await request(t.url)
+      .get('/api/v1/reports/csr-activity?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&csrId=%ED%A0%80')
+      .set('authorization', `Bearer ${reporter}`);
     expect(query.status).toBe(200); // invalid UTF-8 in a query decodes to U+FFFD, which is storable
-    const nulQuery = await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&csrId=%00').set('authorization', `Bearer ${reporter}`);
+    const nulQuery = await request(t.url)
+      .get('/api/v1/reports/csr-activity?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&csrId=%00')
+      .set('authorization', `Bearer ${reporter}`);
     expect(nulQuery.status).toBe(400);
     expect(nulQuery.body).toMatchObject({ code: 'INVALID_TEXT', field: 'query.csrId' });
     expect(await eventCount()).toBe(before);
@@ -54,7 +61,9 @@ describe('text PostgreSQL cannot store is refused at the edge (issue 11 item 1)'
     const nul = await request(t.url).post('/api/v1/inbound').send(form);
     expect(nul.status).toBe(400);
     expect(nul.body).toMatchObject({ code: 'INVALID_TEXT', field: 'name' });
-    const lone = await request(t.url).post('/api/v1/inbound').send({ ...form, name: 'Ann', problem: `x${LONE}y` });
+    const lone = await request(t.url)
+      .post('/api/v1/inbound')
+      .send({ ...form, name: 'Ann', problem: `x${LONE}y` });
     expect(lone.status).toBe(400);
     expect(lone.body).toMatchObject({ code: 'INVALID_TEXT', field: 'problem' });
     expect(await eventCount()).toBe(before);
@@ -68,15 +77,21 @@ describe('text PostgreSQL cannot store is refused at the edge (issue 11 item 1)'
       .send({ query: 'mutation($c: String!) { startSession(customer: { customerId: $c }) { id } }', variables: { c: `a${NUL}` } });
     expect(variable.status).toBe(400);
     expect(variable.body.errors[0].extensions).toMatchObject({ code: 'INVALID_TEXT', field: 'variables.c' });
-    const literal = await request(t.url).post('/graphql').set('authorization', `Bearer ${csr}`).send({ query: 'mutation { startSession(customer: { customerId: "a\\u0000" }) { id } }' });
+    const literal = await request(t.url)
+      .post('/graphql')
+      .set('authorization', `Bearer ${csr}`)
+      .send({ query: 'mutation { startSession(customer: { customerId: "a\\u0000" }) { id } }' });
     expect(literal.status).toBe(400);
     expect(literal.body.errors[0].extensions.code).toBe('INVALID_TEXT');
-    const surrogate = await request(t.url).post('/graphql').set('authorization', `Bearer ${csr}`).send({ query: 'mutation { startSession(customer: { customerId: "a\\ud800" }) { id } }' });
+    const surrogate = await request(t.url)
+      .post('/graphql')
+      .set('authorization', `Bearer ${csr}`)
+      .send({ query: 'mutation { startSession(customer: { customerId: "a\\ud800" }) { id } }' });
     expect(surrogate.status).toBe(400); // graphql-js refuses a lone surrogate escape as a syntax error
     expect(surrogate.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
   });
 
-  it("a token whose sub holds a NUL is refused as unauthenticated, never a 500", async () => {
+  it('a token whose sub holds a NUL is refused as unauthenticated, never a 500', async () => {
     const token = await signToken(TEST_JWT_SECRET, { sub: `u${NUL}`, roles: ['csr'] });
     const res = await request(t.url).get('/api/v1/me').set('authorization', `Bearer ${token}`);
     expect(res.status).toBe(401);

@@ -13,8 +13,16 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const facts: InvitationFacts = {
-  sessionId: randomUUID(), invitationId: randomUUID(), invitee: 'customer', channel: 'email', delivery: 'system', address: 'ann@example.com',
-  joinLink: 'https://help.example.com/join/123456789', sessionNumber: '123 456 789', siteUrl: 'https://help.example.com', composed: null,
+  sessionId: randomUUID(),
+  invitationId: randomUUID(),
+  invitee: 'customer',
+  channel: 'email',
+  delivery: 'system',
+  address: 'ann@example.com',
+  joinLink: 'https://help.example.com/join/123456789',
+  sessionNumber: '123 456 789',
+  siteUrl: 'https://help.example.com',
+  composed: null,
 };
 
 it('INV-1 a mail server that refuses twice: BullMQ (on PostgreSQL) retries the job and the mail goes out once', async () => {
@@ -31,7 +39,21 @@ it('INV-1 a mail server that refuses twice: BullMQ (on PostgreSQL) retries the j
   };
   const marks = new Set<string>();
   const sent: SentMailLog = { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
-  const svc = new InvitationsService(jobs, { find: async () => undefined, list: async () => [] }, sent, mail, { current: async () => { throw new Error('unused'); }, command: async () => { throw new Error('unused'); } }, { maxInvitationAgeMs: 3_600_000 });
+  const svc = new InvitationsService(
+    jobs,
+    { find: async () => undefined, list: async () => [] },
+    sent,
+    mail,
+    {
+      current: async () => {
+        throw new Error('unused');
+      },
+      command: async () => {
+        throw new Error('unused');
+      },
+    },
+    { maxInvitationAgeMs: 3_600_000 },
+  );
   try {
     jobs.handle(INVITATION_JOBS.sendEmail, (data, run) => svc.sendEmail(data, run));
     await jobs.start();

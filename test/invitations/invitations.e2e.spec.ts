@@ -16,8 +16,6 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 
 // ---------------------------------------------------------------- helpers
 
-
-
 let seq = 0;
 // Single-session mode (SES-3) lets a CSR run one session at a time: every test uses CSRs of its own.
 const user = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++seq}`;
@@ -155,7 +153,10 @@ describe('invitations (embedded mail catcher)', () => {
     expect(message.mailto).toContain('%0D%0A'); // RFC 6068: line breaks as CRLF
 
     // The same through GraphQL.
-    const viaGraphql = await a.ok(csr, 'query($s: ID!, $i: ID!) { invitationMessage(sessionId: $s, invitationId: $i) { channel delivery subject body joinLink mailto } }', { s: s.id, i: invitationId });
+    const viaGraphql = await a.ok(csr, 'query($s: ID!, $i: ID!) { invitationMessage(sessionId: $s, invitationId: $i) { channel delivery subject body joinLink mailto } }', {
+      s: s.id,
+      i: invitationId,
+    });
     expect(viaGraphql).toEqual({ channel: 'email', delivery: 'own_mail_program', subject: message.subject, body: message.body, joinLink: s.joinLink, mailto: message.mailto });
 
     // The system-sent one of the same start arrives; the composed one never does.
@@ -181,7 +182,12 @@ describe('invitations (embedded mail catcher)', () => {
     await a.invite(csr, s.id, [{ invitationId, invitee: 'customer', channel: 'phone', address: '+1 555 0100' }]);
     const message = (await a.message(csr, s.id, invitationId).expect(200)).body;
     expect(message).toMatchObject({ channel: 'phone', sessionNumber: formatted(s.number), siteUrl: t.config.publicBaseUrl, joinLink: s.joinLink });
-    expect(message.sessionNumberSpoken).toBe(formatted(s.number).split(' ').map((g) => g.split('').join(' ')).join(', '));
+    expect(message.sessionNumberSpoken).toBe(
+      formatted(s.number)
+        .split(' ')
+        .map((g) => g.split('').join(' '))
+        .join(', '),
+    );
     expect(message.script).toContain(t.config.publicBaseUrl);
     expect(message.script).toContain(formatted(s.number));
   });
@@ -245,12 +251,18 @@ describe('invitations (embedded mail catcher)', () => {
     expect(refused.body.code).toBe('INVITATIONS_CSR_ONLY');
     expect(await a.ok(customer, `query($id: ID!) { session(id: $id) { number invitations { address } } }`, { id: s.id })).toEqual({ number: s.number, invitations: null });
     // A CSR outside the session cannot tell it exists.
-    await request(t.url).get(`/api/v1/sessions/${s.id}/invitations`).set(a.auth(await a.tokenOf(user('csr'), ['csr']))).expect(404);
+    await request(t.url)
+      .get(`/api/v1/sessions/${s.id}/invitations`)
+      .set(a.auth(await a.tokenOf(user('csr'), ['csr'])))
+      .expect(404);
   });
 
   it('INV-1 the caught mail is for admins only', async () => {
     await request(t.url).get('/dev/mail').expect(401);
-    await request(t.url).get('/dev/mail').set(a.auth(await a.tokenOf(user('csr'), ['csr']))).expect(403);
+    await request(t.url)
+      .get('/dev/mail')
+      .set(a.auth(await a.tokenOf(user('csr'), ['csr'])))
+      .expect(403);
     await request(t.url).get('/dev/mail/no-such-mail').set(a.auth(admin)).expect(404);
   });
 });
@@ -330,7 +342,12 @@ describe('invitations (a mail server that refuses the address)', () => {
       const s = await a.start(csr, [{ invitee: 'customer', channel: 'email', address: known }]);
 
       // The CSR's console listens to the session before the refused invitation goes out.
-      const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${csr}` }, retryAttempts: 0 });
+      const client = createClient({
+        url: `${t.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${csr}` },
+        retryAttempts: 0,
+      });
       clients.push(client);
       const updates = client.iterate<{ sessionChanged: { undeliveredInvitations: { address: string; reason: string }[] } }>({
         query: 'subscription($id: ID!) { sessionChanged(id: $id) { undeliveredInvitations { invitationId address reason at } } }',
@@ -361,7 +378,10 @@ describe('invitations (a mail server that refuses the address)', () => {
       // A customer of the session sees no one's address.
       const customer = await a.tokenOf(user('cust'), ['customer']);
       const joined = await a.ok(customer, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id consistencyToken } }', { n: s.number });
-      const theirs = await a.ok(customer, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { undeliveredInvitations { address } } }', { id: s.id, after: joined.consistencyToken });
+      const theirs = await a.ok(customer, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { undeliveredInvitations { address } } }', {
+        id: s.id,
+        after: joined.consistencyToken,
+      });
       expect(theirs.undeliveredInvitations).toEqual([]);
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));

@@ -22,22 +22,44 @@ const facts = (over: Partial<InvitationFacts> = {}): InvitationFacts => ({
 const NOW = new Date('2026-11-21T12:00:00Z');
 function invitationSent(data: Partial<InvitationSent['data']>, recordedAt = NOW): RecordedEvent {
   const d: InvitationSent['data'] = {
-    invitationId: 'i-1', invitee: 'customer', channel: 'email', address: 'ann@example.com', delivery: 'system',
-    joinLink: 'https://help.example.com/join/123456789', sessionNumber: '123 456 789', siteUrl: 'https://help.example.com',
-    mail: null, by: 'csr-1', at: recordedAt.toISOString(), ...data,
+    invitationId: 'i-1',
+    invitee: 'customer',
+    channel: 'email',
+    address: 'ann@example.com',
+    delivery: 'system',
+    joinLink: 'https://help.example.com/join/123456789',
+    sessionNumber: '123 456 789',
+    siteUrl: 'https://help.example.com',
+    mail: null,
+    by: 'csr-1',
+    at: recordedAt.toISOString(),
+    ...data,
   };
   return { id: 'evt-1', streamId: 'session-s-1', version: 1, type: 'InvitationSent', data: d, metadata: {}, schemaVersion: 1, recordedAt, position: 1n, checkpoint: '1' };
 }
 
 function service(overrides: { mail?: MailSender; sent?: SentMailLog } = {}) {
   const scheduled: { name: string; data: Record<string, unknown>; options: { jobId: string; attempts?: number } }[] = [];
-  const jobs: JobScheduler = { schedule: async (name, data, options) => void scheduled.push({ name, data, options }), scheduleMany: async () => undefined, handle: () => undefined, start: async () => undefined, close: async () => undefined };
+  const jobs: JobScheduler = {
+    schedule: async (name, data, options) => void scheduled.push({ name, data, options }),
+    scheduleMany: async () => undefined,
+    handle: () => undefined,
+    start: async () => undefined,
+    close: async () => undefined,
+  };
   const read: InvitationReadModel = { find: async () => undefined, list: async () => [] };
   const marks = new Set<string>();
   const sent: SentMailLog = overrides.sent ?? { wasSent: async (id) => marks.has(id), markSent: async (id) => void marks.add(id) };
   const outbox: string[] = [];
   const mail: MailSender = overrides.mail ?? { send: async (m) => (outbox.push(m.to), { messageId: `<${outbox.length}@test>` }) };
-  const sessions = { current: async () => { throw new Error('not used'); }, command: async () => { throw new Error('not used'); } };
+  const sessions = {
+    current: async () => {
+      throw new Error('not used');
+    },
+    command: async () => {
+      throw new Error('not used');
+    },
+  };
   return { svc: new InvitationsService(jobs, read, sent, mail, sessions, { maxInvitationAgeMs: 3_600_000, now: () => NOW }), scheduled, outbox };
 }
 
@@ -91,7 +113,15 @@ describe('the invitation mail reaction and job', () => {
   it('INV-1 the job mails once: run again, the sent marker stops it; a refused send throws so BullMQ retries', async () => {
     let fail = true;
     const outbox: string[] = [];
-    const { svc, scheduled } = service({ mail: { send: async (m) => { if (fail) throw new Error('421 try later'); outbox.push(m.to); return { messageId: '<1@test>' }; } } });
+    const { svc, scheduled } = service({
+      mail: {
+        send: async (m) => {
+          if (fail) throw new Error('421 try later');
+          outbox.push(m.to);
+          return { messageId: '<1@test>' };
+        },
+      },
+    });
     await svc.react(invitationSent({}));
     const data = scheduled[0]!.data;
     await expect(svc.sendEmail(data, { attempt: 1, attempts: 5 })).rejects.toThrow('421');

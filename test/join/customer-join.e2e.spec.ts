@@ -30,16 +30,27 @@ describe('customer join credential', () => {
     const s = await session();
     const other = await session();
     const res = await join({ number: s.number.replace(/(\d{3})(?=\d)/g, '$1 '), displayName: '  Dana  ' }).expect(200);
-    expect(res.body).toEqual({ token: expect.any(String), expiresAt: expect.any(String), sessionId: s.id, customerId: expect.stringMatching(/^customer-/), consistencyToken: expect.any(String) });
+    expect(res.body).toEqual({
+      token: expect.any(String),
+      expiresAt: expect.any(String),
+      sessionId: s.id,
+      customerId: expect.stringMatching(/^customer-/),
+      consistencyToken: expect.any(String),
+    });
     const ttl = new Date(res.body.expiresAt).getTime() - Date.now();
     expect(ttl).toBeGreaterThan(60_000);
     expect(ttl).toBeLessThanOrEqual(600_000 + 1000);
 
-    const seen = await ok(res.body.token, `query($id: ID!, $after: String) { session(id: $id, after: $after) { id participants { userId place displayName } } }`, { id: s.id, after: res.body.consistencyToken });
+    const seen = await ok(res.body.token, `query($id: ID!, $after: String) { session(id: $id, after: $after) { id participants { userId place displayName } } }`, {
+      id: s.id,
+      after: res.body.consistencyToken,
+    });
     expect(seen.participants).toContainEqual({ userId: res.body.customerId, place: 'customer', displayName: 'Dana' });
     // Scoped: another live session is invisible, and cannot be joined with this credential.
     expect((await gql(res.body.token, `query($id: ID!) { session(id: $id) { id } }`, { id: other.id })).errors?.[0]?.extensions.code).toBe('SESSION_NOT_FOUND');
-    expect((await gql(res.body.token, `mutation($n: String!) { joinSession(number: $n, as: customer) { id } }`, { n: other.number })).errors?.[0]?.extensions.code).toBe('SESSION_NOT_FOUND');
+    expect((await gql(res.body.token, `mutation($n: String!) { joinSession(number: $n, as: customer) { id } }`, { n: other.number })).errors?.[0]?.extensions.code).toBe(
+      'SESSION_NOT_FOUND',
+    );
   });
 
   it('INV-6 an unknown, malformed or ended number all get the same 404, naming no session', async () => {
@@ -64,7 +75,12 @@ describe('customer join credential', () => {
     const address = `join-${Date.now()}@example.org`;
     const s = await session([{ invitee: 'customer', channel: 'email', address }]);
     const admin = await t.token('admin-join', ['admin']);
-    const listed = await until('the invitation mail', async () => ((await request(t.url).get('/dev/mail').set(bearer(admin)).expect(200)).body as { id: string; to: string[] }[]).find((m) => m.to.includes(address)), 30_000, 100);
+    const listed = await until(
+      'the invitation mail',
+      async () => ((await request(t.url).get('/dev/mail').set(bearer(admin)).expect(200)).body as { id: string; to: string[] }[]).find((m) => m.to.includes(address)),
+      30_000,
+      100,
+    );
     const mail = (await request(t.url).get(`/dev/mail/${listed.id}`).set(bearer(admin)).expect(200)).body as { text: string; html: string };
     const link = /(http\S+\/join\/\d+#invitation=[\w.-]+)/.exec(mail.text)?.[1];
     expect(link).toBeDefined();
@@ -79,7 +95,10 @@ describe('customer join credential', () => {
     const first = await redeem({ invitationToken, displayName: 'Eve' }).expect(200);
     expect(first.body).toMatchObject({ sessionId: s.id, customerId: expect.stringMatching(/^customer-/) });
     // The answer's consistency token makes the read show the join (read-your-writes).
-    const seen = await ok(first.body.token, `query($id: ID!, $after: String) { session(id: $id, after: $after) { participants { userId displayName } } }`, { id: s.id, after: first.body.consistencyToken });
+    const seen = await ok(first.body.token, `query($id: ID!, $after: String) { session(id: $id, after: $after) { participants { userId displayName } } }`, {
+      id: s.id,
+      after: first.body.consistencyToken,
+    });
     expect(seen.participants).toContainEqual({ userId: first.body.customerId, displayName: 'Eve' });
 
     const again = await redeem({ invitationToken, displayName: 'Mallory' });
@@ -94,7 +113,12 @@ describe('customer join credential', () => {
     const address = `race-${Date.now()}@example.org`;
     const s = await session([{ invitee: 'customer', channel: 'email', address }]);
     const admin = await t.token('admin-join', ['admin']);
-    const listed = await until('the invitation mail', async () => ((await request(t.url).get('/dev/mail').set(bearer(admin)).expect(200)).body as { id: string; to: string[] }[]).find((m) => m.to.includes(address)), 30_000, 100);
+    const listed = await until(
+      'the invitation mail',
+      async () => ((await request(t.url).get('/dev/mail').set(bearer(admin)).expect(200)).body as { id: string; to: string[] }[]).find((m) => m.to.includes(address)),
+      30_000,
+      100,
+    );
     const mail = (await request(t.url).get(`/dev/mail/${listed.id}`).set(bearer(admin)).expect(200)).body as { text: string };
     const invitationToken = /#invitation=([\w.-]+)/.exec(mail.text)![1]!;
     const answers = await Promise.all(['A', 'B', 'C'].map((name) => redeem({ invitationToken, displayName: name })));

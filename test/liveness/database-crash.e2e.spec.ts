@@ -38,7 +38,11 @@ it('kill -9 of the postmaster under load: Node stays up, 503 + Retry-After in th
   const url = await tandem.listening;
 
   const graphql = async (token: string, query: string, variables: Record<string, unknown>) => {
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: res.status, body: (await res.json()) as { data?: Record<string, any>; errors?: { extensions?: { code?: string; retryAfter?: number } }[] } };
   };
   const clients = await Promise.all(
@@ -52,7 +56,12 @@ it('kill -9 of the postmaster under load: Node stays up, 503 + Retry-After in th
 
   // sessionChanged for the first session, over a WebSocket that lives through the outage.
   const updates: number[] = [];
-  const ws = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${clients[0]!.token}` }, retryAttempts: 0 });
+  const ws = createClient({
+    url: `${url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${clients[0]!.token}` },
+    retryAttempts: 0,
+  });
   const unsubscribe = ws.subscribe<{ sessionChanged: { version: number } }>(
     { query: 'subscription($id: ID!) { sessionChanged(id: $id) { version } }', variables: { id: clients[0]!.sessionId } },
     { next: (m) => m.data && updates.push(m.data.sessionChanged.version), error: () => undefined, complete: () => undefined },
@@ -64,9 +73,18 @@ it('kill -9 of the postmaster under load: Node stays up, 503 + Retry-After in th
   let loading = true;
   const send = async (client: (typeof clients)[number]) => {
     const text = `crash-${randomUUID()}`;
-    const { status, body } = await graphql(client.token, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { version } }', { id: client.sessionId, text });
+    const { status, body } = await graphql(client.token, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { version } }', {
+      id: client.sessionId,
+      text,
+    });
     if (status === 200 && !body.errors) acknowledged.push(text);
-    else failures.push({ via: 'graphql', status: body.errors?.[0]?.extensions?.code === 'DATABASE_UNAVAILABLE' ? 503 : status, retryAfter: String(body.errors?.[0]?.extensions?.retryAfter ?? ''), code: body.errors?.[0]?.extensions?.code });
+    else
+      failures.push({
+        via: 'graphql',
+        status: body.errors?.[0]?.extensions?.code === 'DATABASE_UNAVAILABLE' ? 503 : status,
+        retryAfter: String(body.errors?.[0]?.extensions?.retryAfter ?? ''),
+        code: body.errors?.[0]?.extensions?.code,
+      });
     return body.data?.sendChatMessage?.version as number | undefined;
   };
   const rest = async (client: (typeof clients)[number]) => {

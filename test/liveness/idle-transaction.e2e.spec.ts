@@ -30,92 +30,119 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-it(`a transaction idle in another database for ${IDLE_MS / 1000} s: mutations stay fast, every start succeeds, sessionChanged keeps delivering`, async () => {
-  const neighbourName = `neighbour_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-  const neighbour = new pg.Client({ connectionString: await createDatabase(testServerUrl(), neighbourName) });
-  await neighbour.connect();
-  try {
-    // One watched session with a live subscription; its updates must come while the transaction is open.
-    const watcherToken = await t.token(`idle-watch-${randomUUID()}`, ['csr']);
-    const watched = (await gql(watcherToken, 'mutation { startSession { id } }')).data!.startSession.id as string;
-    const versions: number[] = [];
-    const ws = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${watcherToken}` }, retryAttempts: 0 });
-    const unsubscribe = ws.subscribe<{ sessionChanged: { version: number } }>(
-      { query: 'subscription($id: ID!) { sessionChanged(id: $id) { version } }', variables: { id: watched } },
-      { next: (m) => m.data && versions.push(m.data.sessionChanged.version), error: () => undefined, complete: () => undefined },
-    );
-    const ping = async () => {
-      const seen = versions.length;
-      await gql(watcherToken, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { id } }', { id: watched, text: 'ping' });
-      return until('a sessionChanged update', async () => versions.length > seen, 10_000);
-    };
-    // Live before the clock starts: ping until the first update arrives.
-    await until('the subscription to deliver', () => ping().then(() => true, () => false), 30_000);
-
-    const failures: unknown[] = [];
-    let starts = 0;
-    const work = (latencies: number[], done: () => boolean) =>
-      Promise.all(
-        Array.from({ length: 4 }, async (_, c) => {
-          const timed = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
-            const started = performance.now();
-            const body = await gql(token, query, variables);
-            latencies.push(performance.now() - started);
-            if (body.errors) failures.push(body.errors);
-            return body.data;
-          };
-          while (!done()) {
-            // A new session (answered with it, never SESSION_NOT_FOUND), chat in it, end it.
-            const token = await t.token(`idle-${c}-${randomUUID()}`, ['csr']);
-            const started = await timed(token, 'mutation { startSession { id status } }');
-            if (started?.startSession?.id) starts++;
-            for (let i = 0; i < 5 && !done(); i++) {
-              await timed(token, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { id } }', { id: started?.startSession?.id, text: `m${i}` });
-            }
-            await timed(token, 'mutation($id: ID!) { endSession(id: $id) { id } }', { id: started?.startSession?.id });
-          }
-        }),
+it(
+  `a transaction idle in another database for ${IDLE_MS / 1000} s: mutations stay fast, every start succeeds, sessionChanged keeps delivering`,
+  async () => {
+    const neighbourName = `neighbour_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+    const neighbour = new pg.Client({ connectionString: await createDatabase(testServerUrl(), neighbourName) });
+    await neighbour.connect();
+    try {
+      // One watched session with a live subscription; its updates must come while the transaction is open.
+      const watcherToken = await t.token(`idle-watch-${randomUUID()}`, ['csr']);
+      const watched = (await gql(watcherToken, 'mutation { startSession { id } }')).data!.startSession.id as string;
+      const versions: number[] = [];
+      const ws = createClient({
+        url: `${t.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${watcherToken}` },
+        retryAttempts: 0,
+      });
+      const unsubscribe = ws.subscribe<{ sessionChanged: { version: number } }>(
+        { query: 'subscription($id: ID!) { sessionChanged(id: $id) { version } }', variables: { id: watched } },
+        { next: (m) => m.data && versions.push(m.data.sessionChanged.version), error: () => undefined, complete: () => undefined },
+      );
+      const ping = async () => {
+        const seen = versions.length;
+        await gql(watcherToken, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { id } }', { id: watched, text: 'ping' });
+        return until('a sessionChanged update', async () => versions.length > seen, 10_000);
+      };
+      // Live before the clock starts: ping until the first update arrives.
+      await until(
+        'the subscription to deliver',
+        () =>
+          ping().then(
+            () => true,
+            () => false,
+          ),
+        30_000,
       );
 
-    // Baseline, same run, no idle transaction.
-    const baseline: number[] = [];
-    const baselineFrom = Date.now();
-    await work(baseline, () => Date.now() - baselineFrom >= BASELINE_MS);
+      const failures: unknown[] = [];
+      let starts = 0;
+      const work = (latencies: number[], done: () => boolean) =>
+        Promise.all(
+          Array.from({ length: 4 }, async (_, c) => {
+            const timed = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
+              const started = performance.now();
+              const body = await gql(token, query, variables);
+              latencies.push(performance.now() - started);
+              if (body.errors) failures.push(body.errors);
+              return body.data;
+            };
+            while (!done()) {
+              // A new session (answered with it, never SESSION_NOT_FOUND), chat in it, end it.
+              const token = await t.token(`idle-${c}-${randomUUID()}`, ['csr']);
+              const started = await timed(token, 'mutation { startSession { id status } }');
+              if (started?.startSession?.id) starts++;
+              for (let i = 0; i < 5 && !done(); i++) {
+                await timed(token, 'mutation($id: ID!, $text: String!) { sendChatMessage(id: $id, text: $text) { id } }', { id: started?.startSession?.id, text: `m${i}` });
+              }
+              await timed(token, 'mutation($id: ID!) { endSession(id: $id) { id } }', { id: started?.startSession?.id });
+            }
+          }),
+        );
 
-    await neighbour.query('BEGIN');
-    const xid = async () => (await neighbour.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid')).rows[0]!.xid;
-    const idleXid = await xid();
-    const openedAt = Date.now();
-    starts = 0;
-    const latencies: number[] = [];
-    let delivered = 0;
-    const watcher = (async () => {
-      while (Date.now() - openedAt < IDLE_MS - 2000) {
-        await ping();
-        delivered++;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    })();
-    await Promise.all([work(latencies, () => Date.now() - openedAt >= IDLE_MS), watcher]);
-    // The idle transaction was open the whole time.
-    expect(await xid()).toBe(idleXid);
-    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(IDLE_MS);
-    unsubscribe();
-    await ws.dispose();
+      // Baseline, same run, no idle transaction.
+      const baseline: number[] = [];
+      const baselineFrom = Date.now();
+      await work(baseline, () => Date.now() - baselineFrom >= BASELINE_MS);
 
-    const stats = (values: number[]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const p = (q: number) => +sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
-      return { mutations: sorted.length, p50ms: p(0.5), p99ms: p(0.99), maxms: p(1) };
-    };
-    console.log(JSON.stringify({ test: 'idle-transaction', idleMs: IDLE_MS, idle: stats(latencies), baseline: stats(baseline), starts, sessionChangedDelivered: delivered, targetP99ms: 100 }));
-    expect(failures).toEqual([]);
-    expect(starts).toBeGreaterThan(4);
-    expect(delivered).toBeGreaterThan(3);
-    // The stall made every mutation wait 5 s; contention alone leaves nearly all well below it.
-    expect(latencies.filter((ms) => ms >= 5000).length).toBeLessThan(Math.max(1, latencies.length * 0.05));
-  } finally {
-    await neighbour.end();
-    await dropDatabase(testServerUrl(), neighbourName);
-  }
-}, IDLE_MS + BASELINE_MS + 180_000);
+      await neighbour.query('BEGIN');
+      const xid = async () => (await neighbour.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid')).rows[0]!.xid;
+      const idleXid = await xid();
+      const openedAt = Date.now();
+      starts = 0;
+      const latencies: number[] = [];
+      let delivered = 0;
+      const watcher = (async () => {
+        while (Date.now() - openedAt < IDLE_MS - 2000) {
+          await ping();
+          delivered++;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      })();
+      await Promise.all([work(latencies, () => Date.now() - openedAt >= IDLE_MS), watcher]);
+      // The idle transaction was open the whole time.
+      expect(await xid()).toBe(idleXid);
+      expect(Date.now() - openedAt).toBeGreaterThanOrEqual(IDLE_MS);
+      unsubscribe();
+      await ws.dispose();
+
+      const stats = (values: number[]) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const p = (q: number) => +sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
+        return { mutations: sorted.length, p50ms: p(0.5), p99ms: p(0.99), maxms: p(1) };
+      };
+      console.log(
+        JSON.stringify({
+          test: 'idle-transaction',
+          idleMs: IDLE_MS,
+          idle: stats(latencies),
+          baseline: stats(baseline),
+          starts,
+          sessionChangedDelivered: delivered,
+          targetP99ms: 100,
+        }),
+      );
+      expect(failures).toEqual([]);
+      expect(starts).toBeGreaterThan(4);
+      expect(delivered).toBeGreaterThan(3);
+      // The stall made every mutation wait 5 s; contention alone leaves nearly all well below it.
+      expect(latencies.filter((ms) => ms >= 5000).length).toBeLessThan(Math.max(1, latencies.length * 0.05));
+    } finally {
+      await neighbour.end();
+      await dropDatabase(testServerUrl(), neighbourName);
+    }
+  },
+  IDLE_MS + BASELINE_MS + 180_000,
+);

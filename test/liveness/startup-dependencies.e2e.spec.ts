@@ -23,7 +23,10 @@ it('Redis, SMTP relay, EventStoreDB and JWKS unreachable at start-up: one JSON l
     const reported = tandem.lines.filter((l) => typeof l.dependency === 'string');
     expect(reported.map((l) => l.dependency).sort()).toEqual(['eventstore', 'jwks', 'redis', 'smtp']);
     for (const line of reported) {
-      expect(line).toMatchObject({ reason: 'ECONNREFUSED', msg: `${String(line.dependency)} unreachable at start-up${line.dependency === 'smtp' ? '; mail is queued and retried' : ''}` });
+      expect(line).toMatchObject({
+        reason: 'ECONNREFUSED',
+        msg: `${String(line.dependency)} unreachable at start-up${line.dependency === 'smtp' ? '; mail is queued and retried' : ''}`,
+      });
       expect(String(line.target)).not.toMatch(/secret|pass/); // no credentials in the log
     }
     // Nothing else at WARN or above: no client's own error output.

@@ -5,7 +5,12 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ STUN_URLS: 'stun:stun.example.org:3478', TURN_URLS: 'turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349', TURN_SECRET: 'coturn-static-auth-secret', TURN_TTL_SECONDS: '600' });
+  t = await startTestApp({
+    STUN_URLS: 'stun:stun.example.org:3478',
+    TURN_URLS: 'turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349',
+    TURN_SECRET: 'coturn-static-auth-secret',
+    TURN_TTL_SECONDS: '600',
+  });
 });
 afterAll(() => t.close());
 
@@ -28,7 +33,11 @@ describe('ICE servers for peer connections', () => {
   it('is asked over GraphQL too, and needs a token', async () => {
     await request(t.url).get('/api/v1/ice-servers').expect(401);
     const token = await t.token('ice-customer', ['customer']);
-    const res = await request(t.url).post('/graphql').set('authorization', `Bearer ${token}`).send({ query: '{ iceServers { iceServers { urls username } expiresAt } }' }).expect(200);
+    const res = await request(t.url)
+      .post('/graphql')
+      .set('authorization', `Bearer ${token}`)
+      .send({ query: '{ iceServers { iceServers { urls username } expiresAt } }' })
+      .expect(200);
     expect(res.body.data.iceServers.iceServers[1].username).toMatch(/^\d+:ice-customer$/);
   });
 

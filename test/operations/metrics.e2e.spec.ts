@@ -35,7 +35,10 @@ describe('/metrics after a scripted session', () => {
   it('counts commands by type, outcome and refusal code; times them; labels GraphQL by operation; reads lag, live sessions, sockets, subscriptions, frames and jobs', async () => {
     const csr = await t.token('metrics-csr', ['csr']);
     const helper = await t.token('metrics-helper', ['csr']);
-    const started = await gql(csr, 'mutation StartForMetrics { startSession(invitations: [{ channel: email, invitee: customer, address: "metrics-customer@example.test" }]) { id number } }');
+    const started = await gql(
+      csr,
+      'mutation StartForMetrics { startSession(invitations: [{ channel: email, invitee: customer, address: "metrics-customer@example.test" }]) { id number } }',
+    );
     const session = started.data!.startSession as { id: string; number: string };
     expect((await gql(csr, 'mutation Chat($id: ID!) { sendChatMessage(id: $id, text: "hello") { id } }', { id: session.id })).errors).toBeUndefined();
     await gql(helper, 'mutation JoinAsHelper($n: String!) { joinSession(number: $n, as: helper) { id } }', { n: session.number });
@@ -49,17 +52,26 @@ describe('/metrics after a scripted session', () => {
     const refusal = new Promise((resolve) => signalling.once('message', resolve));
     signalling.send('not json');
     await refusal;
-    subscriptions = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${csr}` }, retryAttempts: 0 });
+    subscriptions = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${csr}` },
+      retryAttempts: 0,
+    });
     const changes = subscriptions.iterate({ query: `subscription { sessionChanged(id: "${session.id}") { id } }` });
     void changes.next();
 
-    const text = await until('every metric to show the script', async () => {
-      const body = await scrape();
-      const ready =
-        (sample(body, 'tandem_subscriptions', { feed: 'sessions' }) ?? 0) >= 1 &&
-        /tandem_jobs_total\{queue="tandem-mail",name="[^"]+",outcome="completed"\} [1-9]/.test(body);
-      return ready ? body : undefined;
-    }, 30_000, 200);
+    const text = await until(
+      'every metric to show the script',
+      async () => {
+        const body = await scrape();
+        const ready =
+          (sample(body, 'tandem_subscriptions', { feed: 'sessions' }) ?? 0) >= 1 && /tandem_jobs_total\{queue="tandem-mail",name="[^"]+",outcome="completed"\} [1-9]/.test(body);
+        return ready ? body : undefined;
+      },
+      30_000,
+      200,
+    );
 
     expect(sample(text, 'tandem_commands_total', { type: 'StartSession', outcome: 'ok', code: '' })).toBe(1);
     expect(sample(text, 'tandem_commands_total', { type: 'SendChatMessage', outcome: 'ok', code: '' })).toBe(1);

@@ -70,10 +70,15 @@ describe('OpenTelemetry tracing (issue 17)', () => {
     expect(res.body.errors).toBeUndefined();
 
     // The batch processor exports within a moment; wait for the command's append to arrive.
-    const append = await until('the append span under the command span', async () => spans.find((s) => s.name === 'eventstore.append' && spans.some((c) => c.spanId === s.parentSpanId && c.name === 'command StartSession')), 30_000);
+    const append = await until(
+      'the append span under the command span',
+      async () => spans.find((s) => s.name === 'eventstore.append' && spans.some((c) => c.spanId === s.parentSpanId && c.name === 'command StartSession')),
+      30_000,
+    );
     const trace = spans.filter((s) => s.traceId === append.traceId);
     const byId = new Map(trace.map((s) => [s.spanId, s]));
-    const ancestors = (span: OtlpSpan): OtlpSpan[] => (span.parentSpanId && byId.get(span.parentSpanId) ? [byId.get(span.parentSpanId)!, ...ancestors(byId.get(span.parentSpanId)!)] : []);
+    const ancestors = (span: OtlpSpan): OtlpSpan[] =>
+      span.parentSpanId && byId.get(span.parentSpanId) ? [byId.get(span.parentSpanId)!, ...ancestors(byId.get(span.parentSpanId)!)] : [];
     const chain = ancestors(append);
 
     const command = chain[0]!;
@@ -100,7 +105,11 @@ describe('OpenTelemetry tracing (issue 17)', () => {
     expect(res.body.traceId).toMatch(/^[0-9a-f]{32}$/);
     const server = await until('the server span of the refused request', async () => spans.find((s) => s.traceId === res.body.traceId && s.kind === 2), 30_000);
     expect(server.parentSpanId ?? '').toBe('');
-    const line = await until('the request line of the refused request', async () => tandem.lines.find((l) => l.traceId === res.body.traceId && l.problemCode !== undefined), 30_000);
+    const line = await until(
+      'the request line of the refused request',
+      async () => tandem.lines.find((l) => l.traceId === res.body.traceId && l.problemCode !== undefined),
+      30_000,
+    );
     expect(line).toMatchObject({ problemCode: res.body.code, userId: 'trace-csr', level: 30 }); // a refusal is info, not an error
   }, 60_000);
 });

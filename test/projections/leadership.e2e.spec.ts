@@ -29,7 +29,16 @@ const nodes: Node[] = [];
 
 async function startNode(name: string): Promise<Node> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(join(tmpdir(), `tandem-${name}-`)), DB_POOL_SIZE: '5' },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'info',
+      DATA_DIR: mkdtempSync(join(tmpdir(), `tandem-${name}-`)),
+      DB_POOL_SIZE: '5',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -90,7 +99,12 @@ describe('projection leadership across three nodes', () => {
       let last = '';
       for (let r = 0; r < rounds; r++) {
         const answers = await Promise.all(
-          csrs.map((token, i) => via(through[(i + r) % through.length]!).ok(token, 'mutation($id: ID!, $t: String!) { sendChatMessage(id: $id, text: $t) { version consistencyToken } }', { id: sessions[i].id, t: `round ${r}` })),
+          csrs.map((token, i) =>
+            via(through[(i + r) % through.length]!).ok(token, 'mutation($id: ID!, $t: String!) { sendChatMessage(id: $id, text: $t) { version consistencyToken } }', {
+              id: sessions[i].id,
+              t: `round ${r}`,
+            }),
+          ),
         );
         last = answers.map((x) => x.consistencyToken as string).reduce((max, t) => (compareCheckpoints(t, max) > 0 ? t : max), last || 'start');
       }
@@ -98,7 +112,8 @@ describe('projection leadership across three nodes', () => {
     };
     const seenEverywhere = async (through: Node[], token: string) => {
       for (const node of through) {
-        for (const [i, s] of sessions.entries()) await via(node).ok(csrs[i]!, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { id } }', { id: s.id, after: token });
+        for (const [i, s] of sessions.entries())
+          await via(node).ok(csrs[i]!, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { id } }', { id: s.id, after: token });
       }
     };
     const before = await chat(all, 10);
@@ -110,10 +125,15 @@ describe('projection leadership across three nodes', () => {
     first!.process.kill('SIGKILL');
     await new Promise((resolve) => first!.process.once('exit', resolve));
     const after = await chat(others, 10);
-    const next = await until('another node to lead session_view', async () => {
-      const leaders = await leaderOf('session_view', others);
-      return leaders.length === 1 && leaders[0];
-    }, 20_000, 100);
+    const next = await until(
+      'another node to lead session_view',
+      async () => {
+        const leaders = await leaderOf('session_view', others);
+        return leaders.length === 1 && leaders[0];
+      },
+      20_000,
+      100,
+    );
     expect(others).toContain(next);
     await seenEverywhere(others, after);
     for (const projection of ['queue_view', 'report_sessions', 'webacd_reactions']) expect(await leaderOf(projection, others)).toHaveLength(1);
@@ -122,9 +142,7 @@ describe('projection leadership across three nodes', () => {
     const appliedAfter = (await Promise.all(others.map((n) => applied(n, 'session_view')))).reduce((x, y) => x + y, 0);
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id LIKE 'session-%'`);
     expect(appliedBefore + appliedAfter).toBe(rows[0].n);
-    const views = await pool.query(
-      `SELECT v.id, v.version, (SELECT max(stream_version) FROM es_events e WHERE e.stream_id = 'session-' || v.id) AS last FROM session_view v`,
-    );
+    const views = await pool.query(`SELECT v.id, v.version, (SELECT max(stream_version) FROM es_events e WHERE e.stream_id = 'session-' || v.id) AS last FROM session_view v`);
     expect(views.rows).toHaveLength(sessions.length);
     for (const row of views.rows) expect(row.version).toBe(Number(row.last));
   }, 240_000);

@@ -34,7 +34,10 @@ describe('rebuilding a projection without downtime', () => {
     const traffic = (async () => {
       for (let i = 0; writing; i++) {
         const c = i % tokens.length;
-        const sent = await gql(tokens[c]!, 'mutation($id: ID!, $t: String!) { sendChatMessage(id: $id, text: $t) { id consistencyToken } }', { id: sessions[c].id, t: `during rebuild ${i}` });
+        const sent = await gql(tokens[c]!, 'mutation($id: ID!, $t: String!) { sendChatMessage(id: $id, text: $t) { id consistencyToken } }', {
+          id: sessions[c].id,
+          t: `during rebuild ${i}`,
+        });
         // Reads keep answering throughout (no downtime), with the writes they were told of.
         await gql(tokens[c]!, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { id version } }', { id: sessions[c].id, after: sent.consistencyToken });
       }
@@ -48,9 +51,14 @@ describe('rebuilding a projection without downtime', () => {
     expect(progress.at(-1)!.phase).toBe('done');
 
     // After the swap, a new change reaches the new table through the live runner.
-    const after = await gql(tokens[0]!, 'mutation($id: ID!) { startRecording(id: $id) { id version activities { recording { recordingId } } consistencyToken } }', { id: sessions[0].id });
+    const after = await gql(tokens[0]!, 'mutation($id: ID!) { startRecording(id: $id) { id version activities { recording { recordingId } } consistencyToken } }', {
+      id: sessions[0].id,
+    });
     expect(after.activities.recording).not.toBeNull();
-    const seen = await gql(tokens[0]!, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { version activities { recording { recordingId } } } }', { id: sessions[0].id, after: after.consistencyToken });
+    const seen = await gql(tokens[0]!, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { version activities { recording { recordingId } } } }', {
+      id: sessions[0].id,
+      after: after.consistencyToken,
+    });
     expect(seen).toEqual({ version: after.version, activities: after.activities });
 
     // The rebuilt table equals a fresh rebuild of the same history (nothing missed, nothing doubled).

@@ -58,7 +58,9 @@ describe('RPT-2 supervisor replay', () => {
     // Read-your-writes through the mutation's consistency token; the token itself is per answer.
     const live = (after: string) => ok(tokens.supervisor, `query($id: ID!, $after: String) { session(id: $id, after: $after) { ${SESSION} } }`, { id: sessionId, after });
     const step = async (who: string, mutation: string, args = '', vars: Record<string, unknown> = {}) => {
-      const decl = Object.keys(vars).map((k) => `, $${k}: ${typeof vars[k] === 'boolean' ? 'Boolean!' : 'String!'}`).join('');
+      const decl = Object.keys(vars)
+        .map((k) => `, $${k}: ${typeof vars[k] === 'boolean' ? 'Boolean!' : 'String!'}`)
+        .join('');
       const result = await ok(tokens[who]!, `mutation($id: ID!${decl}) { ${mutation}(id: $id${args}) { ${SESSION} consistencyToken } }`, { id: sessionId, ...vars });
       snapshots.push(await live(result.consistencyToken));
       return result;
@@ -69,7 +71,11 @@ describe('RPT-2 supervisor replay', () => {
     sessionId = started.id;
     snapshots.push(await live(started.consistencyToken));
     const join = async (who: string, as: 'customer' | 'helper', name?: string) => {
-      const joined = await ok(tokens[who]!, `mutation($n: String!, $as: JoinPlace!, $d: String) { joinSession(number: $n, as: $as, displayName: $d) { id consistencyToken } }`, { n: started.number, as, d: name });
+      const joined = await ok(tokens[who]!, `mutation($n: String!, $as: JoinPlace!, $d: String) { joinSession(number: $n, as: $as, displayName: $d) { id consistencyToken } }`, {
+        n: started.number,
+        as,
+        d: name,
+      });
       snapshots.push(await live(joined.consistencyToken));
     };
     await join('c1', 'customer', 'Cleo');
@@ -207,7 +213,10 @@ describe('RPT-2 supervisor replay', () => {
     const history = await ok(tokens.supervisor, HISTORY, { id: sessionId, limit: 1000 });
     const target = history.items.find((i: any) => i.type === 'ChatMessageSent' && JSON.parse(i.dataJson).text === 'Hi! My printer is offline');
     const n = target.version;
-    const updated = await db.query(`UPDATE es_events SET data = jsonb_set(data, '{text}', '"Everything is fine"') WHERE stream_id = $1 AND stream_version = $2`, [`session-${sessionId}`, n]);
+    const updated = await db.query(`UPDATE es_events SET data = jsonb_set(data, '{text}', '"Everything is fine"') WHERE stream_id = $1 AND stream_version = $2`, [
+      `session-${sessionId}`,
+      n,
+    ]);
     expect(updated.rowCount).toBe(1);
     const after = await ok(tokens.supervisor, HISTORY, { id: sessionId, offset: 0, limit: 1 });
     expect(after.chain).toEqual({ intact: false, events: history.total, brokenAt: { version: n, id: target.id, reason: expect.stringContaining('changed after it was stored') } });
@@ -231,10 +240,7 @@ describe('RPT-2 supervisor replay', () => {
 describe('RPT-2 queue replay', () => {
   it('RPT-2 supervisors replay a queue; a CSR may not', async () => {
     const admin = await tokenOf('rpt-q-admin', ['admin']);
-    const queue = await ok(
-      admin,
-      `mutation { createQueue(queueId: "rpt-queue", name: "Printers", agentIds: ["rpt-agent-1", "rpt-agent-2"], offerTimeoutMs: 30000) { id } }`,
-    );
+    const queue = await ok(admin, `mutation { createQueue(queueId: "rpt-queue", name: "Printers", agentIds: ["rpt-agent-1", "rpt-agent-2"], offerTimeoutMs: 30000) { id } }`);
     expect(queue.id).toBe('rpt-queue');
     const supervisor = await tokenOf('rpt-q-supervisor', ['supervisor']);
     const history = await ok(supervisor, `query { queueHistory(id: "rpt-queue") { total chain { intact events } items { version type by stateJson } } }`);

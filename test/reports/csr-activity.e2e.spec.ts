@@ -45,10 +45,7 @@ async function fixture() {
 
 /** Handle time worked out from the raw events: SessionEnded.at - SessionStarted.at. */
 async function durationMs(sessionId: string): Promise<number> {
-  const { rows } = await db.query(
-    `SELECT type, data->>'at' AS at FROM es_events WHERE stream_id = $1 AND type IN ('SessionStarted', 'SessionEnded')`,
-    [`session-${sessionId}`],
-  );
+  const { rows } = await db.query(`SELECT type, data->>'at' AS at FROM es_events WHERE stream_id = $1 AND type IN ('SessionStarted', 'SessionEnded')`, [`session-${sessionId}`]);
   const at = (type: string) => Date.parse(rows.find((r) => r.type === type)!.at);
   return at('SessionEnded') - at('SessionStarted');
 }
@@ -125,7 +122,10 @@ describe('CSR activity report', () => {
       const bad = await request(t.url).get(`/api/v1/reports/csr-activity?${query}`).set('authorization', `Bearer ${reporting}`);
       expect([bad.status, bad.body.code, bad.body.field]).toEqual([422, 'INVALID_PERIOD', field]);
     }
-    const gql = await request(t.url).post('/graphql').set('authorization', `Bearer ${reporting}`).send({ query: '{ csrActivityReport(from: "2026-02-01", to: "2026-02-30") { csrId } }' });
+    const gql = await request(t.url)
+      .post('/graphql')
+      .set('authorization', `Bearer ${reporting}`)
+      .send({ query: '{ csrActivityReport(from: "2026-02-01", to: "2026-02-30") { csrId } }' });
     expect(gql.body.errors[0].extensions).toMatchObject({ code: 'INVALID_PERIOD', field: 'to' });
     await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01&to=2026-02-01T00:00:00%2B02:00').set('authorization', `Bearer ${reporting}`).expect(200);
   });
@@ -156,7 +156,7 @@ describe('CSR activity report', () => {
     await request(t.url).get(`/api/v1/reports/exports/${body.id}`).set('authorization', `Bearer ${other}`).expect(404);
   });
 
-  it('RPT-1 CSV neutralises formulas: a note =1+1 is the cell \'=1+1 (csv-stringify escape_formulas)', async () => {
+  it("RPT-1 CSV neutralises formulas: a note =1+1 is the cell '=1+1 (csv-stringify escape_formulas)", async () => {
     const csr = await t.token('rpt-formula', ['csr']);
     const s = await ok(csr, 'mutation { startSession { id } }');
     await ok(csr, 'mutation($id: ID!) { saveNote(id: $id, text: "=1+1") { id } }', { id: s.id });
@@ -164,7 +164,9 @@ describe('CSR activity report', () => {
     let csv = '';
     // Mutations answer before the report's read model has the note: poll until the note is in.
     for (let i = 0; i < 200 && !csv.includes("'=1+1"); i++) {
-      csv = (await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01&to=2027-12-31&csrId=rpt-formula&format=csv').set('authorization', `Bearer ${reporting}`).expect(200)).text;
+      csv = (
+        await request(t.url).get('/api/v1/reports/csr-activity?from=2026-01-01&to=2027-12-31&csrId=rpt-formula&format=csv').set('authorization', `Bearer ${reporting}`).expect(200)
+      ).text;
       if (!csv.includes("'=1+1")) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const [header, row] = csv.split('\r\n');
@@ -181,13 +183,22 @@ describe('CSR activity report', () => {
     const bounds = ['2026-01-01', '2026-11-01T00:00:00Z', new Date(Date.now() - 3_600_000).toISOString(), new Date(Date.now() + 3_600_000).toISOString(), '2027-12-31'];
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ from: fc.integer({ min: 0, max: 3 }), span: fc.integer({ min: 1, max: 4 }), csrId: fc.option(fc.constantFrom(...csrs), { nil: undefined }), format: fc.constantFrom('json', 'csv') }),
+        fc.record({
+          from: fc.integer({ min: 0, max: 3 }),
+          span: fc.integer({ min: 1, max: 4 }),
+          csrId: fc.option(fc.constantFrom(...csrs), { nil: undefined }),
+          format: fc.constantFrom('json', 'csv'),
+        }),
         async ({ from, span, csrId, format }) => {
           const filter = { from: bounds[from]!, to: bounds[Math.min(from + span, bounds.length - 1)]!, ...(csrId ? { csrId } : {}) };
           if (filter.from === filter.to) return;
           const query = new URLSearchParams({ ...filter, format }).toString();
           const report = await request(t.url).get(`/api/v1/reports/csr-activity?${query}`).set('authorization', `Bearer ${reporting}`).expect(200);
-          const { body } = await request(t.url).post('/api/v1/reports/csr-activity/exports').set('authorization', `Bearer ${reporting}`).send({ ...filter, format }).expect(201);
+          const { body } = await request(t.url)
+            .post('/api/v1/reports/csr-activity/exports')
+            .set('authorization', `Bearer ${reporting}`)
+            .send({ ...filter, format })
+            .expect(201);
           let status: any;
           for (let i = 0; i < 400; i++) {
             status = (await request(t.url).get(`/api/v1/reports/exports/${body.id}`).set('authorization', `Bearer ${reporting}`).expect(200)).body;
@@ -195,11 +206,15 @@ describe('CSR activity report', () => {
             await new Promise((resolve) => setTimeout(resolve, 50));
           }
           expect(status.status).toBe('done');
-          const file = await request(t.url).get(`/api/v1/reports/exports/${body.id}/file`).set('authorization', `Bearer ${reporting}`).buffer(true).parse((res, done) => {
-            let text = '';
-            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            res.on('end', () => done(null, text));
-          });
+          const file = await request(t.url)
+            .get(`/api/v1/reports/exports/${body.id}/file`)
+            .set('authorization', `Bearer ${reporting}`)
+            .buffer(true)
+            .parse((res, done) => {
+              let text = '';
+              res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+              res.on('end', () => done(null, text));
+            });
           if (format === 'csv') expect(file.body).toBe(report.text);
           else expect(JSON.parse(file.body as string)).toEqual(report.body);
           if (csrId) for (const row of format === 'csv' ? [] : (report.body as { csrId: string }[])) expect(row.csrId).toBe(csrId);

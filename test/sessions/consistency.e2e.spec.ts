@@ -50,8 +50,13 @@ describe('answers from the decision, read-your-writes by consistency token', () 
       // The read model has not seen the session: the answers above did not come from it.
       expect(await inReadModel(started.id)).toBeUndefined();
 
-      const query = ok(token, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { version activities { chatOpen } } }', { id: started.id, after: chatted.consistencyToken });
-      const rest = request(t.url).get(`/api/v1/sessions/${started.id}?after=${encodeURIComponent(chatted.consistencyToken)}`).set('authorization', `Bearer ${token}`);
+      const query = ok(token, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { version activities { chatOpen } } }', {
+        id: started.id,
+        after: chatted.consistencyToken,
+      });
+      const rest = request(t.url)
+        .get(`/api/v1/sessions/${started.id}?after=${encodeURIComponent(chatted.consistencyToken)}`)
+        .set('authorization', `Bearer ${token}`);
       expect(await inReadModel(started.id)).toBeUndefined();
       await hold.release();
       released = true;
@@ -99,7 +104,7 @@ describe('answers from the decision, read-your-writes by consistency token', () 
     expect(seen.version).toBe(first.version);
   });
 
-  it('TL-1 / TL-6 chat and notes given a mutation\'s token wait for the conversation read model, then show the message and the note', async () => {
+  it("TL-1 / TL-6 chat and notes given a mutation's token wait for the conversation read model, then show the message and the note", async () => {
     const token = await t.token('consistency-csr-5', ['csr']);
     const started = await ok(token, 'mutation { startSession { id } }');
     const hold = await holdReadModel('session_conversation');
@@ -107,8 +112,14 @@ describe('answers from the decision, read-your-writes by consistency token', () 
     try {
       await ok(token, 'mutation($id: ID!) { sendChatMessage(id: $id, text: "read me") { version } }', { id: started.id });
       const noted = await ok(token, 'mutation($id: ID!) { saveNote(id: $id, text: "noted") { version consistencyToken } }', { id: started.id });
-      const chat = ok(token, 'query($id: ID!, $token: String) { chatMessages(sessionId: $id, consistencyToken: $token) { items { text } } }', { id: started.id, token: noted.consistencyToken });
-      const notes = ok(token, 'query($id: ID!, $token: String) { sessionNotes(sessionId: $id, consistencyToken: $token) { text } }', { id: started.id, token: noted.consistencyToken });
+      const chat = ok(token, 'query($id: ID!, $token: String) { chatMessages(sessionId: $id, consistencyToken: $token) { items { text } } }', {
+        id: started.id,
+        token: noted.consistencyToken,
+      });
+      const notes = ok(token, 'query($id: ID!, $token: String) { sessionNotes(sessionId: $id, consistencyToken: $token) { text } }', {
+        id: started.id,
+        token: noted.consistencyToken,
+      });
       expect((await db.query('SELECT count(*)::int AS n FROM session_chat WHERE session_id = $1', [started.id])).rows[0].n).toBe(0);
       await hold.release();
       released = true;

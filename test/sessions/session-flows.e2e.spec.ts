@@ -33,8 +33,7 @@ const transfer = (token: string, id: string, toUserId: string) =>
   gql(token, `mutation($id: ID!, $to: String!) { transferControl(id: $id, toUserId: $to) { ${SESSION} } }`, { id, to: toUserId });
 
 /** Read-your-writes: returns once the read model shows the mutation whose consistency token this is. */
-const readModelAt = (token: string, id: string, after: string) =>
-  ok(token, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { id } }', { id, after });
+const readModelAt = (token: string, id: string, after: string) => ok(token, 'query($id: ID!, $after: String) { session(id: $id, after: $after) { id } }', { id, after });
 
 /** A session with its controller and, when asked, one helper in it. */
 async function sessionWithHelper() {
@@ -91,7 +90,10 @@ describe('sessions over GraphQL', () => {
     expect(s.number).toMatch(/^\d{9}$/);
     expect(s.joinLink).toContain(s.number);
     // Read-your-writes: a query given the start's consistency token sees it.
-    const again = await ok(await tokenOf(csr, ['csr']), `query($id: ID!, $after: String) { session(id: $id, after: $after) { id controllerId } }`, { id: s.id, after: s.consistencyToken });
+    const again = await ok(await tokenOf(csr, ['csr']), `query($id: ID!, $after: String) { session(id: $id, after: $after) { id controllerId } }`, {
+      id: s.id,
+      after: s.consistencyToken,
+    });
     expect(again).toEqual({ id: s.id, controllerId: csr });
   });
 
@@ -114,7 +116,10 @@ describe('sessions over GraphQL', () => {
 
   it('AST-1 a helper joins by number', async () => {
     const { s, helper, helperToken, joined } = await sessionWithHelper();
-    const seen = await ok(helperToken, `query($n: String!, $after: String) { sessionByNumber(number: $n, after: $after) { ${SESSION} } }`, { n: s.number, after: joined.consistencyToken });
+    const seen = await ok(helperToken, `query($n: String!, $after: String) { sessionByNumber(number: $n, after: $after) { ${SESSION} } }`, {
+      n: s.number,
+      after: joined.consistencyToken,
+    });
     expect(seen.participants).toContainEqual({ userId: helper, place: 'helper', displayName: null });
     expect(seen.controllerId).not.toBe(helper);
   });
@@ -234,7 +239,10 @@ describe('sessions over REST', () => {
     expect(ended.body.endedAt).toEqual(expect.any(String));
 
     // Read-your-writes over REST: the list waits for the end's consistency token.
-    const listed = await request(t.url).get(`${api}?status=ended&after=${encodeURIComponent(ended.body.consistencyToken)}`).set(auth(csrToken)).expect(200);
+    const listed = await request(t.url)
+      .get(`${api}?status=ended&after=${encodeURIComponent(ended.body.consistencyToken)}`)
+      .set(auth(csrToken))
+      .expect(200);
     expect(listed.body.items.map((s: { id: string }) => s.id)).toContain(id);
   });
 
@@ -253,17 +261,34 @@ describe('sessions over REST', () => {
     const helper = user('helper');
     const { body: s } = await request(t.url).post(api).set(auth(csrToken)).send({}).expect(201);
     await request(t.url).post(`${api}/join`).set(auth(customerToken)).send({ number: s.number, as: 'customer' }).expect(200);
-    await request(t.url).post(`${api}/join`).set(auth(await tokenOf(helper, ['csr']))).send({ number: s.number, as: 'helper' }).expect(200);
+    await request(t.url)
+      .post(`${api}/join`)
+      .set(auth(await tokenOf(helper, ['csr'])))
+      .send({ number: s.number, as: 'helper' })
+      .expect(200);
     const res = await request(t.url).post(`${api}/${s.id}/commands/transfer-control`).set(auth(customerToken)).send({ toUserId: helper }).expect(403);
     expect(res.body.code).toBe('NOT_CONTROLLER');
   });
 
   it('a CSR who takes no part in a session does not see it (404)', async () => {
-    const { body: s } = await request(t.url).post(api).set(auth(await tokenOf(user('csr'), ['csr']))).send({}).expect(201);
-    const res = await request(t.url).get(`${api}/${s.id}`).set(auth(await tokenOf(user('csr'), ['csr']))).expect(404);
+    const { body: s } = await request(t.url)
+      .post(api)
+      .set(auth(await tokenOf(user('csr'), ['csr'])))
+      .send({})
+      .expect(201);
+    const res = await request(t.url)
+      .get(`${api}/${s.id}`)
+      .set(auth(await tokenOf(user('csr'), ['csr'])))
+      .expect(404);
     expect(res.body.code).toBe('SESSION_NOT_FOUND');
-    await request(t.url).get(`${api}/by-number/${s.number}`).set(auth(await tokenOf(user('csr'), ['csr']))).expect(404);
-    await request(t.url).get(`${api}/${s.id}`).set(auth(await tokenOf(user('sup'), ['supervisor']))).expect(200);
+    await request(t.url)
+      .get(`${api}/by-number/${s.number}`)
+      .set(auth(await tokenOf(user('csr'), ['csr'])))
+      .expect(404);
+    await request(t.url)
+      .get(`${api}/${s.id}`)
+      .set(auth(await tokenOf(user('sup'), ['supervisor'])))
+      .expect(200);
   });
 
   it('bad input is a 400: an unknown field, a bad uuid, a bad value; an unknown command is a 404', async () => {

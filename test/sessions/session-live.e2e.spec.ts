@@ -62,7 +62,12 @@ describe('presence (grace period 1 s)', () => {
 describe('subscriptions over graphql-ws', () => {
   const clients: Client[] = [];
   const connect = (token: string) => {
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     clients.push(client);
     return client;
   };
@@ -117,7 +122,12 @@ describe('subscriptions over graphql-ws', () => {
   });
 
   it('a socket without a valid token is refused', async () => {
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: 'Bearer nonsense' }, retryAttempts: 0 });
+    const client = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: 'Bearer nonsense' },
+      retryAttempts: 0,
+    });
     clients.push(client);
     const updates = client.iterate({ query: 'subscription { mySessionsChanged { id } }' });
     await expect(updates.next()).rejects.toBeDefined();

@@ -73,7 +73,10 @@ const liveSession = (sessionId: string, number: string): SessionEvent[] => [
 async function project(events: readonly RecordedEvent[], batchSize: number): Promise<void> {
   for (let i = 0; i < events.length; i += batchSize) {
     await dataSource.transaction(async (tx) => {
-      await sessionViewProjection.apply(tx, events.slice(i, i + batchSize).filter((event) => sessionViewProjection.handles.has(event.type)));
+      await sessionViewProjection.apply(
+        tx,
+        events.slice(i, i + batchSize).filter((event) => sessionViewProjection.handles.has(event.type)),
+      );
     });
   }
 }

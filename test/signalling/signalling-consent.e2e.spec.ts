@@ -45,7 +45,8 @@ let seq = 0;
 
 /** GraphQL over HTTP (keep-alive) to one node; the first field of `data`, or a thrown error. */
 async function gql(base: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const send = () => fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const send = () =>
+    fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   // A kept-alive connection the server closed as idle just as it was reused fails with ECONNRESET
   // before the request reached the server (seen on a loaded machine): send it once more, on a new connection.
   const res = await send().catch((error: unknown) => {
@@ -197,7 +198,17 @@ interface Tally {
  * One round's end: from each of its two sockets, `sender` fires AFTER frames of the withdrawn
  * media to `peerId` the moment the answer is in; each must come back refused with `code`.
  */
-async function fireAfterAnswer(tally: Tally, lane: string, r: number, sender: Duo, sessionId: string, peerId: string, shareId: string | undefined, code: string, media = 'desktop') {
+async function fireAfterAnswer(
+  tally: Tally,
+  lane: string,
+  r: number,
+  sender: Duo,
+  sessionId: string,
+  peerId: string,
+  shareId: string | undefined,
+  code: string,
+  media = 'desktop',
+) {
   const fired = sender.ws.flatMap((ws, node) =>
     Array.from({ length: AFTER }, (_, i) => {
       const ref = `${lane}-${r}-after-${node}-${i}`;
@@ -215,7 +226,8 @@ async function fireAfterAnswer(tally: Tally, lane: string, r: number, sender: Du
 /** A frame of the granted media from the sender's node-A socket reaches both of the peer's sockets (A and B). */
 async function proveFlowing(sender: Duo, peer: Duo, sessionId: string, shareId: string | undefined, lane: string, r: number, media = 'desktop') {
   sender.ws[0].send(signal(sessionId, peer.p.id, media, shareId, { lane, r, before: true }));
-  for (const ws of peer.ws) await ws.next((f) => f.type === 'signal' && f.payload.lane === lane && f.payload.r === r && f.payload.before === true, `round ${r}'s frame before the command`);
+  for (const ws of peer.ws)
+    await ws.next((f) => f.type === 'signal' && f.payload.lane === lane && f.payload.r === r && f.payload.before === true, `round ${r}'s frame before the command`);
 }
 
 /** Everything a peer's sockets got that was fired after an answer. */
@@ -224,7 +236,15 @@ const leakedTo = (peer: Duo) => peer.ws.flatMap((ws) => ws.frames.filter((f) => 
 async function lanes(run: (lane: string, rounds: number[], tally: Tally) => Promise<void>): Promise<Tally> {
   const tally: Tally = { rounds: 0, refused: 0, leaked: [] };
   const all = Array.from({ length: ROUNDS }, (_, r) => r);
-  await Promise.all(Array.from({ length: LANES }, (_, l) => run(`L${l}-${++seq}`, all.filter((r) => r % LANES === l), tally)));
+  await Promise.all(
+    Array.from({ length: LANES }, (_, l) =>
+      run(
+        `L${l}-${++seq}`,
+        all.filter((r) => r % LANES === l),
+        tally,
+      ),
+    ),
+  );
   return tally;
 }
 
@@ -235,7 +255,9 @@ async function lanes(run: (lane: string, rounds: number[], tally: Tally) => Prom
  */
 async function requestShare(csr: Party, id: string): Promise<string> {
   const shares = async (answer: any) => (answer.activities.shares as { shareId: string; status: string }[]).find((sh) => sh.status === 'requested')?.shareId;
-  const first = await shares(await gql(t.url, csr.token, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id }));
+  const first = await shares(
+    await gql(t.url, csr.token, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id }),
+  );
   if (first) return first;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -245,7 +267,8 @@ async function requestShare(csr: Party, id: string): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-const approveShare = (customer: Party, id: string, sh: string) => gql(t.url, customer.token, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id, sh });
+const approveShare = (customer: Party, id: string, sh: string) =>
+  gql(t.url, customer.token, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id, sh });
 
 /** A new session; its start is retried with the same commandId (idempotent) while the read model has not shown it yet. */
 async function newSession(csr: Party, customers: Party[], helper?: Party) {
@@ -343,7 +366,15 @@ const expectNoLeak = (tally: Tally) => {
 // Generous timeouts for a heavily shared machine: one CTL-4 run of 200 rounds took about 280 s at load 24 on 2 cores.
 describe(`consent ends before the answer: ${ROUNDS} rounds each, 10 busy sessions around, peers on one node and on two`, () => {
   it('SHR-4 after endShare is answered, 0 desktop frames reach the customer (same node and other node)', async () => expectNoLeak(await endShareRounds()), 900_000);
-  it("CTL-4 after transferControl is answered, 0 of the old controller's desktop frames reach the customer (same node and other node)", async () => expectNoLeak(await transferControlRounds()), 900_000);
-  it('MC-3 after selectActiveCustomer is answered, 0 desktop frames reach the customer switched away from (same node and other node)', async () => expectNoLeak(await selectCustomerRounds()), 900_000);
+  it(
+    "CTL-4 after transferControl is answered, 0 of the old controller's desktop frames reach the customer (same node and other node)",
+    async () => expectNoLeak(await transferControlRounds()),
+    900_000,
+  );
+  it(
+    'MC-3 after selectActiveCustomer is answered, 0 desktop frames reach the customer switched away from (same node and other node)',
+    async () => expectNoLeak(await selectCustomerRounds()),
+    900_000,
+  );
   it('SES-7 after endSession is answered, 0 video frames reach the customer (same node and other node)', async () => expectNoLeak(await endSessionRounds()), 900_000);
 });

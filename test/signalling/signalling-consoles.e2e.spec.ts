@@ -55,7 +55,11 @@ describe('signalling for the consoles', () => {
     const second = await connect(['tandem', `bearer.${csr}`]);
     second.ws.send(JSON.stringify({ type: 'join', sessionId: s.id }));
     await until('csr joined', async () => second.frames.find((f) => f.type === 'joined'));
-    expect(await until('peer-joined at the customer', async () => first.frames.find((f) => f.type === 'peer-joined'))).toEqual({ type: 'peer-joined', sessionId: s.id, from: 'csr-peer' });
+    expect(await until('peer-joined at the customer', async () => first.frames.find((f) => f.type === 'peer-joined'))).toEqual({
+      type: 'peer-joined',
+      sessionId: s.id,
+      from: 'csr-peer',
+    });
     // Nobody is told of their own arrival.
     expect(second.frames.filter((f) => f.type === 'peer-joined')).toEqual([]);
   });

@@ -50,10 +50,15 @@ class Peer {
 
   /** The first frame (received so far or later) matching `match`; it is consumed. */
   async next(match: (f: Frame) => boolean, what = 'a frame', ms = 5000): Promise<Frame> {
-    return until(`${what} (got ${JSON.stringify(this.frames).slice(0, 400)})`, async () => {
-      const i = this.frames.findIndex(match);
-      return i === -1 ? undefined : this.frames.splice(i, 1)[0];
-    }, ms, 10);
+    return until(
+      `${what} (got ${JSON.stringify(this.frames).slice(0, 400)})`,
+      async () => {
+        const i = this.frames.findIndex(match);
+        return i === -1 ? undefined : this.frames.splice(i, 1)[0];
+      },
+      ms,
+      10,
+    );
   }
 
   error(code: string, ms?: number) {
@@ -101,11 +106,14 @@ async function session(withHelper = false) {
 }
 
 const mutate = (p: Party, call: string, vars: Record<string, unknown>) => {
-  const decl = Object.keys(vars).map((k) => `$${k}: ${k === 'id' ? 'ID!' : 'String!'}`).join(', ');
+  const decl = Object.keys(vars)
+    .map((k) => `$${k}: ${k === 'id' ? 'ID!' : 'String!'}`)
+    .join(', ');
   return ok(p.token, `mutation(${decl}) { ${call} { id activities { shares { shareId status } } } }`, vars);
 };
 const requestShare = async (csr: Party, id: string, kind = 'desktop', mode = 'view'): Promise<string> =>
-  (await ok(csr.token, `mutation($id: ID!) { requestShare(id: $id, kind: ${kind}, mode: ${mode}) { activities { shares { shareId } } } }`, { id })).activities.shares.at(-1).shareId;
+  (await ok(csr.token, `mutation($id: ID!) { requestShare(id: $id, kind: ${kind}, mode: ${mode}) { activities { shares { shareId } } } }`, { id })).activities.shares.at(-1)
+    .shareId;
 const approve = (customer: Party, id: string, sh: string) => mutate(customer, 'approveShare(id: $id, shareId: $sh)', { id, sh });
 
 const offer = (sessionId: string, to: string, shareId: string | undefined, media = 'desktop', kind = 'offer', payload: unknown = { sdp: 'v=0 fake' }) => ({
@@ -137,7 +145,12 @@ describe('signalling gateway (WebSocket /signalling)', () => {
     const custWs = await Peer.open(t.url, s.customer.token);
     const joined = await csrWs.join(s.id);
     expect(joined).toMatchObject({ type: 'joined', sessionId: s.id, you: s.csr.id });
-    expect(joined.participants).toEqual(expect.arrayContaining([{ userId: s.csr.id, place: 'controller' }, { userId: s.customer.id, place: 'customer' }]));
+    expect(joined.participants).toEqual(
+      expect.arrayContaining([
+        { userId: s.csr.id, place: 'controller' },
+        { userId: s.customer.id, place: 'customer' },
+      ]),
+    );
     await custWs.join(s.id);
 
     const shareId = await requestShare(s.csr, s.id);
@@ -147,7 +160,15 @@ describe('signalling gateway (WebSocket /signalling)', () => {
 
     await approve(s.customer, s.id, shareId);
     csrWs.send(offer(s.id, s.customer.id, shareId, 'desktop', 'offer', { sdp: 'offer-sdp' }));
-    expect(await custWs.signal({ kind: 'offer' })).toEqual({ type: 'signal', sessionId: s.id, from: s.csr.id, media: 'desktop', shareId, kind: 'offer', payload: { sdp: 'offer-sdp' } });
+    expect(await custWs.signal({ kind: 'offer' })).toEqual({
+      type: 'signal',
+      sessionId: s.id,
+      from: s.csr.id,
+      media: 'desktop',
+      shareId,
+      kind: 'offer',
+      payload: { sdp: 'offer-sdp' },
+    });
     custWs.send(offer(s.id, s.csr.id, shareId, 'desktop', 'answer', { sdp: 'answer-sdp' }));
     expect(await csrWs.signal({ kind: 'answer' })).toMatchObject({ from: s.customer.id, payload: { sdp: 'answer-sdp' } });
     // A share of another kind is not consent for this one.
@@ -202,7 +223,8 @@ describe('signalling gateway (WebSocket /signalling)', () => {
     csrWs.send(offer(s.id, s.customer.id, shareId));
     await custWs.signal({ shareId });
     await ok(s.csr.token, `mutation($id: ID!, $to: String!) { transferControl(id: $id, toUserId: $to) { id } }`, { id: s.id, to: s.helper.id });
-    for (const ws of [csrWs, custWs]) expect(await ws.next((f) => f.type === 'close-media')).toEqual({ type: 'close-media', sessionId: s.id, media: 'desktop', shareId, reason: 'control_moved' });
+    for (const ws of [csrWs, custWs])
+      expect(await ws.next((f) => f.type === 'close-media')).toEqual({ type: 'close-media', sessionId: s.id, media: 'desktop', shareId, reason: 'control_moved' });
     csrWs.send(offer(s.id, s.customer.id, shareId, 'desktop', 'candidate'));
     await csrWs.error('SHARE_NOT_APPROVED');
   });
@@ -263,7 +285,13 @@ describe('signalling gateway (WebSocket /signalling)', () => {
     };
 
     // malformed: socket kept
-    for (const bad of ['{not json', '[1,2]', JSON.stringify({ type: 'dance', sessionId: s.id }), JSON.stringify({ type: 'signal', sessionId: s.id, to: 'x' }), JSON.stringify({ type: 'join' })]) {
+    for (const bad of [
+      '{not json',
+      '[1,2]',
+      JSON.stringify({ type: 'dance', sessionId: s.id }),
+      JSON.stringify({ type: 'signal', sessionId: s.id, to: 'x' }),
+      JSON.stringify({ type: 'join' }),
+    ]) {
       abuser.send(bad);
       await abuser.error('BAD_FRAME');
     }

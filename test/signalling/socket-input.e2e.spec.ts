@@ -61,7 +61,11 @@ function open(path: string, protocol?: string) {
 async function sessionWithCsr() {
   const csr = `csr-input-${Math.random().toString(36).slice(2)}`;
   const token = await t.token(csr, ['csr']);
-  const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: 'mutation { startSession { id } }' }) });
+  const res = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: 'mutation { startSession { id } }' }),
+  });
   const body = (await res.json()) as { data: { startSession: { id: string } } };
   return { csr, token, id: body.data.startSession.id };
 }
@@ -152,20 +156,31 @@ describe('the GraphQL socket (graphql-ws on /graphql)', () => {
     sock.send(subscribe('a'));
     sock.send(subscribe('b'));
     sock.send(subscribe('c'));
-    expect(await sock.message((m) => m.id === 'c', 'the refusal of c')).toMatchObject({ type: 'error', payload: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'TOO_MANY_SUBSCRIPTIONS' }) })] });
+    expect(await sock.message((m) => m.id === 'c', 'the refusal of c')).toMatchObject({
+      type: 'error',
+      payload: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'TOO_MANY_SUBSCRIPTIONS' }) })],
+    });
     expect(sock.got.filter((m) => m.id === 'a' || m.id === 'b')).toEqual([]);
     expect(sock.isOpen()).toBe(true);
     // completing one makes room for another: 'd' is accepted and hears the user's next session
     sock.send({ id: 'a', type: 'complete' });
     sock.send(subscribe('d'));
-    await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: 'mutation { startSession { id } }' }) });
+    await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'mutation { startSession { id } }' }),
+    });
     expect(await sock.message((m) => m.id === 'd', 'an answer on d')).toMatchObject({ type: 'next' });
     expect(await sock.message((m) => m.id === 'b', 'an answer on b')).toMatchObject({ type: 'next' });
   });
 
   it('a subscription sent over HTTP POST: 400 SUBSCRIPTION_OVER_HTTP, not INTERNAL', async () => {
     const token = await t.token('gql-http-sub', ['csr']);
-    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: 'subscription { mySessionsChanged { id } }' }) });
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'subscription { mySessionsChanged { id } }' }),
+    });
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     expect(res.status).toBe(400);
     expect(body.errors.map((e) => e.extensions.code)).toEqual(['SUBSCRIPTION_OVER_HTTP']);

@@ -43,4 +43,3 @@ export function bodyFor(type: SessionCommandName, ids: { customer: string; helpe
       return {};
   }
 }
-

@@ -9,7 +9,8 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 let seq = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++seq}`;
-const STATS = 'waiting longestWaitMs estimatedWaitMs agentsAvailable agentsBusy agentsAway offersOutstanding unservable windowMs serviceLevelThresholdMs answered abandoned serviceLevel averageSpeedOfAnswerMs abandonmentRate';
+const STATS =
+  'waiting longestWaitMs estimatedWaitMs agentsAvailable agentsBusy agentsAway offersOutstanding unservable windowMs serviceLevelThresholdMs answered abandoned serviceLevel averageSpeedOfAnswerMs abandonmentRate';
 const QUEUE = `id name status agents { agentId available } waiting { itemId kind topic servable requiredSkills { skill minLevel } } offers { offerId itemId agentId } topics { topic } statistics { ${STATS} } version`;
 
 describe('WebACD skills, statistics and visibility', () => {
@@ -75,7 +76,11 @@ describe('WebACD skills, statistics and visibility', () => {
     // RT-5: the replay shows why the expert was chosen.
     const history = await ok(admin, `query($q: ID!) { queueHistory(id: $q) { items { type dataJson } } }`, { q: queue.id });
     const offered = history.items.filter((e: any) => e.type === 'ItemOffered').map((e: any) => JSON.parse(e.dataJson));
-    expect(offered.find((d: any) => d.itemId === printers.itemId)?.why).toMatchObject({ rule: 'longest_idle', requiredSkills: [{ skill: 'printers', minLevel: 5 }], agentSkills: [{ skill: 'printers', level: 7 }] });
+    expect(offered.find((d: any) => d.itemId === printers.itemId)?.why).toMatchObject({
+      rule: 'longest_idle',
+      requiredSkills: [{ skill: 'printers', minLevel: 5 }],
+      agentSkills: [{ skill: 'printers', level: 7 }],
+    });
 
     // Bad input is a clear 4xx naming the field.
     const unknown = await inbound(queue.id, 'plumbing');

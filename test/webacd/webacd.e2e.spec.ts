@@ -20,9 +20,7 @@ else console.warn('WebACD e2e: REDIS_URL is not set, so the Redis backend run of
 
 // ---------------------------------------------------------------- helpers
 
-
 const token = (user: string, roles: Role[], flags: Record<string, boolean> = {}) => signToken(TEST_JWT_SECRET, { sub: user, roles, flags });
-
 
 const SESSION = 'id status kind controllerId participants { userId place displayName }';
 const OFFER = 'offerId queueId itemId kind expiresAt sessionId message customerName problem originUrl';
@@ -105,7 +103,13 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
 
     // First offer: to one agent at a time (longest idle first: a1 became available first).
     const first = await api.offerFor(t1, (o) => o.itemId === ticket.itemId);
-    expect(first).toMatchObject({ kind: 'inbound', queueId: queue.id, customerName: 'Cleo Customer', problem: 'The printer is on fire', originUrl: 'https://shop.example.com/help?page=1' });
+    expect(first).toMatchObject({
+      kind: 'inbound',
+      queueId: queue.id,
+      customerName: 'Cleo Customer',
+      problem: 'The printer is on fire',
+      originUrl: 'https://shop.example.com/help?page=1',
+    });
     expect((await api.offers(t2)).filter((o) => o.itemId === ticket.itemId)).toEqual([]);
 
     // Decline -> re-offered to the other agent.
@@ -149,7 +153,11 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
       return list.find((s: any) => s.id === session.id);
     });
     expect(mine).toMatchObject({ kind: 'inbound', controllerId: holder });
-    expect(await ok(ticket.token, `query($id: ID!) { session(id: $id) { id kind controllerId } }`, { id: session.id })).toEqual({ id: session.id, kind: 'inbound', controllerId: holder });
+    expect(await ok(ticket.token, `query($id: ID!) { session(id: $id) { id kind controllerId } }`, { id: session.id })).toEqual({
+      id: session.id,
+      kind: 'inbound',
+      controllerId: holder,
+    });
     // SHR-3: the page the customer came from is kept with the session.
     const row = await db.query(`SELECT state->>'originUrl' AS origin FROM session_view WHERE id = $1`, [session.id]);
     expect(row.rows[0]?.origin).toBe('https://shop.example.com/help?page=1');
@@ -214,7 +222,16 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
       expect(handed.errors).toBeUndefined();
       const [o1, o2] = await Promise.all([r1, r2].map((r) => apiOf[r]!.offerFor(tokens[r]!, (o) => o.sessionId === s.id, 10_000, 10)));
       // Both accepts leave together; who is sent first alternates, and every 4th round goes by REST.
-      const pair = round % 2 === 0 ? ([[r1, o1!], [r2, o2!]] as const) : ([[r2, o2!], [r1, o1!]] as const);
+      const pair =
+        round % 2 === 0
+          ? ([
+              [r1, o1!],
+              [r2, o2!],
+            ] as const)
+          : ([
+              [r2, o2!],
+              [r1, o1!],
+            ] as const);
       const rest = round % 4 === 3;
       const results = await Promise.all(
         pair.map(async ([agent, offer]) => {
@@ -247,7 +264,6 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
   it('Q-5 race: two agents accept the same hand-over at the same moment, 100 rounds: exactly one wins, the other gets OFFER_ALREADY_TAKEN (409)', async () => {
     console.info(`WebACD race, one node: ${await race(100, [t.url, t.url])}`);
   }, 300_000); // ~15 s on a quiet machine; the bound leaves room for a contended one
-
 
   it('Q-1 a CSR who is not a WebACD agent may not hand over or take part in a queue (403)', async () => {
     const plain = unique('plain');
@@ -321,7 +337,8 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
       const started = Date.now();
       console.info(`WebACD race, two nodes: ${await race(rounds, [t.url, url2])}`);
       const perRound = (Date.now() - started) / rounds;
-      if (perRound > 1000) console.warn(`WebACD race, two nodes: ${Math.round(perRound)} ms per round (was ~150 ms): mutations wait out the read-your-writes timeout on the second node`);
+      if (perRound > 1000)
+        console.warn(`WebACD race, two nodes: ${Math.round(perRound)} ms per round (was ~150 ms): mutations wait out the read-your-writes timeout on the second node`);
     } finally {
       await second.close();
     }

@@ -19,7 +19,7 @@ export const LANGUAGES = [
 
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 
-export const directionOf = (code: string): 'ltr' | 'rtl' => (LANGUAGES.find((l) => l.code === code)?.dir ?? 'ltr');
+export const directionOf = (code: string): 'ltr' | 'rtl' => LANGUAGES.find((l) => l.code === code)?.dir ?? 'ltr';
 
 /** The language: `?lang=` once, then the one chosen before, then the browser's, then English. */
 function initialLanguage(): LanguageCode {

@@ -104,18 +104,31 @@ export class ProblemFilter implements ExceptionFilter {
       case 'graphql': {
         const { status, code, detail, field, details, errors, retryAfter } = problem;
         return new GraphQLError(detail, {
-          extensions: { code, status, ...(field ? { field } : {}), ...(details ? { details } : {}), ...(errors ? { errors } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}), ...(traceId ? { traceId } : {}) },
+          extensions: {
+            code,
+            status,
+            ...(field ? { field } : {}),
+            ...(details ? { details } : {}),
+            ...(errors ? { errors } : {}),
+            ...(retryAfter !== undefined ? { retryAfter } : {}),
+            ...(traceId ? { traceId } : {}),
+          },
         });
       }
       case 'ws':
         return;
       default: {
-        const response = host.switchToHttp().getResponse<{ status(n: number): { type(t: string): { send(b: string): void } }; setHeader(name: string, value: string): void; locals?: Record<string, unknown> }>();
+        const response = host
+          .switchToHttp()
+          .getResponse<{ status(n: number): { type(t: string): { send(b: string): void } }; setHeader(name: string, value: string): void; locals?: Record<string, unknown> }>();
         // The request's log line names the problem code (log-shape.ts requestFields).
         if (response.locals) response.locals.problemCode = problem.code;
         const request = host.switchToHttp().getRequest<{ url?: string }>();
         if (typeof problem.retryAfter === 'number') response.setHeader('Retry-After', String(problem.retryAfter));
-        response.status(problem.status).type('application/problem+json').send(JSON.stringify({ ...problem, instance: request.url }));
+        response
+          .status(problem.status)
+          .type('application/problem+json')
+          .send(JSON.stringify({ ...problem, instance: request.url }));
       }
     }
   }

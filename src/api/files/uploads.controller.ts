@@ -31,7 +31,11 @@ export class UploadsController {
 
   @Post()
   @ApiOperation({ summary: 'Create an upload (tus). Upload-Metadata: kind (file|recording), sessionId, filename, transferId, recordingId' })
-  @ApiResponse({ status: 201, description: 'Upload created; Location is its URL', headers: { Location: { description: 'The upload URL', schema: { type: 'string' } }, 'Tus-Resumable': { description: 'tus protocol version', schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 201,
+    description: 'Upload created; Location is its URL',
+    headers: { Location: { description: 'The upload URL', schema: { type: 'string' } }, 'Tus-Resumable': { description: 'tus protocol version', schema: { type: 'string' } } },
+  })
   @ApiResponse({ status: 413, description: 'Upload-Length past UPLOAD_MAX_BYTES (UPLOAD_TOO_LARGE)' })
   async create(@CurrentPrincipal() p: Principal, @Req() req: Request, @Res() res: Response) {
     const header = (name: string) => {
@@ -62,7 +66,10 @@ export class UploadsController {
     } catch (error) {
       // The size limit is the one refusal with a status of its own: 413 Content Too Large (RFC 9110).
       if (error instanceof DomainError && error.code === UPLOAD_TOO_LARGE) {
-        res.status(413).type('application/problem+json').send(JSON.stringify({ ...toProblem(error), status: 413, instance: req.url }));
+        res
+          .status(413)
+          .type('application/problem+json')
+          .send(JSON.stringify({ ...toProblem(error), status: 413, instance: req.url }));
         return;
       }
       throw error;
@@ -73,7 +80,11 @@ export class UploadsController {
 
   @Head(':id')
   @ApiOperation({ summary: 'The offset to resume from (tus)' })
-  @ApiResponse({ status: 200, description: 'Upload-Offset and Upload-Length of the upload', headers: { 'Upload-Offset': { description: 'Bytes received', schema: { type: 'integer' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'Upload-Offset and Upload-Length of the upload',
+    headers: { 'Upload-Offset': { description: 'Bytes received', schema: { type: 'integer' } } },
+  })
   async head(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     await this.content.authorizeContinue(p, id);
     await this.tus.handle(req, res);
@@ -81,7 +92,11 @@ export class UploadsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Send bytes from Upload-Offset (tus); a recording only while it runs and you hold control (REC-1)' })
-  @ApiResponse({ status: 204, description: 'Bytes stored; Upload-Offset is the new offset', headers: { 'Upload-Offset': { description: 'Bytes received', schema: { type: 'integer' } } } })
+  @ApiResponse({
+    status: 204,
+    description: 'Bytes stored; Upload-Offset is the new offset',
+    headers: { 'Upload-Offset': { description: 'Bytes received', schema: { type: 'integer' } } },
+  })
   async patch(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     await this.content.authorizeContinue(p, id);
     await this.tus.handle(req, res);
@@ -98,7 +113,11 @@ export class UploadsController {
   @Options()
   @Options(':id')
   @ApiOperation({ summary: 'tus discovery: versions, extensions, the largest upload' })
-  @ApiResponse({ status: 204, description: 'Tus-Version, Tus-Extension and Tus-Max-Size headers', headers: { 'Tus-Version': { description: 'Supported versions', schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 204,
+    description: 'Tus-Version, Tus-Extension and Tus-Max-Size headers',
+    headers: { 'Tus-Version': { description: 'Supported versions', schema: { type: 'string' } } },
+  })
   async options(@Req() req: Request, @Res() res: Response) {
     await this.tus.handle(req, res);
   }

@@ -43,7 +43,7 @@ export function tokenRefusal(query: unknown): GraphQLError | undefined {
   if (typeof query !== 'string') return undefined;
   const lexer = new Lexer(new Source(query));
   try {
-    for (let n = 0; lexer.advance().kind !== TokenKind.EOF; )
+    for (let n = 0; lexer.advance().kind !== TokenKind.EOF;)
       if (++n > GRAPHQL_LIMITS.maxTokens) return refusal('TOO_MANY_TOKENS', `a GraphQL document may have at most ${GRAPHQL_LIMITS.maxTokens} tokens`);
   } catch {
     return undefined;
@@ -114,7 +114,10 @@ export function edgeValidationRules(): ValidationRule[] {
 const INTROSPECTION = /\b__(schema|type)\b/;
 
 /** Apollo plugin: unless `development`, introspection by a caller without a valid token is refused (401). */
-export function edgePlugin(options: { development: boolean; authenticated: (authorization: string | undefined) => Promise<boolean> }): ApolloServerPlugin<{ req?: { headers?: Record<string, string | string[] | undefined> } }> {
+export function edgePlugin(options: {
+  development: boolean;
+  authenticated: (authorization: string | undefined) => Promise<boolean>;
+}): ApolloServerPlugin<{ req?: { headers?: Record<string, string | string[] | undefined> } }> {
   return {
     async requestDidStart() {
       return {

@@ -19,7 +19,7 @@ export class InvitationMessageModel {
   @Field(() => DeliveryValue, { nullable: true }) delivery: string | null;
   @Field(() => String, { nullable: true }) subject: string | null;
   @Field(() => String, { nullable: true }) body: string | null;
-  @Field(() => String, { nullable: true, description: 'INV-2: RFC 6068 mailto: link that opens the mail in the CSR\'s own mail program' }) mailto: string | null;
+  @Field(() => String, { nullable: true, description: "INV-2: RFC 6068 mailto: link that opens the mail in the CSR's own mail program" }) mailto: string | null;
   @Field(() => String, { nullable: true, description: 'Phone: "123 456 789"' }) sessionNumber: string | null;
   @Field(() => String, { nullable: true, description: 'Phone: "1 2 3, 4 5 6, 7 8 9"' }) sessionNumberSpoken: string | null;
   @Field(() => String, { nullable: true }) siteUrl: string | null;

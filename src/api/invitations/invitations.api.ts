@@ -21,11 +21,7 @@ export class InvitationsController {
   @Get(':id/invitations/:invitationId/message')
   @ApiOperation({ summary: 'What to pass on for an invitation: mail with mailto: link, number and site, or join link (INV-1..3)' })
   @ApiOkResponse({ type: InvitationMessageModel, description: 'Fields of other channels are left out' })
-  message(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('invitationId', ParseUUIDPipe) invitationId: string,
-  ): Promise<InvitationMessage> {
+  message(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('invitationId', ParseUUIDPipe) invitationId: string): Promise<InvitationMessage> {
     return this.invitations.message(p, id, invitationId);
   }
 

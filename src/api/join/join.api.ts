@@ -66,7 +66,7 @@ export class JoinController {
   @Post('refresh')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "A fresh credential while the customer is still in the session (call before `expiresAt`)" })
+  @ApiOperation({ summary: 'A fresh credential while the customer is still in the session (call before `expiresAt`)' })
   @ApiOkResponse({ schema: CUSTOMER_CREDENTIAL })
   refresh(@CurrentPrincipal() p: Principal): Promise<CustomerCredential> {
     return this.access.refresh(p);
@@ -109,9 +109,14 @@ export class AuthConfigController {
   @ApiOperation({ summary: 'Development sign-in: a token for the named user and roles (LOCAL_SIGN_IN)' })
   @ApiOkResponse({ schema: LOCAL_TOKEN })
   async local(@Body() body: LocalSignInBody): Promise<{ token: string; local: true }> {
-    if (!this.config.localSignIn) throw new ForbiddenException({ message: 'local sign-in is turned off on this server; sign in through the identity provider', code: 'LOCAL_SIGN_IN_DISABLED' });
+    if (!this.config.localSignIn)
+      throw new ForbiddenException({ message: 'local sign-in is turned off on this server; sign in through the identity provider', code: 'LOCAL_SIGN_IN_DISABLED' });
     const flags = Object.fromEntries(Object.entries(body.flags ?? {}).filter(([, v]) => typeof v === 'boolean'));
-    const token = await signToken(localJwtSecret(this.config), { sub: body.userId, roles: body.roles, name: body.name, flags }, { expiresIn: '12h', issuer: this.config.jwt.issuer, audience: this.config.jwt.audience });
+    const token = await signToken(
+      localJwtSecret(this.config),
+      { sub: body.userId, roles: body.roles, name: body.name, flags },
+      { expiresIn: '12h', issuer: this.config.jwt.issuer, audience: this.config.jwt.audience },
+    );
     return { token, local: true };
   }
 }

@@ -29,11 +29,20 @@ export const PROBLEM_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail', 'code'],
   properties: {
-    type: { type: 'string', description: 'A URI naming the kind of problem (https://tandem.dev/problems/<code>), or about:blank', example: 'https://tandem.dev/problems/session-not-found' },
+    type: {
+      type: 'string',
+      description: 'A URI naming the kind of problem (https://tandem.dev/problems/<code>), or about:blank',
+      example: 'https://tandem.dev/problems/session-not-found',
+    },
     title: { type: 'string', description: 'Short category: validation, forbidden, not found, illegal state, concurrency, bad request, ...', example: 'not found' },
     status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status, repeated', example: 404 },
     detail: { type: 'string', description: 'What went wrong, for a person', example: 'no session 0190f2c4-...' },
-    code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', description: 'Stable machine-readable code (e.g. VALIDATION_FAILED, UNAUTHENTICATED, SESSION_NOT_FOUND, SESSION_ENDED, RATE_LIMITED, DATABASE_UNAVAILABLE)', example: 'SESSION_NOT_FOUND' },
+    code: {
+      type: 'string',
+      pattern: '^[A-Z][A-Z0-9_]*$',
+      description: 'Stable machine-readable code (e.g. VALIDATION_FAILED, UNAUTHENTICATED, SESSION_NOT_FOUND, SESSION_ENDED, RATE_LIMITED, DATABASE_UNAVAILABLE)',
+      example: 'SESSION_NOT_FOUND',
+    },
     field: { type: 'string', description: 'The input field at fault, when one is', example: 'toUserId' },
     details: { type: 'object', additionalProperties: true, description: 'Rule-specific facts (limits, ids)' },
     errors: {
@@ -161,7 +170,11 @@ function routeFacts(controllers: readonly Type<unknown>[]): Map<string, RouteFac
       const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, key) ?? []) as Function[];
       const whole = Object.entries(args).find(([k, a]) => k.split(':')[0] === String(RouteParamtypes.QUERY) && a.data === undefined);
       const query = whole ? types[whole[1].index] : undefined;
-      facts.set(`${controller.name}_${key}`, { isPublic: meta<boolean>(PUBLIC_KEY) ?? false, roles: meta<string[]>(ROLES_KEY), query: query && query !== Object ? query : undefined });
+      facts.set(`${controller.name}_${key}`, {
+        isPublic: meta<boolean>(PUBLIC_KEY) ?? false,
+        roles: meta<string[]>(ROLES_KEY),
+        query: query && query !== Object ? query : undefined,
+      });
     }
   }
   return facts;
@@ -194,7 +207,8 @@ function documentProblems(operation: OperationObject, method: string, path: stri
     }
     r.description ||= PROBLEM_STATUSES[Number(status)] ?? 'Error';
     r.content ??= { 'application/problem+json': { schema: PROBLEM_REF } };
-    if (Number(status) === 429 || Number(status) === 503) r.headers ??= { 'Retry-After': { description: 'Seconds until the request may be repeated', schema: { type: 'integer' } } };
+    if (Number(status) === 429 || Number(status) === 503)
+      r.headers ??= { 'Retry-After': { description: 'Seconds until the request may be repeated', schema: { type: 'integer' } } };
   }
 }
 
@@ -244,7 +258,7 @@ const kebab = (type: string) => type.replace(/(?<!^)([A-Z])/g, '-$1').toLowerCas
 
 /** Validation schemas that other schemas point at (nested inputs) become components too. */
 function addReferencedValidationSchemas(schemas: Record<string, SchemaObject>, validation: Record<string, SchemaObject>): void {
-  for (let added = true; added; ) {
+  for (let added = true; added;) {
     added = false;
     for (const name of refsIn(schemas)) {
       if (!schemas[name] && validation[name]) {
@@ -307,7 +321,14 @@ class GraphqlOutputs {
       const ref = { $ref: `#/components/schemas/${named.name}` } as SchemaObject;
       return nullable ? { type: 'object', nullable: true, allOf: [ref] } : ref;
     }
-    if (named instanceof GraphQLEnumType) return orNull({ type: 'string', enum: named.getValues().map((v) => v.value as string).sort() });
+    if (named instanceof GraphQLEnumType)
+      return orNull({
+        type: 'string',
+        enum: named
+          .getValues()
+          .map((v) => v.value as string)
+          .sort(),
+      });
     if (named instanceof GraphQLScalarType) return orNull(SCALARS[named.name] ?? { type: 'string' });
     return orNull({ type: 'object' });
   }

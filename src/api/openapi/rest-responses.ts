@@ -24,7 +24,7 @@ export const CUSTOMER_CREDENTIAL: SchemaObject = {
     expiresAt: { ...isoTime, description: 'Refresh before it (POST /api/v1/join/refresh)' },
     sessionId: { type: 'string', format: 'uuid' },
     customerId: { type: 'string' },
-    consistencyToken: { type: 'string', description: "Joins only: pass as `after` to a session query that must show the join" },
+    consistencyToken: { type: 'string', description: 'Joins only: pass as `after` to a session query that must show the join' },
   },
 };
 
@@ -50,21 +50,51 @@ export const CAUGHT_MAIL_LIST: SchemaObject = { type: 'array', items: { type: 'o
 export const CAUGHT_MAIL: SchemaObject = {
   type: 'object',
   required: [...Object.keys(caughtMailSummary), 'text', 'html', 'raw'],
-  properties: { ...caughtMailSummary, text: { type: 'string' }, html: { type: 'string', nullable: true }, raw: { type: 'string', description: 'The message as received (RFC 5322)' } },
+  properties: {
+    ...caughtMailSummary,
+    text: { type: 'string' },
+    html: { type: 'string', nullable: true },
+    raw: { type: 'string', description: 'The message as received (RFC 5322)' },
+  },
 };
 
 const historyEvent = (extra: Record<string, SchemaObject>): SchemaObject => ({
   type: 'object',
   required: ['version', 'id', 'type', 'at', 'by', 'data', 'state', ...Object.keys(extra)],
-  properties: { version: { type: 'integer' }, id: { type: 'string' }, type: { type: 'string' }, at: isoTime, by: { type: 'string', nullable: true }, data: anyObject, state: { ...anyObject, description: 'The folded state after this event' }, ...extra },
+  properties: {
+    version: { type: 'integer' },
+    id: { type: 'string' },
+    type: { type: 'string' },
+    at: isoTime,
+    by: { type: 'string', nullable: true },
+    data: anyObject,
+    state: { ...anyObject, description: 'The folded state after this event' },
+    ...extra,
+  },
 });
-const page = (item: SchemaObject): SchemaObject => ({ type: 'object', required: ['items', 'total', 'chain'], properties: { items: { type: 'array', items: item }, total: { type: 'integer' }, chain: ref('ChainVerdict') } });
+const page = (item: SchemaObject): SchemaObject => ({
+  type: 'object',
+  required: ['items', 'total', 'chain'],
+  properties: { items: { type: 'array', items: item }, total: { type: 'integer' }, chain: ref('ChainVerdict') },
+});
 export const SESSION_HISTORY = page(historyEvent({ session: ref('Session') }));
 export const QUEUE_HISTORY = page(historyEvent({}));
-export const SESSION_STATE_AT: SchemaObject = { type: 'object', required: ['version', 'at', 'state', 'session', 'chain'], properties: { version: { type: 'integer' }, at: isoTime, state: anyObject, session: ref('Session'), chain: ref('ChainVerdict') } };
-export const QUEUE_STATE_AT: SchemaObject = { type: 'object', required: ['version', 'at', 'state', 'chain'], properties: { version: { type: 'integer' }, at: isoTime, state: anyObject, chain: ref('ChainVerdict') } };
+export const SESSION_STATE_AT: SchemaObject = {
+  type: 'object',
+  required: ['version', 'at', 'state', 'session', 'chain'],
+  properties: { version: { type: 'integer' }, at: isoTime, state: anyObject, session: ref('Session'), chain: ref('ChainVerdict') },
+};
+export const QUEUE_STATE_AT: SchemaObject = {
+  type: 'object',
+  required: ['version', 'at', 'state', 'chain'],
+  properties: { version: { type: 'integer' }, at: isoTime, state: anyObject, chain: ref('ChainVerdict') },
+};
 
-export const EXPORT_ACCEPTED: SchemaObject = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid', description: 'Follow it at GET /api/v1/reports/exports/{id}' } } };
+export const EXPORT_ACCEPTED: SchemaObject = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', format: 'uuid', description: 'Follow it at GET /api/v1/reports/exports/{id}' } },
+};
 export const EXPORT_STATUS: SchemaObject = {
   type: 'object',
   required: ['id', 'status', 'progress', 'format', 'error'],
@@ -82,7 +112,14 @@ export const STORED_FILES: SchemaObject = {
   items: {
     type: 'object',
     required: ['id', 'name', 'contentType', 'sizeBytes', 'sha256', 'storedAt'],
-    properties: { id: { type: 'string' }, name: { type: 'string' }, contentType: { type: 'string' }, sizeBytes: { type: 'integer' }, sha256: { type: 'string' }, storedAt: isoTime },
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      contentType: { type: 'string' },
+      sizeBytes: { type: 'integer' },
+      sha256: { type: 'string' },
+      storedAt: isoTime,
+    },
   },
 };
 export const RECORDING_VERDICTS: SchemaObject = {

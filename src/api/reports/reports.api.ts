@@ -75,8 +75,16 @@ class ExportModel {
 
 @ArgsType()
 class ActivityQuery {
-  @ApiProperty({ description: 'Start of the period (inclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset; else 422 INVALID_PERIOD' }) @Field({ description: 'Start (inclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset' }) @IsString() @MaxLength(40) from: string;
-  @ApiProperty({ description: 'End of the period (exclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset; else 422 INVALID_PERIOD' }) @Field({ description: 'End (exclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset' }) @IsString() @MaxLength(40) to: string;
+  @ApiProperty({ description: 'Start of the period (inclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset; else 422 INVALID_PERIOD' })
+  @Field({ description: 'Start (inclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset' })
+  @IsString()
+  @MaxLength(40)
+  from: string;
+  @ApiProperty({ description: 'End of the period (exclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset; else 422 INVALID_PERIOD' })
+  @Field({ description: 'End (exclusive): YYYY-MM-DD (UTC) or ISO-8601 with an offset' })
+  @IsString()
+  @MaxLength(40)
+  to: string;
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) csrId?: string;
   @ApiPropertyOptional({ description: 'Only sessions picked up from this queue (a team)' }) @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) queueId?: string;
 }
@@ -125,7 +133,11 @@ export class ReportsController {
   @Roles('reporting', 'supervisor')
   @Get('csr-activity')
   @ApiOperation({ summary: 'RPT-1: activity per CSR over a period, as JSON or CSV (format=csv)' })
-  @ApiResponse({ status: 200, description: 'One row per CSR', content: { 'application/json': { schema: { type: 'array', items: ref('CsrActivity') } }, 'text/csv': { schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'One row per CSR',
+    content: { 'application/json': { schema: { type: 'array', items: ref('CsrActivity') } }, 'text/csv': { schema: { type: 'string' } } },
+  })
   async csrActivity(@Query() q: ActivityRestQuery, @Res({ passthrough: true }) res: { type(t: string): void }) {
     const rows = await this.reports.csrActivity(filterOf(q));
     if (q.format === 'csv') {
@@ -154,9 +166,17 @@ export class ReportsController {
   @Roles('reporting', 'supervisor')
   @Get('exports/:id/file')
   @ApiOperation({ summary: "A finished export's file (404 EXPORT_NOT_READY before)" })
-  @ApiResponse({ status: 200, description: 'The file, as an attachment', content: { 'application/json': { schema: { type: 'array', items: ref('CsrActivity') } }, 'text/csv': { schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'The file, as an attachment',
+    content: { 'application/json': { schema: { type: 'array', items: ref('CsrActivity') } }, 'text/csv': { schema: { type: 'string' } } },
+  })
   @Header('Cache-Control', 'no-store')
-  async exportFile(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: { type(t: string): void; setHeader(n: string, v: string): void }) {
+  async exportFile(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res({ passthrough: true }) res: { type(t: string): void; setHeader(n: string, v: string): void },
+  ) {
     const file = await this.reports.exportFile(p, id);
     res.type(file.format === 'csv' ? 'text/csv' : 'application/json');
     res.setHeader('Content-Disposition', `attachment; filename="csr-activity-${id}.${file.format}"`);

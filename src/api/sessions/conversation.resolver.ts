@@ -47,7 +47,9 @@ export class ConversationResolver {
     @Inject(CONVERSATION_READ_MODEL) private readonly conversation: ConversationReadModel,
   ) {}
 
-  @Query(() => ChatPage, { description: 'TL-1: chat messages after `after` (a seq), oldest first. Participants see messages to everyone, to them and from them; supervisors see all.' })
+  @Query(() => ChatPage, {
+    description: 'TL-1: chat messages after `after` (a seq), oldest first. Participants see messages to everyone, to them and from them; supervisors see all.',
+  })
   async chatMessages(
     @CurrentPrincipal() p: Principal,
     @Args('sessionId', { type: () => ID }, ParseUUIDPipe) sessionId: string,

@@ -34,7 +34,10 @@ export class SessionLiveResolver {
   @Subscription(() => SessionModel, { description: 'Any session the caller takes part in, each time it changes.', resolve: (view: SessionModel) => view })
   mySessionsChanged(@CurrentPrincipal() p: Principal): AsyncIterator<SessionModel> {
     const ids = this.feed.changes();
-    return endingWith(ids, this.views(p, ids, (view) => view.participantIds.includes(p.userId)));
+    return endingWith(
+      ids,
+      this.views(p, ids, (view) => view.participantIds.includes(p.userId)),
+    );
   }
 
   private async *views(p: Principal, ids: AsyncIterableIterator<string>, keep: (view: Awaited<ReturnType<SessionService['get']>>) => boolean = () => true) {

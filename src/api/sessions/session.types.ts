@@ -1,23 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type as Nested } from 'class-transformer';
-import {
-  MinLength,
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsDate,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { MinLength, ArrayMaxSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { SafeInt } from '../graphql/safe-int.scalar.js';
 import { MaxGraphemes } from '../validation/max-graphemes.js';
@@ -120,7 +104,8 @@ export class SessionModel {
   @Field(() => String, { nullable: true }) controllerId: string | null;
   @Field(() => [Participant]) participants: Participant[];
   @Field(() => String, { nullable: true }) activeCustomerId: string | null;
-  @Field(() => String, { nullable: true, description: "OPT-1: 'standard' or 'screen_sampling'; the consoles set the shared track's encoder from it. Null once ended." }) displayMode: string | null;
+  @Field(() => String, { nullable: true, description: "OPT-1: 'standard' or 'screen_sampling'; the consoles set the shared track's encoder from it. Null once ended." })
+  displayMode: string | null;
   @Field(() => ActivitiesView, { nullable: true, description: 'null once the session has ended' }) activities: ActivitiesView | null;
   @Field(() => String, { nullable: true }) joinLink: string | null;
   @Field(() => String, { nullable: true, description: 'Inbound: the page the customer asked for help from; co-browsing starts there (SHR-3)' }) originUrl: string | null;
@@ -214,7 +199,13 @@ export class CommandIdArgs {
 @ArgsType()
 export class StartSessionArgs extends CommandIdArgs {
   @Field(() => SessionKindValue, { defaultValue: 'outbound' }) @IsOptional() @IsIn(Object.values(SessionKindValue)) kind?: 'outbound' | 'inbound';
-  @Field(() => [InvitationInput], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Nested(() => InvitationInput) invitations?: InvitationInput[];
+  @Field(() => [InvitationInput], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Nested(() => InvitationInput)
+  invitations?: InvitationInput[];
   @Field(() => CustomerInput, { nullable: true }) @IsOptional() @ValidateNested() @Nested(() => CustomerInput) customer?: CustomerInput;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) originUrl?: string;
 }
@@ -231,7 +222,10 @@ const CONSISTENCY_TOKEN = /^(start|\d{1,20}[:/]\d{1,20})$/;
 
 @ArgsType()
 export class AfterArgs {
-  @Field({ nullable: true, description: 'A consistency token from a mutation result: answer only once the read model shows that mutation (waits up to 5 s, else READ_MODEL_BEHIND)' })
+  @Field({
+    nullable: true,
+    description: 'A consistency token from a mutation result: answer only once the read model shows that mutation (waits up to 5 s, else READ_MODEL_BEHIND)',
+  })
   @IsOptional()
   @IsString()
   @Matches(CONSISTENCY_TOKEN, { message: 'after must be a consistency token returned by a mutation' })
@@ -383,7 +377,12 @@ export const SESSION_COMMANDS: Record<SessionCommandName, CommandSpec> = {
   LeaveSession: spec(SessionArgs, none),
   SelectActiveCustomer: spec(SelectActiveCustomerArgs, (a) => ({ customerId: a.customerId })),
   TransferControl: spec(TransferControlArgs, (a) => ({ toUserId: a.toUserId, receiverSupportsVoice: a.receiverSupportsVoice ?? true })),
-  HandToQueue: spec(HandToQueueArgs, (a) => ({ queueId: a.queueId, agentIds: a.agentIds, message: a.message, requiredSkills: a.requiredSkills?.map((s) => ({ skill: s.skill, minLevel: s.minLevel })) })),
+  HandToQueue: spec(HandToQueueArgs, (a) => ({
+    queueId: a.queueId,
+    agentIds: a.agentIds,
+    message: a.message,
+    requiredSkills: a.requiredSkills?.map((s) => ({ skill: s.skill, minLevel: s.minLevel })),
+  })),
   AcceptHandOver: spec(SessionArgs, none),
   RequestShare: spec(RequestShareArgs, (a) => ({ kind: a.kind, mode: a.mode })),
   ApproveShare: spec(ApproveShareArgs, (a) => ({ shareId: a.shareId, applicationName: a.applicationName })),

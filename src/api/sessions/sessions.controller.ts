@@ -8,7 +8,18 @@ import { SessionService } from '../../application/sessions/session.service.js';
 import { LOOKUP_LIMITER, type LookupLimiter } from '../../application/sessions/lookup-limiter.port.js';
 import { spendNumberLookup } from './number-lookup.limit.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import { AfterArgs, JoinSessionArgs, ListSessionsArgs, REST_COMMANDS, SESSION_COMMANDS, SessionModel, SessionPage, StartSessionArgs, startInput, toSession } from './session.types.js';
+import {
+  AfterArgs,
+  JoinSessionArgs,
+  ListSessionsArgs,
+  REST_COMMANDS,
+  SESSION_COMMANDS,
+  SessionModel,
+  SessionPage,
+  StartSessionArgs,
+  startInput,
+  toSession,
+} from './session.types.js';
 
 /** REST face of the session use cases; the same arguments and mapping as the GraphQL resolver. */
 @ApiTags('sessions')
@@ -76,12 +87,7 @@ export class SessionsController {
   @ApiOperation({ summary: `Run a command on the session: ${[...REST_COMMANDS.keys()].join(', ')}` })
   @ApiBody({ schema: { type: 'object' }, required: false })
   @ApiOkResponse({ type: SessionModel, description: 'The session after the command' })
-  async command(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('command') name: string,
-    @Body() body: unknown,
-  ): Promise<SessionModel> {
+  async command(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('command') name: string, @Body() body: unknown): Promise<SessionModel> {
     const type = REST_COMMANDS.get(name);
     if (!type) throw new NotFoundException({ message: `no session command is called ${name}`, code: 'UNKNOWN_COMMAND' });
     const spec = SESSION_COMMANDS[type];

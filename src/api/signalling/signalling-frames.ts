@@ -46,7 +46,8 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -104,7 +105,8 @@ export function parseFrame(text: string): ClientFrame {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BadFrame('the frame must be a JSON object');
   const f = raw as Record<string, unknown>;
-  const ref = (typeof f.ref === 'string' && f.ref.length <= ID_MAX && storable(f.ref)) || (typeof f.ref === 'number' && Number.isFinite(f.ref)) ? (f.ref as string | number) : undefined;
+  const ref =
+    (typeof f.ref === 'string' && f.ref.length <= ID_MAX && storable(f.ref)) || (typeof f.ref === 'number' && Number.isFinite(f.ref)) ? (f.ref as string | number) : undefined;
   const bad = (message: string) => new BadFrame(message, ref);
   const unstorable = unstorableText(f, '');
   if (unstorable) throw new BadFrame(`${unstorable} holds U+0000 or an unpaired surrogate, which is not text that can be relayed`, ref, 'INVALID_TEXT', unstorable);
@@ -123,7 +125,16 @@ export function parseFrame(text: string): ClientFrame {
       if (!(KINDS as readonly unknown[]).includes(f.kind)) throw bad(`kind must be one of ${KINDS.join(', ')}`);
       if (f.shareId !== undefined && !isId(f.shareId)) throw bad('shareId must be a string');
       if (!('payload' in f) || f.payload === undefined) throw bad('payload is missing');
-      return { type: 'signal', sessionId, to: f.to, media: f.media as Media, shareId: f.shareId as string | undefined, kind: f.kind as (typeof KINDS)[number], payload: f.payload, ref };
+      return {
+        type: 'signal',
+        sessionId,
+        to: f.to,
+        media: f.media as Media,
+        shareId: f.shareId as string | undefined,
+        kind: f.kind as (typeof KINDS)[number],
+        payload: f.payload,
+        ref,
+      };
     }
     default:
       throw bad(`unknown frame type ${JSON.stringify(String(f.type)).slice(0, 60)}`);

@@ -1,7 +1,16 @@
 import { BadFrame, FRAME_MAX_DEPTH, jsonDepthExceeds, parseFrame } from './signalling-frames.js';
 
 const SESSION = '0b5c8f8e-5a43-4c1e-9a57-8c2b0f7a1d11';
-const frame = (extra: Record<string, unknown> = {}) => ({ type: 'signal', sessionId: SESSION, to: 'cust-1', media: 'desktop', shareId: 'sh-1', kind: 'offer', payload: { sdp: 'v=0' }, ...extra });
+const frame = (extra: Record<string, unknown> = {}) => ({
+  type: 'signal',
+  sessionId: SESSION,
+  to: 'cust-1',
+  media: 'desktop',
+  shareId: 'sh-1',
+  kind: 'offer',
+  payload: { sdp: 'v=0' },
+  ...extra,
+});
 
 const refusal = (text: string): BadFrame => {
   try {

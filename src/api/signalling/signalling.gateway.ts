@@ -137,7 +137,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       this.consent.onChange((sessionId, closes) => this.closeMedia(sessionId, closes)),
       // Nodes holding the session's other sockets re-read it now rather than at their next frame.
       this.consent.onApplied((sessionId, version) => {
-        this.bus.publish({ node: this.node, sessionId, changed: version }).catch((error: unknown) => this.logger.warn({ err: error, sessionId }, 'session change not announced to other nodes'));
+        this.bus
+          .publish({ node: this.node, sessionId, changed: version })
+          .catch((error: unknown) => this.logger.warn({ err: error, sessionId }, 'session change not announced to other nodes'));
       }),
     );
     this.pinger = setInterval(() => this.ping(), SIGNALLING_LIMITS.pingEveryMs);
@@ -163,7 +165,16 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
 
   private connected(ws: WebSocket, req: IncomingMessage) {
     const now = Date.now();
-    const client: Client = { ws, sessions: new Set(), tokens: SIGNALLING_LIMITS.framesPerSecond, refilledAt: now, lastDropAt: 0, lastRateErrorAt: 0, alive: true, chain: Promise.resolve() };
+    const client: Client = {
+      ws,
+      sessions: new Set(),
+      tokens: SIGNALLING_LIMITS.framesPerSecond,
+      refilledAt: now,
+      lastDropAt: 0,
+      lastRateErrorAt: 0,
+      alive: true,
+      chain: Promise.resolve(),
+    };
     this.clients.add(client);
     this.metrics?.openSockets.inc({ endpoint: 'signalling' });
     ws.on('pong', () => (client.alive = true));
@@ -334,9 +345,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       // who offered before the CSR's page was there, a CSR page reloaded mid-share).
       const arrived = { type: 'peer-joined', sessionId, from: principal.userId };
       this.deliver(sessionId, '*', arrived);
-      this.bus.publish({ node: this.node, sessionId, to: '*', frame: arrived }).catch((error: unknown) =>
-        this.logger.warn({ err: error, sessionId }, 'peer-joined not relayed to other nodes'),
-      );
+      this.bus
+        .publish({ node: this.node, sessionId, to: '*', frame: arrived })
+        .catch((error: unknown) => this.logger.warn({ err: error, sessionId }, 'peer-joined not relayed to other nodes'));
     }
     this.send(client, { type: 'joined', sessionId, you: principal.userId, participants: participantsOf(state), ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
   }
@@ -355,9 +366,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     for (const to of decision.to) {
       this.deliver(frame.sessionId, to, out);
       // Other nodes' sockets get it through the bus; the socket's next frame does not wait for that.
-      this.bus.publish({ node: this.node, sessionId: frame.sessionId, to, frame: out, version: decision.version }).catch((error: unknown) =>
-        this.logger.warn({ err: error, sessionId: frame.sessionId }, 'signalling frame not relayed to other nodes'),
-      );
+      this.bus
+        .publish({ node: this.node, sessionId: frame.sessionId, to, frame: out, version: decision.version })
+        .catch((error: unknown) => this.logger.warn({ err: error, sessionId: frame.sessionId }, 'signalling frame not relayed to other nodes'));
     }
   }
 
@@ -371,13 +382,21 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   /** A frame from another node's socket, or its news that a session changed. */
   private relayed(message: RelayMessage) {
     if ('changed' in message) {
-      if (this.bySession.has(message.sessionId)) this.consent.refresh(message.sessionId).catch((error: unknown) => this.logger.warn({ err: error, sessionId: message.sessionId }, 'signalling could not re-read a changed session'));
+      if (this.bySession.has(message.sessionId))
+        this.consent
+          .refresh(message.sessionId)
+          .catch((error: unknown) => this.logger.warn({ err: error, sessionId: message.sessionId }, 'signalling could not re-read a changed session'));
       return;
     }
     const f = message.frame as { type?: unknown; from?: unknown; media?: unknown; shareId?: unknown };
     // The sending node decided at `version`; a newer state here (this node answered the command
     // that withdrew the media) has the last word.
-    if (message.version !== undefined && f.type === 'signal' && !this.consent.stillAllowed(message.sessionId, message.version, String(f.from), message.to, f.media as Media, f.shareId as string | undefined)) return;
+    if (
+      message.version !== undefined &&
+      f.type === 'signal' &&
+      !this.consent.stillAllowed(message.sessionId, message.version, String(f.from), message.to, f.media as Media, f.shareId as string | undefined)
+    )
+      return;
     this.deliver(message.sessionId, message.to, message.frame);
   }
 
@@ -392,7 +411,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
 
   /** Re-reads every joined session (a lost "changed" message must not leave a peer connection open). */
   private async resync() {
-    await Promise.all(this.consent.watched().map((id) => this.consent.refresh(id))).catch((error: unknown) => this.logger.warn({ err: error }, 'signalling could not re-read joined sessions'));
+    await Promise.all(this.consent.watched().map((id) => this.consent.refresh(id))).catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'signalling could not re-read joined sessions'),
+    );
   }
 
   /** Tells both ends of every peer connection the session's new state no longer allows (this node's sockets). */

@@ -86,7 +86,11 @@ export function graphqlWsOptions(
       // graphql-ws has already registered this operation's id in ctx.subscriptions.
       const running = Object.keys(ctx.subscriptions).length;
       if (running <= limits.subscriptionsPerSocket) return undefined;
-      return [new GraphQLError(`at most ${limits.subscriptionsPerSocket} operations at once on one socket`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: limits.subscriptionsPerSocket } })];
+      return [
+        new GraphQLError(`at most ${limits.subscriptionsPerSocket} operations at once on one socket`, {
+          extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: limits.subscriptionsPerSocket },
+        }),
+      ];
     },
     onClose: (ctx) => {
       const extra = ctx.extra as Extra;

@@ -9,7 +9,18 @@ import { Answers, ref } from '../openapi/rest-responses.js';
 import { SessionModel, toSession } from '../sessions/session.types.js';
 import { QueueCommands, REST_QUEUE_COMMANDS } from './queue-commands.js';
 import { RateLimiter } from './rate-limit.js';
-import { AvailabilityArgs, ConfigureQueueArgs, CreateQueueArgs, InboundRequestBody, InboundTicket, OfferModel, QueueModel, QueueStatisticsModel, toOffer, toQueue } from './webacd.types.js';
+import {
+  AvailabilityArgs,
+  ConfigureQueueArgs,
+  CreateQueueArgs,
+  InboundRequestBody,
+  InboundTicket,
+  OfferModel,
+  QueueModel,
+  QueueStatisticsModel,
+  toOffer,
+  toQueue,
+} from './webacd.types.js';
 
 /** REST bodies: the queue comes from the path. */
 class ConfigureQueueBody extends OmitType(ConfigureQueueArgs, ['queueId'] as const) {}
@@ -82,7 +93,7 @@ export class QueuesController {
 
   @Roles('csr', 'supervisor', 'admin')
   @Get(':queueId')
-  @ApiOperation({ summary: "One queue; its items, offers and agents only for its agents, supervisors and admins (others: name and statistics)" })
+  @ApiOperation({ summary: 'One queue; its items, offers and agents only for its agents, supervisors and admins (others: name and statistics)' })
   @ApiOkResponse({ type: QueueModel })
   async get(@CurrentPrincipal() p: Principal, @Param('queueId') queueId: string) {
     return toQueue(await this.webacd.details(p, queueId));

@@ -122,7 +122,10 @@ export class WebAcdResolver {
   }
 
   @Roles('csr', 'supervisor', 'admin')
-  @Subscription(() => QueueModel, { description: "A queue's live view and statistics, on every change (items and offers for its agents, supervisors and admins)", resolve: (queue: QueueModel) => queue })
+  @Subscription(() => QueueModel, {
+    description: "A queue's live view and statistics, on every change (items and offers for its agents, supervisors and admins)",
+    resolve: (queue: QueueModel) => queue,
+  })
   async queueChanged(@CurrentPrincipal() p: Principal, @Args() { queueId }: QueueIdArgs): Promise<AsyncIterator<QueueModel>> {
     await this.webacd.details(p, queueId);
     const changes = this.feed.changes((id) => id === queueId);

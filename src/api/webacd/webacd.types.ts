@@ -71,7 +71,9 @@ export class QueueStatisticsModel {
   @ApiProperty() @Field(() => Int) serviceLevelThresholdMs: number;
   @ApiProperty() @Field(() => Int) answered: number;
   @ApiProperty() @Field(() => Int) abandoned: number;
-  @ApiPropertyOptional({ type: Number, nullable: true }) @Field(() => Float, { nullable: true, description: 'answered within the threshold / (answered + abandoned)' }) serviceLevel: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true })
+  @Field(() => Float, { nullable: true, description: 'answered within the threshold / (answered + abandoned)' })
+  serviceLevel: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) @Field(() => Float, { nullable: true }) averageSpeedOfAnswerMs: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) @Field(() => Float, { nullable: true, description: 'abandoned / (answered + abandoned)' }) abandonmentRate: number | null;
 }
@@ -202,8 +204,22 @@ export class QueueIdArgs {
 @InputType('ConfigureQueueInput')
 export class ConfigureQueueArgs extends QueueIdArgs {
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxGraphemes(200) name?: string;
-  @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(AGENT_ID, { each: true }) addAgentIds?: string[];
-  @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(AGENT_ID, { each: true }) removeAgentIds?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MaxLength(AGENT_ID, { each: true })
+  addAgentIds?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MaxLength(AGENT_ID, { each: true })
+  removeAgentIds?: string[];
   @ApiPropertyOptional() @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(5000) @Max(600_000) offerTimeoutMs?: number;
   @ApiPropertyOptional({ type: [QueueTopicView] })
   @Field(() => [QueueTopicView], { nullable: true })
@@ -263,8 +279,20 @@ export class SiteSettingsArgs {
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsBoolean() autoRecord?: boolean;
   @ApiPropertyOptional() @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(50) maxCustomers?: number;
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsBoolean() multiSessionAllowed?: boolean;
-  @ApiPropertyOptional({ description: 'Days recordings are kept (ADM-1), 1..3650' }) @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3650) recordingRetentionDays?: number;
-  @ApiPropertyOptional({ description: 'Days files are kept (ADM-1), 1..3650' }) @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3650) fileRetentionDays?: number;
+  @ApiPropertyOptional({ description: 'Days recordings are kept (ADM-1), 1..3650' })
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  recordingRetentionDays?: number;
+  @ApiPropertyOptional({ description: 'Days files are kept (ADM-1), 1..3650' })
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  fileRetentionDays?: number;
 }
 
 @ObjectType('AgentSkill')
@@ -280,7 +308,8 @@ export class UserSettingsArgs {
   @ApiProperty() @Field() @IsString() @MinLength(1) @MaxLength(AGENT_ID) userId: string;
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsBoolean() multiSession?: boolean;
   @ApiPropertyOptional() @Field({ nullable: true }) @IsOptional() @IsBoolean() webacdAgent?: boolean;
-  @ApiPropertyOptional({ enum: ['dashboard', 'compact', 'multi_session'] }) @Field({ nullable: true }) @IsOptional() @IsIn(['dashboard', 'compact', 'multi_session']) consoleType?: 'dashboard' | 'compact' | 'multi_session';
+  @ApiPropertyOptional({ enum: ['dashboard', 'compact', 'multi_session'] }) @Field({ nullable: true }) @IsOptional() @IsIn(['dashboard', 'compact', 'multi_session']) consoleType?:
+    'dashboard' | 'compact' | 'multi_session';
   @ApiPropertyOptional({ type: () => [AgentSkillInput], description: 'WebACD skills and levels (RT-3); replaces the list' })
   @Field(() => [AgentSkillInput], { nullable: true })
   @IsOptional()

@@ -94,7 +94,11 @@ export class CommandHandler {
    */
   handle<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
     // One span per command (issue 17), child of the request's; the event store's append nests in it.
-    const attributes = { 'tandem.command.type': command.type, 'tandem.stream.id': aggregate.streamId(id), ...(command.metadata.commandId ? { 'tandem.command.id': command.metadata.commandId } : {}) };
+    const attributes = {
+      'tandem.command.type': command.type,
+      'tandem.stream.id': aggregate.streamId(id),
+      ...(command.metadata.commandId ? { 'tandem.command.id': command.metadata.commandId } : {}),
+    };
     return inSpan(`command ${command.type}`, attributes, () => this.observed(aggregate, id, command, options));
   }
 
@@ -132,7 +136,12 @@ export class CommandHandler {
     }
   }
 
-  private async decideAndAppend<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, command: C, options: HandleOptions<S, Ctx>): Promise<Handled<S>> {
+  private async decideAndAppend<C extends Command, E extends Event, S, Ctx>(
+    aggregate: Aggregate<C, E, S, Ctx>,
+    id: string,
+    command: C,
+    options: HandleOptions<S, Ctx>,
+  ): Promise<Handled<S>> {
     const streamId = aggregate.streamId(id);
     const attempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
@@ -186,7 +195,14 @@ export class CommandHandler {
         }
         const newState = decided.reduce(aggregate.decider.evolve, state);
         if (key) loaded.commands.set(key, lastEventId);
-        this.remember(streamId, { state: newState, version: result.nextExpectedVersion, commands: loaded.commands, lastHash: prev, lastAt: command.metadata.now.getTime(), checkpoint: last.checkpoint });
+        this.remember(streamId, {
+          state: newState,
+          version: result.nextExpectedVersion,
+          commands: loaded.commands,
+          lastHash: prev,
+          lastAt: command.metadata.now.getTime(),
+          checkpoint: last.checkpoint,
+        });
         return { state: newState, version: result.nextExpectedVersion, lastEventId, stored: decided.length, duplicate: false, checkpoint: last.checkpoint };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
@@ -272,7 +288,13 @@ export class CommandHandler {
       try {
         const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: loaded.version ?? 'no_stream' });
         const recordedAt = new Date();
-        const recorded = toAppend.map((e, i) => ({ ...e, id: result.positions[i]!.id, version: result.positions[i]!.version, checkpoint: result.positions[i]!.checkpoint, recordedAt }));
+        const recorded = toAppend.map((e, i) => ({
+          ...e,
+          id: result.positions[i]!.id,
+          version: result.positions[i]!.version,
+          checkpoint: result.positions[i]!.checkpoint,
+          recordedAt,
+        }));
         this.remember(streamId, { state, version: result.nextExpectedVersion, commands: seen, lastHash: prev, lastAt, checkpoint: recorded.at(-1)!.checkpoint });
         return decisions.map(({ outcome, upTo, count }) => {
           if (!outcome.ok) return outcome;

@@ -15,7 +15,12 @@ export function isBackendUnavailable(error: unknown, depth = 0): boolean {
   if (error instanceof EventStoreUnavailableError) return true;
   const { code, message, cause, driverError, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; errors?: unknown };
   if (typeof code === 'string' && (/^(08|57P0[123])/.test(code) || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN)$/.test(code))) return true;
-  if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down|in recovery mode)/i.test(message))
+  if (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down|in recovery mode)/i.test(
+      message,
+    )
+  )
     return true;
   if (Array.isArray(errors) && errors.some((e) => isBackendUnavailable(e, depth + 1))) return true;
   return isBackendUnavailable(driverError, depth + 1) || isBackendUnavailable(cause, depth + 1);

@@ -28,7 +28,10 @@ export class IdempotencyConflictError extends DomainError {
 
 /** The event store's backing server could not be reached or failed. */
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

@@ -30,7 +30,13 @@ export class RetentionService {
         // The blob's write time is a cheap first filter; the decider checks the event's time.
         if (!parsed || now.getTime() - blob.storedAt.getTime() < days * DAY_MS) continue;
         try {
-          await this.sessions.command(SYSTEM, parsed.sessionId, 'ExpireStoredContent', { kind: parsed.kind, id: parsed.id }, { commandId: `retention:${parsed.kind}:${parsed.id}`, now });
+          await this.sessions.command(
+            SYSTEM,
+            parsed.sessionId,
+            'ExpireStoredContent',
+            { kind: parsed.kind, id: parsed.id },
+            { commandId: `retention:${parsed.kind}:${parsed.id}`, now },
+          );
         } catch (error) {
           // Bytes no event speaks of (a crash between storing and recording them) are deleted too.
           const orphan = error instanceof DomainError && (error.code === 'STORED_CONTENT_NOT_FOUND' || error.code === 'SESSION_NOT_FOUND');

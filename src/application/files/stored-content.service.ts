@@ -269,20 +269,32 @@ export class StoredContentService implements RecordingSeal {
     if (!hasRole(principal, 'supervisor', 'admin')) throw forbidden('SUPERVISORS_ONLY', 'Only supervisors and admins replay recordings');
     const history = await this.events.readStream(sessionAggregate.streamId(sessionId));
     if (history.length === 0) throw notFound('SESSION_NOT_FOUND', `session ${sessionId} not found`);
-    const byId = new Map<string, { started: string; startedVersion: number; stop?: { at: string; durationMs: number | null; sizeBytes: number | null; sha256: string | null }; deleted: boolean }>();
+    const byId = new Map<
+      string,
+      { started: string; startedVersion: number; stop?: { at: string; durationMs: number | null; sizeBytes: number | null; sha256: string | null }; deleted: boolean }
+    >();
     for (const event of history) {
       const data = event.data as Record<string, unknown>;
       const id = data.recordingId as string;
       if (event.type === 'RecordingStarted') byId.set(id, { started: data.at as string, startedVersion: event.version, deleted: false });
       const entry = byId.get(id);
       if (!entry) continue;
-      if (event.type === 'RecordingStopped') entry.stop = { at: data.at as string, durationMs: data.durationMs as number | null, sizeBytes: data.sizeBytes as number | null, sha256: data.sha256 as string | null };
+      if (event.type === 'RecordingStopped')
+        entry.stop = { at: data.at as string, durationMs: data.durationMs as number | null, sizeBytes: data.sizeBytes as number | null, sha256: data.sha256 as string | null };
       if (event.type === 'RecordingDeleted') entry.deleted = true;
     }
     const verdicts: RecordingVerdict[] = [];
     for (const [recordingId, entry] of byId) {
       const stop = entry.stop;
-      const base = { recordingId, startedVersion: entry.startedVersion, startedAt: entry.started, stoppedAt: stop?.at ?? null, durationMs: stop?.durationMs ?? null, sizeBytes: stop?.sizeBytes ?? null, sha256: stop?.sha256 ?? null };
+      const base = {
+        recordingId,
+        startedVersion: entry.startedVersion,
+        startedAt: entry.started,
+        stoppedAt: stop?.at ?? null,
+        durationMs: stop?.durationMs ?? null,
+        sizeBytes: stop?.sizeBytes ?? null,
+        sha256: stop?.sha256 ?? null,
+      };
       if (!stop) verdicts.push({ ...base, verdict: 'recording', actualSha256: null });
       else if (entry.deleted) verdicts.push({ ...base, verdict: 'deleted', actualSha256: null });
       else if (!stop.sha256) verdicts.push({ ...base, verdict: 'no_bytes', actualSha256: null });

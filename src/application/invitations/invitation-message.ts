@@ -72,10 +72,7 @@ export function emailSubject(f: Pick<InvitationFacts, 'sessionNumber' | 'compose
 }
 
 export function emailBody(f: Pick<InvitationFacts, 'joinLink' | 'siteUrl' | 'sessionNumber' | 'composed'>): string {
-  return (
-    f.composed?.body ??
-    `Please join the remote support session: ${f.joinLink}\n\nOr go to ${f.siteUrl} and enter the session number ${f.sessionNumber}.`
-  );
+  return f.composed?.body ?? `Please join the remote support session: ${f.joinLink}\n\nOr go to ${f.siteUrl} and enter the session number ${f.sessionNumber}.`;
 }
 
 export function invitationMessage(f: InvitationFacts): InvitationMessage {

@@ -63,7 +63,13 @@ export class InvitationsService {
     private readonly mail: MailSender,
     private readonly sessions: {
       current(principal: Principal, sessionId: string): Promise<SessionView>;
-      command(principal: Principal, sessionId: string, type: 'RecordUndeliveredInvitation', data: { invitationId: string; reason: string }, options: { commandId: string }): Promise<unknown>;
+      command(
+        principal: Principal,
+        sessionId: string,
+        type: 'RecordUndeliveredInvitation',
+        data: { invitationId: string; reason: string },
+        options: { commandId: string },
+      ): Promise<unknown>;
     },
     private readonly options: InvitationsOptions,
   ) {}
@@ -110,7 +116,13 @@ export class InvitationsService {
   private async recordUndelivered(facts: InvitationFacts, error: unknown): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     try {
-      await this.sessions.command(SYSTEM, facts.sessionId, 'RecordUndeliveredInvitation', { invitationId: facts.invitationId, reason }, { commandId: `undelivered:${facts.invitationId}` });
+      await this.sessions.command(
+        SYSTEM,
+        facts.sessionId,
+        'RecordUndeliveredInvitation',
+        { invitationId: facts.invitationId, reason },
+        { commandId: `undelivered:${facts.invitationId}` },
+      );
       this.options.log?.('warn', 'invitation undelivered; recorded for the CSR', { invitationId: facts.invitationId, sessionId: facts.sessionId, reason });
     } catch (refused) {
       // The session ended meanwhile: nobody can join it, so there is nothing to tell.

@@ -244,7 +244,8 @@ function pageOf(page: Page): { offset: number; limit: number } {
   const offset = page.offset ?? 0;
   const limit = page.limit ?? DEFAULT_LIMIT;
   if (!Number.isSafeInteger(offset) || offset < 0) throw validationError('INVALID_OFFSET', 'offset', 'offset must be an integer >= 0');
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > HISTORY_MAX_LIMIT) throw validationError('INVALID_LIMIT', 'limit', `limit must be an integer from 1 to ${HISTORY_MAX_LIMIT}`);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > HISTORY_MAX_LIMIT)
+    throw validationError('INVALID_LIMIT', 'limit', `limit must be an integer from 1 to ${HISTORY_MAX_LIMIT}`);
   return { offset, limit };
 }
 
@@ -259,6 +260,7 @@ function lastIndexAt(events: readonly RecordedEvent[], point: PointInTime): numb
   if (!(point.at instanceof Date) || Number.isNaN(point.at.getTime())) throw validationError('INVALID_TIME', 'at', 'at must be an instant (ISO-8601)');
   let last = -1;
   for (const [i, event] of events.entries()) if (event.recordedAt.getTime() <= point.at.getTime()) last = i;
-  if (last < 0) throw validationError('BEFORE_FIRST_EVENT', 'at', `nothing had happened yet at ${point.at.toISOString()}: the first event is from ${events[0]!.recordedAt.toISOString()}`);
+  if (last < 0)
+    throw validationError('BEFORE_FIRST_EVENT', 'at', `nothing had happened yet at ${point.at.toISOString()}: the first event is from ${events[0]!.recordedAt.toISOString()}`);
   return last;
 }

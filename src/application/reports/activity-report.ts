@@ -45,7 +45,12 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9
  */
 export function parseInstant(text: string, field: 'from' | 'to'): Date {
   const m = INSTANT.exec(text);
-  const invalid = () => validationError('INVALID_PERIOD', field, `${field} must be YYYY-MM-DD (UTC) or an ISO-8601 date-time with an offset, e.g. 2026-03-01T00:00:00Z (got ${JSON.stringify(text.slice(0, 40))})`);
+  const invalid = () =>
+    validationError(
+      'INVALID_PERIOD',
+      field,
+      `${field} must be YYYY-MM-DD (UTC) or an ISO-8601 date-time with an offset, e.g. 2026-03-01T00:00:00Z (got ${JSON.stringify(text.slice(0, 40))})`,
+    );
   if (!m) throw invalid();
   const [year, month, day, hour = 0, minute = 0, second = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((p) => (p === undefined ? undefined : Number(p))) as number[];
   const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
@@ -75,16 +80,50 @@ export function activityCsv(rows: readonly CsrActivity[]): string {
   const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
   return stringify(
     rows.map((r) => [
-      r.csrId, r.sessions, r.byKind.inbound, r.byKind.outbound, r.byMode.single, r.byMode.multi, r.customersHelped, seconds(r.handleTimeMs.total),
-      seconds(r.handleTimeMs.average), r.pickedUpFromQueue, seconds(r.averageQueueWaitMs), r.transfersGiven, r.transfersReceived, r.handOvers,
-      r.recordings, r.offers.received, r.offers.accepted, r.offers.declined, r.offers.timedOut, r.notes.map((n) => n.text).join(' | '),
+      r.csrId,
+      r.sessions,
+      r.byKind.inbound,
+      r.byKind.outbound,
+      r.byMode.single,
+      r.byMode.multi,
+      r.customersHelped,
+      seconds(r.handleTimeMs.total),
+      seconds(r.handleTimeMs.average),
+      r.pickedUpFromQueue,
+      seconds(r.averageQueueWaitMs),
+      r.transfersGiven,
+      r.transfersReceived,
+      r.handOvers,
+      r.recordings,
+      r.offers.received,
+      r.offers.accepted,
+      r.offers.declined,
+      r.offers.timedOut,
+      r.notes.map((n) => n.text).join(' | '),
     ]),
     {
       header: true,
       columns: [
-        'csr_id', 'sessions', 'inbound', 'outbound', 'single_session', 'multi_session', 'customers_helped', 'handle_time_total_s',
-        'handle_time_average_s', 'picked_up_from_queue', 'average_queue_wait_s', 'transfers_given', 'transfers_received', 'hand_overs',
-        'recordings', 'offers_received', 'offers_accepted', 'offers_declined', 'offers_timed_out', 'notes',
+        'csr_id',
+        'sessions',
+        'inbound',
+        'outbound',
+        'single_session',
+        'multi_session',
+        'customers_helped',
+        'handle_time_total_s',
+        'handle_time_average_s',
+        'picked_up_from_queue',
+        'average_queue_wait_s',
+        'transfers_given',
+        'transfers_received',
+        'hand_overs',
+        'recordings',
+        'offers_received',
+        'offers_accepted',
+        'offers_declined',
+        'offers_timed_out',
+        'notes',
       ],
       escape_formulas: true,
       record_delimiter: 'windows',

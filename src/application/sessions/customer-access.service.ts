@@ -79,7 +79,8 @@ export class CustomerAccessService {
   async redeemInvitation(invitationToken: string, displayName: string): Promise<CustomerCredential> {
     const guest = this.newCustomer(displayName);
     const invitation = await this.invitationTokens.read(invitationToken);
-    if (!invitation) throw validationError(CUSTOMER_ACCESS_ERRORS.INVITATION_INVALID, 'invitationToken', 'the invitation link is not valid or has expired; enter the session number instead');
+    if (!invitation)
+      throw validationError(CUSTOMER_ACCESS_ERRORS.INVITATION_INVALID, 'invitationToken', 'the invitation link is not valid or has expired; enter the session number instead');
     if (!(await this.redemptions.claim(invitation.sessionId, invitation.invitationId, guest.userId))) {
       throw illegalState(CUSTOMER_ACCESS_ERRORS.INVITATION_USED, 'this invitation link was already used; enter the session number instead');
     }

@@ -125,7 +125,11 @@ export class SessionService {
    * their own load stream (an append with an expected version) before the start is stored, and
    * given back if the start is refused.
    */
-  async open(principal: Principal, input: StartInput, options: ExecuteOptions = {}): Promise<{ sessionId: string; lastEventId: string | undefined; handled: Handled<SessionState> }> {
+  async open(
+    principal: Principal,
+    input: StartInput,
+    options: ExecuteOptions = {},
+  ): Promise<{ sessionId: string; lastEventId: string | undefined; handled: Handled<SessionState> }> {
     const derived = input.sessionId ?? (options.commandId ? sessionIdFor(principal.userId, options.commandId) : undefined);
     const sessionId = derived ?? randomUUID();
     // Only a derived id can name a session that exists already (a fresh random one cannot).
@@ -166,7 +170,10 @@ export class SessionService {
     sessionId: string,
     type: T,
     data: Extract<SessionCommand, { type: T }>['data'],
-    options: Pick<ExecuteOptions, 'commandId'> & { /** SES-3: the CSR's other live sessions, as the claim just counted them. */ actorLiveSessions?: number; readonly now?: Date } = {},
+    options: Pick<ExecuteOptions, 'commandId'> & {
+      /** SES-3: the CSR's other live sessions, as the claim just counted them. */ actorLiveSessions?: number;
+      readonly now?: Date;
+    } = {},
   ): Promise<Handled<SessionState>> {
     // A customer's join credential acts in its one session only.
     if (outOfScope(principal, sessionId)) throw notFound('SESSION_NOT_FOUND', 'There is no such session');
@@ -385,7 +392,9 @@ export class SessionService {
 
   /** ADM-1: admin-only changes of site and user settings. */
   async changeSettings(principal: Principal, command: Omit<SettingsCommand, 'metadata'>, options: ExecuteOptions = {}) {
-    const result = await this.handler.handle(settingsAggregate, 'site', { ...command, metadata: this.metadata(principal, options.commandId) } as SettingsCommand, { context: undefined });
+    const result = await this.handler.handle(settingsAggregate, 'site', { ...command, metadata: this.metadata(principal, options.commandId) } as SettingsCommand, {
+      context: undefined,
+    });
     return result.state;
   }
 

@@ -9,13 +9,26 @@ import type { CloseMedia } from './signalling.policy.js';
 function stream(initial: SessionEvent[]) {
   const events: SessionEvent[] = [...initial];
   const recorded = (from: number): RecordedEvent[] =>
-    events.slice(from).map((e, i) => ({ id: `e${from + i}`, streamId: `session-${SESSION_ID}`, version: from + i, type: e.type, data: e.data, metadata: {}, schemaVersion: 1, recordedAt: new Date(0), position: 0n, checkpoint: '' }));
+    events.slice(from).map((e, i) => ({
+      id: `e${from + i}`,
+      streamId: `session-${SESSION_ID}`,
+      version: from + i,
+      type: e.type,
+      data: e.data,
+      metadata: {},
+      schemaVersion: 1,
+      recordedAt: new Date(0),
+      position: 0n,
+      checkpoint: '',
+    }));
   const reads = { versions: 0, streams: 0 };
   return {
     events,
     reads,
     store: { readStream: async (_: string, o: { fromVersion?: number } = {}) => (reads.streams++, recorded(o.fromVersion ?? 0)) },
-    versions: { of: async (ids: readonly string[]) => (reads.versions++, new Map(ids.filter((id) => id === SESSION_ID && events.length > 0).map((id) => [id, events.length - 1]))) },
+    versions: {
+      of: async (ids: readonly string[]) => (reads.versions++, new Map(ids.filter((id) => id === SESSION_ID && events.length > 0).map((id) => [id, events.length - 1]))),
+    },
   };
 }
 

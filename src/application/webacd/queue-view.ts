@@ -11,7 +11,20 @@ import type { QueueItemView, QueueView } from './webacd.ports.js';
  */
 export function queueViewOfState(state: Exclude<QueueState, { status: 'none' }>, version: number, consistencyToken?: string): QueueView {
   if (state.status === 'closed') {
-    return { id: state.queueId, name: state.name, status: 'closed', agentIds: [], agents: [], offerTimeoutMs: 0, topics: [], serviceLevelThresholdMs: 0, waiting: 0, recentWaitsMs: [], version, consistencyToken };
+    return {
+      id: state.queueId,
+      name: state.name,
+      status: 'closed',
+      agentIds: [],
+      agents: [],
+      offerTimeoutMs: 0,
+      topics: [],
+      serviceLevelThresholdMs: 0,
+      waiting: 0,
+      recentWaitsMs: [],
+      version,
+      consistencyToken,
+    };
   }
   return {
     id: state.queueId,

@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound, validationError } from '../../domain/shared/domain-error.js';
 import type { CommandMetadata } from '../../domain/shared/decider.js';
-import {
-  type AgentFacts,
-  estimateWait,
-  findItem,
-  positionInLine,
-  type QueueCommand,
-  type QueueContext,
-  queueDecider,
-  type QueueState,
-} from '../../domain/queue/index.js';
+import { type AgentFacts, estimateWait, findItem, positionInLine, type QueueCommand, type QueueContext, queueDecider, type QueueState } from '../../domain/queue/index.js';
 import { effectiveSettings, isWebacdAgent, type SettingsState, skillLevels } from '../../domain/settings/index.js';
 import { type Aggregate, type BatchOutcome, CommandHandler, eventIdFor, type Handled, type StoredEvent } from '../command-handling/command-handler.js';
 import type { SessionState } from '../../domain/session/index.js';
@@ -129,7 +120,12 @@ export class WebAcdService {
       const commands = batch.map((p) => ({ ...p.command, metadata: { ...p.command.metadata, now } }) as QueueCommand);
       let outcomes: BatchOutcome<QueueState>[];
       try {
-        outcomes = await this.handler.handleMany(queueAggregate, queueId, commands, (state) => this.context(state, batch.map((p) => p.principal)));
+        outcomes = await this.handler.handleMany(queueAggregate, queueId, commands, (state) =>
+          this.context(
+            state,
+            batch.map((p) => p.principal),
+          ),
+        );
       } catch (error) {
         for (const p of batch) p.reject(error);
         continue;
@@ -169,7 +165,16 @@ export class WebAcdService {
     }
     const offers: QueueOfferView[] = [...state.offers.values()].map((o) => {
       const item = state.waiting.get(o.itemId);
-      return { offerId: o.offerId, queueId: queue.id, queueName: queue.name, itemId: o.itemId, agentId: o.agentId, offeredAt: new Date(o.offeredAt), expiresAt: new Date(o.expiresAt), item: item ? itemViewOf(queue.id, item) : null };
+      return {
+        offerId: o.offerId,
+        queueId: queue.id,
+        queueName: queue.name,
+        itemId: o.itemId,
+        agentId: o.agentId,
+        offeredAt: new Date(o.offeredAt),
+        expiresAt: new Date(o.expiresAt),
+        item: item ? itemViewOf(queue.id, item) : null,
+      };
     });
     // RT-4: items of a skill set nobody in the queue holds (one check per skill set, not per item).
     let unservable = 0;

@@ -34,8 +34,7 @@ export function decideCsrLoad(command: CsrLoadCommand, state: CsrLoadState, cont
   const stamp = { by: command.metadata.userId, at: command.metadata.now.toISOString() };
   const now = command.metadata.now.getTime();
   const holds = (claim: SlotClaim) =>
-    context.liveSessionIds.includes(claim.sessionId) ||
-    (context.unstartedSessionIds.includes(claim.sessionId) && now - Date.parse(claim.at) < UNSTARTED_CLAIM_MS);
+    context.liveSessionIds.includes(claim.sessionId) || (context.unstartedSessionIds.includes(claim.sessionId) && now - Date.parse(claim.at) < UNSTARTED_CLAIM_MS);
   const { sessionId } = command.data;
   switch (command.type) {
     case 'ClaimSessionSlot': {

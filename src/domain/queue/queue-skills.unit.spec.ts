@@ -34,7 +34,10 @@ const TOPICS = [
 
 /** The queue with topics; ANN (idle since 1 s), BOB (2 s) and CID (3 s) available. */
 const withTopics = (): QueueEvent[] => [
-  { type: 'QueueCreated', data: { queueId: QUEUE_ID, name: 'Support', agentIds: [ANN, BOB, CID], offerTimeoutMs: TIMEOUT_MS, routing: 'longest_idle', topics: TOPICS, by: ADMIN, at: iso(0) } },
+  {
+    type: 'QueueCreated',
+    data: { queueId: QUEUE_ID, name: 'Support', agentIds: [ANN, BOB, CID], offerTimeoutMs: TIMEOUT_MS, routing: 'longest_idle', topics: TOPICS, by: ADMIN, at: iso(0) },
+  },
   ev.availability(ANN, 1),
   ev.availability(BOB, 2),
   ev.availability(CID, 3),
@@ -67,18 +70,27 @@ describe('skills routing (RT-1..RT-5)', () => {
 
   it('RT-1 among the agents with the skills, the one idle longest goes first', () => {
     const both = context({ [BOB]: { skills: skills({ printers: 3 }) }, [CID]: { skills: skills({ printers: 9 }) } });
-    spec.given(withTopics(), both).when(enqueueInbound('item-1', { topic: 'printers' })).then([inboundAbout('item-1', 'printers'), ev.offered('item-1', BOB)]);
+    spec
+      .given(withTopics(), both)
+      .when(enqueueInbound('item-1', { topic: 'printers' }))
+      .then([inboundAbout('item-1', 'printers'), ev.offered('item-1', BOB)]);
   });
 
   it('RT-3 a request without a topic needs no skills and goes to the agent idle longest', () => {
-    spec.given(withTopics(), skilled).when(enqueueInbound('item-1')).then([inboundAbout('item-1', undefined), ev.offered('item-1', ANN)]);
+    spec
+      .given(withTopics(), skilled)
+      .when(enqueueInbound('item-1'))
+      .then([inboundAbout('item-1', undefined), ev.offered('item-1', ANN)]);
   });
 
   it('RT-4 a request nobody can serve waits without holding up the line behind it, and is offered once someone with the skills comes', () => {
     const nobody = context({ [BOB]: { skills: skills({ printers: 1 }) } });
     const waiting = [...withTopics(), inboundAbout('item-1', 'printers', 10)];
     // The next request (no skills needed) is offered at once, though it came later.
-    spec.given(waiting, nobody).when(enqueueInbound('item-2')).then([inboundAbout('item-2', undefined), ev.offered('item-2', ANN)]);
+    spec
+      .given(waiting, nobody)
+      .when(enqueueInbound('item-2'))
+      .then([inboundAbout('item-2', undefined), ev.offered('item-2', ANN)]);
     // Skills arrive (the admin's user setting): the next decision offers the old request.
     spec
       .given(waiting, context({ [CID]: { skills: skills({ printers: 3 }) } }))
@@ -88,7 +100,10 @@ describe('skills routing (RT-1..RT-5)', () => {
 
   it('RT-2 one open inbound offer per agent: a second request for the only skilled agent waits for them', () => {
     const given = [...withTopics(), inboundAbout('item-1', 'printers', 10), ev.offered('item-1', CID, 1, 10)];
-    spec.given(given, skilled).when(enqueueInbound('item-2', { topic: 'printers' })).then([inboundAbout('item-2', 'printers')]);
+    spec
+      .given(given, skilled)
+      .when(enqueueInbound('item-2', { topic: 'printers' }))
+      .then([inboundAbout('item-2', 'printers')]);
   });
 
   it('RT-1 first in first out across skill sets: the oldest request that a free agent can take goes first', () => {
@@ -107,13 +122,28 @@ describe('skills routing (RT-1..RT-5)', () => {
       .given(withTopics(), skilled)
       .when(cmd('EnqueueHandOver', { itemId: 'h-1', sessionId: SESSION_ID, handedBy: GIVER, target: { kind: 'queue', queueId: QUEUE_ID }, requiredSkills: PRINTERS }, asSystem()))
       .then([
-        { type: 'HandOverEnqueued', data: { itemId: 'h-1', sessionId: SESSION_ID, handedBy: GIVER, message: null, target: { kind: 'queue', queueId: QUEUE_ID }, requiredSkills: PRINTERS, by: 'system', at: iso(NOW_S) } },
+        {
+          type: 'HandOverEnqueued',
+          data: {
+            itemId: 'h-1',
+            sessionId: SESSION_ID,
+            handedBy: GIVER,
+            message: null,
+            target: { kind: 'queue', queueId: QUEUE_ID },
+            requiredSkills: PRINTERS,
+            by: 'system',
+            at: iso(NOW_S),
+          },
+        },
         ev.broadcast('h-1', CID),
       ]);
   });
 
   it('RT-5 the offer says why this agent: longest idle among the candidates, with their levels in the skills asked for', () => {
-    const events = specWithReasons.given(withTopics(), context({ [BOB]: { skills: skills({ printers: 3 }) }, [CID]: { skills: skills({ printers: 9 }) } })).when(enqueueInbound('item-1', { topic: 'printers' })).events();
+    const events = specWithReasons
+      .given(withTopics(), context({ [BOB]: { skills: skills({ printers: 3 }) }, [CID]: { skills: skills({ printers: 9 }) } }))
+      .when(enqueueInbound('item-1', { topic: 'printers' }))
+      .events();
     const offered = events.find((e) => e.type === 'ItemOffered');
     expect(offered?.data).toMatchObject({
       agentId: BOB,
@@ -122,17 +152,47 @@ describe('skills routing (RT-1..RT-5)', () => {
   });
 
   it('RT-3 an unknown topic is refused, naming the field', () => {
-    const error = spec.given(withTopics(), skilled).when(enqueueInbound('item-1', { topic: 'plumbing' })).thenError(E.UNKNOWN_TOPIC);
+    const error = spec
+      .given(withTopics(), skilled)
+      .when(enqueueInbound('item-1', { topic: 'plumbing' }))
+      .thenError(E.UNKNOWN_TOPIC);
     expect(error.field).toBe('topic');
   });
 
   it('RT-3 topics and skills are validated: levels 1..10, each skill once', () => {
     const create = (topics: unknown) =>
       cmd('CreateQueue', { queueId: QUEUE_ID, name: 'Support', agentIds: [ANN], offerTimeoutMs: TIMEOUT_MS, routing: 'longest_idle', topics: topics as never }, asAdmin());
-    spec.given([]).when(create([{ topic: 'x', requiredSkills: [{ skill: 'a', minLevel: 11 }] }])).thenError(E.INVALID_SKILLS);
-    spec.given([]).when(create([{ topic: 'x', requiredSkills: [{ skill: 'a', minLevel: 1 }, { skill: 'a', minLevel: 2 }] }])).thenError(E.INVALID_SKILLS);
-    spec.given([]).when(create([{ topic: 'x', requiredSkills: [] }, { topic: 'x', requiredSkills: [] }])).thenError(E.INVALID_TOPICS);
-    spec.given([]).when(create(TOPICS)).thenContains([{ type: 'QueueCreated' }]);
+    spec
+      .given([])
+      .when(create([{ topic: 'x', requiredSkills: [{ skill: 'a', minLevel: 11 }] }]))
+      .thenError(E.INVALID_SKILLS);
+    spec
+      .given([])
+      .when(
+        create([
+          {
+            topic: 'x',
+            requiredSkills: [
+              { skill: 'a', minLevel: 1 },
+              { skill: 'a', minLevel: 2 },
+            ],
+          },
+        ]),
+      )
+      .thenError(E.INVALID_SKILLS);
+    spec
+      .given([])
+      .when(
+        create([
+          { topic: 'x', requiredSkills: [] },
+          { topic: 'x', requiredSkills: [] },
+        ]),
+      )
+      .thenError(E.INVALID_TOPICS);
+    spec
+      .given([])
+      .when(create(TOPICS))
+      .thenContains([{ type: 'QueueCreated' }]);
   });
 
   it('old queue streams replay as they are: events without skills, topics or reasons fold to a queue whose items need no skills', () => {

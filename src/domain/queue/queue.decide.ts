@@ -18,14 +18,7 @@ import type {
 } from './queue.commands.js';
 import * as E from './queue.errors.js';
 import { validRequiredSkills } from '../shared/skills.js';
-import {
-  type HandOverTarget,
-  type QueueEvent,
-  type QueueTopic,
-  ROUTING_POLICIES,
-  type RoutingPolicy,
-  type WithdrawReason,
-} from './queue.events.js';
+import { type HandOverTarget, type QueueEvent, type QueueTopic, ROUTING_POLICIES, type RoutingPolicy, type WithdrawReason } from './queue.events.js';
 import { evolveQueue, findItem, type OpenOffer, type OpenQueue, openOffersOfAgent, openOffersOfItem, type QueueState } from './queue.state.js';
 import { planOffers } from './routing.js';
 
@@ -270,12 +263,10 @@ function closeQueue(metadata: CommandMetadata, state: QueueState): readonly Queu
   const stamp = stampOf(metadata);
   return [
     ...[...q.offers.values()].map((o) => withdrawn(o, 'queue_closed', stamp.at)),
-    ...[...q.waiting.values()].map(
-      (i): QueueEvent => ({
-        type: 'ItemAbandoned',
-        data: { itemId: i.itemId, sessionId: i.sessionId, reason: 'queue_closed', waitedMs: waitedMs(i.enqueuedAt, metadata.now), ...stamp },
-      }),
-    ),
+    ...[...q.waiting.values()].map((i): QueueEvent => ({
+      type: 'ItemAbandoned',
+      data: { itemId: i.itemId, sessionId: i.sessionId, reason: 'queue_closed', waitedMs: waitedMs(i.enqueuedAt, metadata.now), ...stamp },
+    })),
     { type: 'QueueClosed', data: stamp },
   ];
 }

@@ -212,10 +212,7 @@ export type OfferDeclined = Event<'OfferDeclined', Stamp & { readonly offerId: s
 export type OfferExpired = Event<'OfferExpired', Stamp & { readonly offerId: string; readonly itemId: string; readonly agentId: string }>;
 
 /** The queue took an open offer back before it was answered. */
-export type OfferWithdrawn = Event<
-  'OfferWithdrawn',
-  Stamp & { readonly offerId: string; readonly itemId: string; readonly agentId: string; readonly reason: WithdrawReason }
->;
+export type OfferWithdrawn = Event<'OfferWithdrawn', Stamp & { readonly offerId: string; readonly itemId: string; readonly agentId: string; readonly reason: WithdrawReason }>;
 
 /** The customer of an inbound request (or the system for them) left the queue before an agent took it. */
 export type ItemLeft = Event<'ItemLeft', Stamp & { readonly itemId: string; readonly sessionId: string | null; readonly waitedMs: number }>;

@@ -58,11 +58,7 @@ export function hasSkills(facts: AgentFacts | undefined, required: readonly Requ
  * Who gets offered what now. `extraLoad`: sessions the decision itself just gave an agent
  * (an accept), which the facts resolved before the command do not count yet.
  */
-export function planOffers(
-  q: OpenQueue,
-  facts: ReadonlyMap<string, AgentFacts>,
-  extraLoad: ReadonlyMap<string, number> = new Map(),
-): readonly PlannedOffer[] {
+export function planOffers(q: OpenQueue, facts: ReadonlyMap<string, AgentFacts>, extraLoad: ReadonlyMap<string, number> = new Map()): readonly PlannedOffer[] {
   // Agents able to take work, in idle order (longest idle first), and those of them free for an
   // inbound offer. One pass over the agents; nothing here reads the line.
   const able: string[] = [];
@@ -103,7 +99,15 @@ export function planOffers(
     switch (item.kind) {
       case 'hand_over': {
         const pool = eligibleAgentsOf(q, item).filter((id) => ableSet.has(id) && hasSkills(facts.get(id), item.requiredSkills));
-        plans.push(...broadcast(q, facts, item, pool, [...(q.offersOfItem.get(item.itemId)?.keys() ?? [])].map((id) => q.offers.get(id)!.agentId)));
+        plans.push(
+          ...broadcast(
+            q,
+            facts,
+            item,
+            pool,
+            [...(q.offersOfItem.get(item.itemId)?.keys() ?? [])].map((id) => q.offers.get(id)!.agentId),
+          ),
+        );
         break;
       }
       case 'inbound': {

@@ -17,11 +17,7 @@ export function joinLinkFor(siteUrl: string, number: string): string {
  * Turns invitation requests into InvitationSent events (INV-1..3, INV-5). Customers invited at
  * once may not outnumber the seats left; the hard limit is checked again when they join (SES-3).
  */
-export function invitationsSent(
-  s: LiveSession,
-  requests: readonly InvitationRequest[],
-  stamp: { readonly by: string; readonly at: string },
-): readonly InvitationSent[] {
+export function invitationsSent(s: LiveSession, requests: readonly InvitationRequest[], stamp: { readonly by: string; readonly at: string }): readonly InvitationSent[] {
   const customersInvited = requests.filter((r) => r.invitee === 'customer').length;
   if (s.customers.length + customersInvited > s.settings.maxCustomers) {
     throw illegalState(CUSTOMER_LIMIT_REACHED, `At most ${s.settings.maxCustomers} customer(s) may take part in this session`, {

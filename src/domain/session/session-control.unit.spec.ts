@@ -19,32 +19,49 @@ import {
   withCustomerAndHelper,
 } from './testing/session.fixtures.js';
 
-const transfer = (toUserId: string, receiverSupportsVoice = false, by = CSR) =>
-  cmd('TransferControl', { toUserId, receiverSupportsVoice }, asCsr(by));
+const transfer = (toUserId: string, receiverSupportsVoice = false, by = CSR) => cmd('TransferControl', { toUserId, receiverSupportsVoice }, asCsr(by));
 
 describe('assisting CSRs', () => {
   it('AST-2 a helper has no control: the control functions are refused', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('RequestShare', { shareId: 'sh-1', kind: 'desktop', mode: 'view' }, asCsr(HELPER))).thenError(E.NOT_CONTROLLER);
-    spec.given(withCustomerAndHelper()).when(transfer(CSR, false, HELPER)).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('RequestShare', { shareId: 'sh-1', kind: 'desktop', mode: 'view' }, asCsr(HELPER)))
+      .thenError(E.NOT_CONTROLLER);
+    spec
+      .given(withCustomerAndHelper())
+      .when(transfer(CSR, false, HELPER))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('AST-2 a CSR who is not in the session cannot act on it, nor learn that it exists', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('StartRecording', { recordingId: 'r' }, asCsr(STRANGER))).thenError(E.SESSION_NOT_FOUND);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('StartRecording', { recordingId: 'r' }, asCsr(STRANGER)))
+      .thenError(E.SESSION_NOT_FOUND);
   });
 
   it('AST-3 the primary CSR passes control to a helper', () => {
-    spec.given(withCustomerAndHelper()).when(transfer(HELPER)).then([ev.transferred(CSR, HELPER)]);
+    spec
+      .given(withCustomerAndHelper())
+      .when(transfer(HELPER))
+      .then([ev.transferred(CSR, HELPER)]);
   });
 
   it('AST-3 the primary CSR hands the whole session over to a queue', () => {
-    const events = spec.given(withCustomerAndHelper(), agentContext()).when(cmd('HandToQueue', { queueId: 'q-1' })).events();
+    const events = spec
+      .given(withCustomerAndHelper(), agentContext())
+      .when(cmd('HandToQueue', { queueId: 'q-1' }))
+      .events();
     expect(events.map((e) => e.type)).toEqual(['HandedToQueue', 'ParticipantLeft']);
   });
 });
 
 describe('transfer of control', () => {
   it('CTL-1 control passes to a CSR who joined as helper', () => {
-    spec.given(withCustomerAndHelper()).when(transfer(HELPER)).then([ev.transferred(CSR, HELPER)]);
+    spec
+      .given(withCustomerAndHelper())
+      .when(transfer(HELPER))
+      .then([ev.transferred(CSR, HELPER)]);
   });
 
   it('CTL-1 refuses to pass control to a customer', () => {
@@ -56,7 +73,10 @@ describe('transfer of control', () => {
   });
 
   it('CTL-1 a customer cannot transfer control', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('TransferControl', { toUserId: HELPER, receiverSupportsVoice: true }, asCustomer())).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('TransferControl', { toUserId: HELPER, receiverSupportsVoice: true }, asCustomer()))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('CTL-2 the receiver becomes primary and the giver stays as an observer', () => {
@@ -69,13 +89,22 @@ describe('transfer of control', () => {
 
   it('CTL-2 the observer loses the control functions but still chats', () => {
     const history = [...withCustomerAndHelper(), ev.transferred(CSR, HELPER)];
-    spec.given(history).when(cmd('StartVideo', { videoId: 'v', cameraAvailable: true })).thenError(E.NOT_CONTROLLER);
-    spec.given(history).when(cmd('SendChatMessage', { messageId: 'm-1', text: 'still here' })).then([ev.chatSent('m-1', 'still here')]);
+    spec
+      .given(history)
+      .when(cmd('StartVideo', { videoId: 'v', cameraAvailable: true }))
+      .thenError(E.NOT_CONTROLLER);
+    spec
+      .given(history)
+      .when(cmd('SendChatMessage', { messageId: 'm-1', text: 'still here' }))
+      .then([ev.chatSent('m-1', 'still here')]);
   });
 
   it('CTL-3 the new controller gives control back at any time', () => {
     const history = [...withCustomerAndHelper(), ev.transferred(CSR, HELPER)];
-    spec.given(history).when(transfer(CSR, false, HELPER)).then([{ type: 'ControlTransferred', data: { from: HELPER, to: CSR, by: HELPER, at: AT } }]);
+    spec
+      .given(history)
+      .when(transfer(CSR, false, HELPER))
+      .then([{ type: 'ControlTransferred', data: { from: HELPER, to: CSR, by: HELPER, at: AT } }]);
     expect(stateAfter(history, transfer(CSR, false, HELPER))).toMatchObject({ controllerId: CSR, csrs: { [CSR]: 'controller', [HELPER]: 'observer' } });
   });
 
@@ -116,20 +145,32 @@ describe('transfer of control', () => {
 
   it('CTL-5 a voice call goes on when the receiver s system supports voice, and follows control', () => {
     const history = [...withCustomerAndHelper(), ev.voiceStarted()];
-    spec.given(history).when(transfer(HELPER, true)).then([ev.transferred(CSR, HELPER)]);
+    spec
+      .given(history)
+      .when(transfer(HELPER, true))
+      .then([ev.transferred(CSR, HELPER)]);
     expect(stateAfter(history, transfer(HELPER, true))).toMatchObject({ activities: { voiceCall: { callId: 'call-1', hostId: HELPER } } });
   });
 
   it('CTL-5 a voice call ends when the receiver s system does not support voice', () => {
-    spec.given([...withCustomerAndHelper(), ev.voiceStarted()]).when(transfer(HELPER, false)).then([ev.voiceEnded('control_transferred'), ev.transferred(CSR, HELPER)]);
+    spec
+      .given([...withCustomerAndHelper(), ev.voiceStarted()])
+      .when(transfer(HELPER, false))
+      .then([ev.voiceEnded('control_transferred'), ev.transferred(CSR, HELPER)]);
   });
 
   it('CTL-6 the giver may leave the session', () => {
-    spec.given([...withCustomerAndHelper(), ev.transferred(CSR, HELPER)]).when(cmd('LeaveSession', {}, asCsr(CSR))).then([ev.left(CSR, 'observer')]);
+    spec
+      .given([...withCustomerAndHelper(), ev.transferred(CSR, HELPER)])
+      .when(cmd('LeaveSession', {}, asCsr(CSR)))
+      .then([ev.left(CSR, 'observer')]);
   });
 
   it('CTL-6 the giver may not end the session while control is away', () => {
-    spec.given([...withCustomerAndHelper(), ev.transferred(CSR, HELPER)]).when(cmd('EndSession', { reason: 'ended_by_csr' })).thenError(E.NOT_CONTROLLER);
+    spec
+      .given([...withCustomerAndHelper(), ev.transferred(CSR, HELPER)])
+      .when(cmd('EndSession', { reason: 'ended_by_csr' }))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('CTL-6 the giver may end the session once control is back', () => {
@@ -149,19 +190,27 @@ describe('transfer of control', () => {
 
 describe('handing over to a WebACD queue or agents', () => {
   const agentSession = () => [ev.started({ by: AGENT }), ev.customerJoined(), ev.helperJoined()];
-  const handOver = (data: { queueId?: string; agentIds?: readonly string[]; message?: string }, by = AGENT) =>
-    cmd('HandToQueue', data, asCsr(by));
+  const handOver = (data: { queueId?: string; agentIds?: readonly string[]; message?: string }, by = AGENT) => cmd('HandToQueue', data, asCsr(by));
 
   it('Q-1 only a WebACD agent may hand a session over', () => {
-    spec.given(agentSession(), context({ webacdEnabled: true, webacdAgent: false })).when(handOver({ queueId: 'q-1' })).thenError(E.NOT_WEBACD_AGENT);
+    spec
+      .given(agentSession(), context({ webacdEnabled: true, webacdAgent: false }))
+      .when(handOver({ queueId: 'q-1' }))
+      .thenError(E.NOT_WEBACD_AGENT);
   });
 
   it('Q-1 hand-over needs WebACD on for the site', () => {
-    spec.given(agentSession(), context({ webacdEnabled: false, webacdAgent: true })).when(handOver({ queueId: 'q-1' })).thenError(E.WEBACD_DISABLED);
+    spec
+      .given(agentSession(), context({ webacdEnabled: false, webacdAgent: true }))
+      .when(handOver({ queueId: 'q-1' }))
+      .thenError(E.WEBACD_DISABLED);
   });
 
   it('Q-1 a helper, even a WebACD agent, cannot hand the session over', () => {
-    spec.given(agentSession(), agentContext()).when(handOver({ queueId: 'q-1' }, HELPER)).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(agentSession(), agentContext())
+      .when(handOver({ queueId: 'q-1' }, HELPER))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('Q-2 hands over to exactly one queue', () => {
@@ -179,11 +228,17 @@ describe('handing over to a WebACD queue or agents', () => {
   });
 
   it('Q-2 refuses a queue and agents together', () => {
-    spec.given(agentSession(), agentContext()).when(handOver({ queueId: 'q-1', agentIds: ['agent-x'] })).thenError(E.INVALID_HANDOVER_TARGET);
+    spec
+      .given(agentSession(), agentContext())
+      .when(handOver({ queueId: 'q-1', agentIds: ['agent-x'] }))
+      .thenError(E.INVALID_HANDOVER_TARGET);
   });
 
   it('Q-2 refuses a hand-over with no target', () => {
-    spec.given(agentSession(), agentContext()).when(handOver({ agentIds: [] })).thenError(E.INVALID_HANDOVER_TARGET);
+    spec
+      .given(agentSession(), agentContext())
+      .when(handOver({ agentIds: [] }))
+      .thenError(E.INVALID_HANDOVER_TARGET);
   });
 
   it('Q-3 a personal message of 345 characters goes with the hand-over', () => {
@@ -206,11 +261,17 @@ describe('handing over to a WebACD queue or agents', () => {
       .given(agentSession(), agentContext())
       .when(handOver({ queueId: 'q-1', message }))
       .then([ev.handedToQueue({ kind: 'queue', queueId: 'q-1' }, message), ev.left(AGENT, 'controller', 'handed_over')]);
-    spec.given(agentSession(), agentContext()).when(handOver({ queueId: 'q-1', message: message + character })).thenError(E.HANDOVER_MESSAGE_TOO_LONG);
+    spec
+      .given(agentSession(), agentContext())
+      .when(handOver({ queueId: 'q-1', message: message + character }))
+      .thenError(E.HANDOVER_MESSAGE_TOO_LONG);
   });
 
   it('Q-3 refuses a personal message of 346 characters', () => {
-    const error = spec.given(agentSession(), agentContext()).when(handOver({ queueId: 'q-1', message: 'm'.repeat(346) })).thenError(E.HANDOVER_MESSAGE_TOO_LONG);
+    const error = spec
+      .given(agentSession(), agentContext())
+      .when(handOver({ queueId: 'q-1', message: 'm'.repeat(346) }))
+      .thenError(E.HANDOVER_MESSAGE_TOO_LONG);
     expect(error.field).toBe('message');
   });
 
@@ -232,7 +293,10 @@ describe('handing over to a WebACD queue or agents', () => {
 
   it('Q-4 a queued session takes no control commands until an agent accepts it', () => {
     const queued = [...agentSession(), ev.handedToQueue({ kind: 'queue', queueId: 'q-1' }), ev.left(AGENT, 'controller', 'handed_over')];
-    spec.given(queued).when(cmd('SendChatMessage', { messageId: 'm', text: 'anyone?' }, asCustomer())).thenError(E.SESSION_QUEUED);
+    spec
+      .given(queued)
+      .when(cmd('SendChatMessage', { messageId: 'm', text: 'anyone?' }, asCustomer()))
+      .thenError(E.SESSION_QUEUED);
   });
 
   const queuedTo = (target: Parameters<typeof ev.handedToQueue>[0], message: string | null = 'customer needs billing') => [
@@ -261,11 +325,17 @@ describe('handing over to a WebACD queue or agents', () => {
   });
 
   it('Q-5 only one of the named agents may accept', () => {
-    spec.given(queuedTo({ kind: 'agents', agentIds: ['agent-x'] }), agentContext()).when(accept('agent-y')).thenError(E.HANDOVER_NOT_OFFERED);
+    spec
+      .given(queuedTo({ kind: 'agents', agentIds: ['agent-x'] }), agentContext())
+      .when(accept('agent-y'))
+      .thenError(E.HANDOVER_NOT_OFFERED);
   });
 
   it('Q-5 a CSR who is not a WebACD agent cannot accept', () => {
-    spec.given(queuedTo({ kind: 'queue', queueId: 'q-1' }), context({ webacdEnabled: true })).when(accept('agent-x')).thenError(E.NOT_WEBACD_AGENT);
+    spec
+      .given(queuedTo({ kind: 'queue', queueId: 'q-1' }), context({ webacdEnabled: true }))
+      .when(accept('agent-x'))
+      .thenError(E.NOT_WEBACD_AGENT);
   });
 
   it('Q-5 accepting a session that is not queued is refused', () => {
@@ -292,6 +362,9 @@ describe('handing over to a WebACD queue or agents', () => {
   });
 
   it('Q-5 the system may end a session nobody accepted', () => {
-    spec.given(queuedTo({ kind: 'queue', queueId: 'q-1' })).when(cmd('EndSession', { reason: 'console_lost' }, asSystem())).then([ev.ended('console_lost', 'system')]);
+    spec
+      .given(queuedTo({ kind: 'queue', queueId: 'q-1' }))
+      .when(cmd('EndSession', { reason: 'console_lost' }, asSystem()))
+      .then([ev.ended('console_lost', 'system')]);
   });
 });

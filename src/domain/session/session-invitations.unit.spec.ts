@@ -40,8 +40,7 @@ const sent = (over: Partial<InvitationSent['data']>): InvitationSent => ({
     ...over,
   },
 });
-const join = (as: 'customer' | 'helper', userId: string, number: string = NUMBER) =>
-  cmd('JoinSession', { number, as }, as === 'customer' ? asCustomer(userId) : asCsr(userId));
+const join = (as: 'customer' | 'helper', userId: string, number: string = NUMBER) => cmd('JoinSession', { number, as }, as === 'customer' ? asCustomer(userId) : asCsr(userId));
 
 describe('invitations', () => {
   it('INV-1 invites a customer by email', () => {
@@ -73,23 +72,41 @@ describe('invitations', () => {
   });
 
   it('INV-1 refuses to invite another CSR by phone or instant message', () => {
-    spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'csr', channel: 'phone' })).thenError(E.CSR_INVITATION_EMAIL_ONLY);
+    spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'csr', channel: 'phone' }))
+      .thenError(E.CSR_INVITATION_EMAIL_ONLY);
   });
 
   it('INV-1 refuses an email invitation without a valid address', () => {
-    spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email' })).thenError(E.INVALID_INVITATION);
+    spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email' }))
+      .thenError(E.INVALID_INVITATION);
   });
 
-  it.each(['a,b@x.test', 'cust,other@example.test', 'victim@example.com?bcc=x%40y&z=', 'someone@example..com', 'someone@<b>.example', 'Ann <ann@x.test>', 'x@localhost', 'group: a@x.test;'])(
-    'INV-1 refuses "%s": exactly one mailbox with a valid host (INVALID_INVITATION)',
-    (address) => {
-      const error = spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address })).thenError(E.INVALID_INVITATION);
-      expect(error.field).toBe('address');
-    },
-  );
+  it.each([
+    'a,b@x.test',
+    'cust,other@example.test',
+    'victim@example.com?bcc=x%40y&z=',
+    'someone@example..com',
+    'someone@<b>.example',
+    'Ann <ann@x.test>',
+    'x@localhost',
+    'group: a@x.test;',
+  ])('INV-1 refuses "%s": exactly one mailbox with a valid host (INVALID_INVITATION)', (address) => {
+    const error = spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address }))
+      .thenError(E.INVALID_INVITATION);
+    expect(error.field).toBe('address');
+  });
 
   it.each(['josé@exämple.de', 'ünïcode@例え.jp', 'plain.address+tag@example.test'])('INV-1 accepts the international or tagged address "%s" as it is', (address) => {
-    const [event] = spec.given([ev.started()]).when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address })).events();
+    const [event] = spec
+      .given([ev.started()])
+      .when(invite({ invitationId: 'inv-1', invitee: 'customer', channel: 'email', address }))
+      .events();
     expect(event).toMatchObject({ type: 'InvitationSent', data: { address } });
   });
 
@@ -161,19 +178,31 @@ describe('invitations', () => {
 
 describe('joining', () => {
   it('INV-4 a customer joins from the support site by typing the session number, spaces and dashes allowed', () => {
-    spec.given([ev.started()]).when(join('customer', CUSTOMER, '123-456 789')).then([ev.customerJoined()]);
+    spec
+      .given([ev.started()])
+      .when(join('customer', CUSTOMER, '123-456 789'))
+      .then([ev.customerJoined()]);
   });
 
   it('INV-4 refuses a number that is not this session s, as if there were no session', () => {
-    spec.given([ev.started()]).when(join('customer', CUSTOMER, '987 654 321')).thenError(E.SESSION_NOT_FOUND);
+    spec
+      .given([ev.started()])
+      .when(join('customer', CUSTOMER, '987 654 321'))
+      .thenError(E.SESSION_NOT_FOUND);
   });
 
   it('INV-4 refuses a number that is not nine digits', () => {
-    spec.given([ev.started()]).when(join('customer', CUSTOMER, '123 456')).thenError(E.INVALID_SESSION_NUMBER);
+    spec
+      .given([ev.started()])
+      .when(join('customer', CUSTOMER, '123 456'))
+      .thenError(E.INVALID_SESSION_NUMBER);
   });
 
   it('INV-4 joining as customer needs the customer role', () => {
-    spec.given([ev.started()]).when(cmd('JoinSession', { number: NUMBER, as: 'customer' }, meta('x', ['reporting']))).thenError(E.NOT_A_CUSTOMER);
+    spec
+      .given([ev.started()])
+      .when(cmd('JoinSession', { number: NUMBER, as: 'customer' }, meta('x', ['reporting'])))
+      .thenError(E.NOT_A_CUSTOMER);
   });
 
   it('INV-4 joining again after a reload writes nothing', () => {
@@ -188,7 +217,10 @@ describe('joining', () => {
   });
 
   it('INV-5 refuses a customer beyond the admin maximum', () => {
-    spec.given([ev.started({ settings: { maxCustomers: 1 } }), ev.customerJoined()]).when(join('customer', CUSTOMER2)).thenError(E.CUSTOMER_LIMIT_REACHED);
+    spec
+      .given([ev.started({ settings: { maxCustomers: 1 } }), ev.customerJoined()])
+      .when(join('customer', CUSTOMER2))
+      .thenError(E.CUSTOMER_LIMIT_REACHED);
   });
 
   it('INV-6 joining an ended session fails with a clear error: ended to those who took part, not found to anyone else', () => {
@@ -202,26 +234,40 @@ describe('joining', () => {
   });
 
   it('AST-1 another CSR joins as helper with the session number', () => {
-    spec.given([ev.started()]).when(join('helper', HELPER, '123 456 789')).then([ev.helperJoined()]);
+    spec
+      .given([ev.started()])
+      .when(join('helper', HELPER, '123 456 789'))
+      .then([ev.helperJoined()]);
     expect(fold(sessionDecider, [ev.started(), ev.helperJoined()])).toMatchObject({ csrs: { [CSR]: 'controller', [HELPER]: 'helper' } });
   });
 
   it('AST-1 a helper joins only with the right number', () => {
-    spec.given([ev.started()]).when(join('helper', HELPER, '111 111 111')).thenError(E.SESSION_NOT_FOUND);
+    spec
+      .given([ev.started()])
+      .when(join('helper', HELPER, '111 111 111'))
+      .thenError(E.SESSION_NOT_FOUND);
   });
 
   it('AST-1 only a CSR joins as helper', () => {
-    spec.given([ev.started()]).when(cmd('JoinSession', { number: NUMBER, as: 'helper' }, asCustomer())).thenError(E.NOT_A_CSR);
+    spec
+      .given([ev.started()])
+      .when(cmd('JoinSession', { number: NUMBER, as: 'helper' }, asCustomer()))
+      .thenError(E.NOT_A_CSR);
   });
 
   describe('INV-1 an email invitation the mail server refuses for good', () => {
     const mailed = sent({ invitationId: 'inv-9', address: 'ann@example.com', delivery: 'system' });
     const refuse = (reason = '550 5.1.1 no such mailbox', metadata = asSystem()) => cmd('RecordUndeliveredInvitation', { invitationId: 'inv-9', reason }, metadata);
 
-    it('INV-1 is recorded by the system with the address and the server\'s answer, once', () => {
+    it("INV-1 is recorded by the system with the address and the server's answer, once", () => {
       const events = spec.given([ev.started(), mailed]).when(refuse()).events();
-      expect(events).toEqual([{ type: 'InvitationUndelivered', data: { invitationId: 'inv-9', address: 'ann@example.com', reason: '550 5.1.1 no such mailbox', by: 'system', at: AT } }]);
-      spec.given([ev.started(), mailed, ...events]).when(refuse()).then([]);
+      expect(events).toEqual([
+        { type: 'InvitationUndelivered', data: { invitationId: 'inv-9', address: 'ann@example.com', reason: '550 5.1.1 no such mailbox', by: 'system', at: AT } },
+      ]);
+      spec
+        .given([ev.started(), mailed, ...events])
+        .when(refuse())
+        .then([]);
       expect(fold(sessionDecider, [ev.started(), mailed, ...events])).toMatchObject({
         mailedInvitations: [{ invitationId: 'inv-9', address: 'ann@example.com', undelivered: { reason: '550 5.1.1 no such mailbox', at: AT } }],
       });
@@ -229,14 +275,23 @@ describe('joining', () => {
 
     it('INV-1 only the system records it, only for an invitation it mails, only while the session is live', () => {
       spec.given([ev.started(), mailed]).when(refuse(undefined, asCsr())).thenError(E.SYSTEM_ONLY);
-      spec.given([ev.started(), sent({ invitationId: 'inv-9', channel: 'phone', address: '+1 555 0100' })]).when(refuse()).thenError(E.INVITATION_NOT_FOUND);
-      spec.given([ev.started(), sent({ invitationId: 'inv-9', address: 'ann@example.com', delivery: 'own_mail_program' })]).when(refuse()).thenError(E.INVITATION_NOT_FOUND);
+      spec
+        .given([ev.started(), sent({ invitationId: 'inv-9', channel: 'phone', address: '+1 555 0100' })])
+        .when(refuse())
+        .thenError(E.INVITATION_NOT_FOUND);
+      spec
+        .given([ev.started(), sent({ invitationId: 'inv-9', address: 'ann@example.com', delivery: 'own_mail_program' })])
+        .when(refuse())
+        .thenError(E.INVITATION_NOT_FOUND);
       spec.given([ev.started(), mailed, ev.ended()]).when(refuse()).thenError(E.SESSION_ENDED);
       spec.given([]).when(refuse()).thenError(E.SESSION_NOT_FOUND);
     });
 
-    it('INV-1 keeps the server\'s answer storable: one line, no NUL or lone surrogate, at most 500 units', () => {
-      const [event] = spec.given([ev.started(), mailed]).when(refuse(`550\r\nno\u0000 such \ud800 box ${'x'.repeat(600)}`)).events();
+    it("INV-1 keeps the server's answer storable: one line, no NUL or lone surrogate, at most 500 units", () => {
+      const [event] = spec
+        .given([ev.started(), mailed])
+        .when(refuse(`550\r\nno\u0000 such \ud800 box ${'x'.repeat(600)}`))
+        .events();
       const reason = (event!.data as { reason: string }).reason;
       expect(reason.startsWith('550 no such \ufffd box x')).toBe(true);
       expect(reason).toHaveLength(500);

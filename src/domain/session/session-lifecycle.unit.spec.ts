@@ -29,7 +29,10 @@ const start = (data: Partial<Extract<SessionCommand, { type: 'StartSession' }>['
 
 describe('starting a session', () => {
   it('SES-1 a CSR starts a session as its primary CSR, with a number and a join link', () => {
-    spec.given([]).when(start({ number: '123 456 789' })).then([ev.started()]);
+    spec
+      .given([])
+      .when(start({ number: '123 456 789' }))
+      .then([ev.started()]);
     const state = fold(sessionDecider, [ev.started()]);
     expect(state).toMatchObject({ status: 'active', controllerId: CSR, csrs: { [CSR]: 'controller' }, joinLink: JOIN_LINK });
   });
@@ -39,7 +42,10 @@ describe('starting a session', () => {
   });
 
   it('SES-1 refuses a session number that is not nine digits', () => {
-    spec.given([]).when(start({ number: '12345678' })).thenError(E.INVALID_SESSION_NUMBER);
+    spec
+      .given([])
+      .when(start({ number: '12345678' }))
+      .thenError(E.INVALID_SESSION_NUMBER);
   });
 
   it('SES-1 refuses to start the same session twice', () => {
@@ -70,25 +76,40 @@ describe('starting a session', () => {
   });
 
   it('SES-2 refuses an inbound session without its customer or origin page', () => {
-    spec.given([], agentContext()).when(start({ kind: 'inbound', originUrl: ORIGIN_URL })).thenError(E.INBOUND_DETAILS_REQUIRED);
+    spec
+      .given([], agentContext())
+      .when(start({ kind: 'inbound', originUrl: ORIGIN_URL }))
+      .thenError(E.INBOUND_DETAILS_REQUIRED);
   });
 
   it('SES-3 single-session mode: the session takes up to the admin maximum of customers per session', () => {
-    const [started] = spec.given([], context({ maxCustomers: 4 })).when(start()).events();
+    const [started] = spec
+      .given([], context({ maxCustomers: 4 }))
+      .when(start())
+      .events();
     expect(started).toMatchObject({ data: { mode: 'single', settings: { maxCustomers: 4 } } });
   });
 
   it('SES-3 single-session mode: a CSR who already runs a session cannot start another', () => {
-    spec.given([], context({ sessionMode: 'single' }, 1)).when(start()).thenError(E.CSR_ALREADY_IN_SESSION);
+    spec
+      .given([], context({ sessionMode: 'single' }, 1))
+      .when(start())
+      .thenError(E.CSR_ALREADY_IN_SESSION);
   });
 
   it('SES-3 multi-session mode: one customer per session, concurrent sessions up to the admin maximum', () => {
-    const [started] = spec.given([], context({ sessionMode: 'multi', maxCustomers: 3 }, 2)).when(start()).events();
+    const [started] = spec
+      .given([], context({ sessionMode: 'multi', maxCustomers: 3 }, 2))
+      .when(start())
+      .events();
     expect(started).toMatchObject({ data: { mode: 'multi', settings: { maxCustomers: 1 } } });
   });
 
   it('SES-3 multi-session mode: refuses a session beyond the admin maximum', () => {
-    spec.given([], context({ sessionMode: 'multi', maxCustomers: 3 }, 3)).when(start()).thenError(E.CSR_SESSION_LIMIT_REACHED);
+    spec
+      .given([], context({ sessionMode: 'multi', maxCustomers: 3 }, 3))
+      .when(start())
+      .thenError(E.CSR_SESSION_LIMIT_REACHED);
   });
 
   it('SES-4 the start command may carry invitees: invitations go out in the same decision', () => {
@@ -135,7 +156,10 @@ describe('ending a session', () => {
   });
 
   it('SES-5 only the system may end a session for a lost console', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('EndSession', { reason: 'console_lost' }, asCsr())).thenError(E.SYSTEM_ONLY);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('EndSession', { reason: 'console_lost' }, asCsr()))
+      .thenError(E.SYSTEM_ONLY);
   });
 
   it('SES-6 the CSR holding control ends the session', () => {
@@ -143,7 +167,10 @@ describe('ending a session', () => {
   });
 
   it('SES-6 a helper cannot end the session', () => {
-    spec.given(withCustomerAndHelper()).when(endByCsr(asCsr(HELPER))).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(withCustomerAndHelper())
+      .when(endByCsr(asCsr(HELPER)))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('SES-6 a customer cannot end the session', () => {
@@ -192,17 +219,32 @@ describe('ending a session', () => {
     cmd('EndSession', { reason: 'console_lost' }, asSystem()),
   ];
 
-  it.each(everyCommand.map((c) => [c.type === 'EndSession' ? `EndSession(${c.data.reason})` : c.type, c] as const))('SES-7 an ended session refuses %s with SESSION_ENDED', (_type, command) => {
-    spec.given([...withCustomerAndHelper(), ev.shareRequested('sh-1'), ev.ended()], agentContext()).when(command).thenError(E.SESSION_ENDED);
-  });
+  it.each(everyCommand.map((c) => [c.type === 'EndSession' ? `EndSession(${c.data.reason})` : c.type, c] as const))(
+    'SES-7 an ended session refuses %s with SESSION_ENDED',
+    (_type, command) => {
+      spec
+        .given([...withCustomerAndHelper(), ev.shareRequested('sh-1'), ev.ended()], agentContext())
+        .when(command)
+        .thenError(E.SESSION_ENDED);
+    },
+  );
 
   it('SES-7 to someone who never took part, an ended session is not found: no hint that the number was live', () => {
-    spec.given([...withCustomerAndHelper(), ev.ended()]).when(cmd('JoinSession', { number: NUMBER, as: 'customer' }, asCustomer('cust-new'))).thenError(E.SESSION_NOT_FOUND);
-    spec.given([...withCustomerAndHelper(), ev.ended()]).when(cmd('SaveNote', { noteId: 'n', text: 'x' }, asCsr(STRANGER))).thenError(E.SESSION_NOT_FOUND);
+    spec
+      .given([...withCustomerAndHelper(), ev.ended()])
+      .when(cmd('JoinSession', { number: NUMBER, as: 'customer' }, asCustomer('cust-new')))
+      .thenError(E.SESSION_NOT_FOUND);
+    spec
+      .given([...withCustomerAndHelper(), ev.ended()])
+      .when(cmd('SaveNote', { noteId: 'n', text: 'x' }, asCsr(STRANGER)))
+      .thenError(E.SESSION_NOT_FOUND);
   });
 
   it('SES-7 commands on a session that never started are not found', () => {
-    spec.given([]).when(cmd('EndSession', { reason: 'ended_by_csr' })).thenError(E.SESSION_NOT_FOUND);
+    spec
+      .given([])
+      .when(cmd('EndSession', { reason: 'ended_by_csr' }))
+      .thenError(E.SESSION_NOT_FOUND);
   });
 
   it('SES-7 folding an end gives an ended state that keeps the reason', () => {

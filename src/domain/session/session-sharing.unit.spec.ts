@@ -35,7 +35,10 @@ describe('several customers', () => {
   });
 
   it('MC-1 the CSR assists one customer by selecting them', () => {
-    spec.given(twoCustomers()).when(select(CUSTOMER2)).then([ev.selected(CUSTOMER2, CUSTOMER)]);
+    spec
+      .given(twoCustomers())
+      .when(select(CUSTOMER2))
+      .then([ev.selected(CUSTOMER2, CUSTOMER)]);
     expect(stateAfter(twoCustomers(), select(CUSTOMER2))).toMatchObject({ activeCustomerId: CUSTOMER2 });
   });
 
@@ -48,7 +51,10 @@ describe('several customers', () => {
   });
 
   it('MC-1 only the CSR holding control selects the customer', () => {
-    spec.given(twoCustomers()).when(select(CUSTOMER2, asCsr(HELPER))).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(twoCustomers())
+      .when(select(CUSTOMER2, asCsr(HELPER)))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('MC-1 a customer who leaves is no longer listed, and what was shared with them ends', () => {
@@ -76,12 +82,7 @@ describe('several customers', () => {
   });
 
   it('MC-3 switching to another customer ends every sharing activity under way', () => {
-    const history = [
-      ...twoCustomers(),
-      ev.shareRequested('sh-1', 'desktop', 'view'),
-      ev.shareApproved('sh-1'),
-      ev.shareRequested('sh-2', 'application', 'share_view'),
-    ];
+    const history = [...twoCustomers(), ev.shareRequested('sh-1', 'desktop', 'view'), ev.shareApproved('sh-1'), ev.shareRequested('sh-2', 'application', 'share_view')];
     spec
       .given(history)
       .when(select(CUSTOMER2))
@@ -99,7 +100,10 @@ describe('several customers', () => {
   const multi = () => [ev.started({ mode: 'multi', settings: { maxCustomers: 1 } }), ev.customerJoined()];
 
   it('MC-4 multi-session mode keeps each customer in a session of their own: a second customer is refused', () => {
-    spec.given(multi()).when(cmd('JoinSession', { number: NUMBER, as: 'customer' }, asCustomer(CUSTOMER2))).thenError(E.CUSTOMER_LIMIT_REACHED);
+    spec
+      .given(multi())
+      .when(cmd('JoinSession', { number: NUMBER, as: 'customer' }, asCustomer(CUSTOMER2)))
+      .thenError(E.CUSTOMER_LIMIT_REACHED);
   });
 
   it('MC-4 multi-session mode: the CSR opens another session tab for the next customer', () => {
@@ -117,21 +121,36 @@ describe('several customers', () => {
 
 describe('sharing', () => {
   it.each(['view', 'control', 'share_view', 'share_control'] as const)('SHR-1 the controlling CSR requests desktop %s from the active customer', (mode) => {
-    spec.given(withCustomerAndHelper()).when(request('sh-1', 'desktop', mode)).then([ev.shareRequested('sh-1', 'desktop', mode)]);
+    spec
+      .given(withCustomerAndHelper())
+      .when(request('sh-1', 'desktop', mode))
+      .then([ev.shareRequested('sh-1', 'desktop', mode)]);
   });
 
   it('SHR-1 the customer approves the request', () => {
-    spec.given([...withCustomerAndHelper(), ev.shareRequested('sh-1')]).when(cmd('ApproveShare', { shareId: 'sh-1' }, asCustomer())).then([ev.shareApproved('sh-1')]);
+    spec
+      .given([...withCustomerAndHelper(), ev.shareRequested('sh-1')])
+      .when(cmd('ApproveShare', { shareId: 'sh-1' }, asCustomer()))
+      .then([ev.shareApproved('sh-1')]);
   });
 
   it('SHR-1 the customer declines the request', () => {
-    spec.given([...withCustomerAndHelper(), ev.shareRequested('sh-1')]).when(cmd('DeclineShare', { shareId: 'sh-1' }, asCustomer())).then([ev.shareDeclined('sh-1')]);
+    spec
+      .given([...withCustomerAndHelper(), ev.shareRequested('sh-1')])
+      .when(cmd('DeclineShare', { shareId: 'sh-1' }, asCustomer()))
+      .then([ev.shareDeclined('sh-1')]);
   });
 
   it('SHR-1 nobody but the customer asked may approve', () => {
     const history = [...twoCustomers(), ev.shareRequested('sh-1')];
-    spec.given(history).when(cmd('ApproveShare', { shareId: 'sh-1' }, asCustomer(CUSTOMER2))).thenError(E.NOT_REQUEST_TARGET);
-    spec.given(history).when(cmd('ApproveShare', { shareId: 'sh-1' }, asCsr())).thenError(E.NOT_REQUEST_TARGET);
+    spec
+      .given(history)
+      .when(cmd('ApproveShare', { shareId: 'sh-1' }, asCustomer(CUSTOMER2)))
+      .thenError(E.NOT_REQUEST_TARGET);
+    spec
+      .given(history)
+      .when(cmd('ApproveShare', { shareId: 'sh-1' }, asCsr()))
+      .thenError(E.NOT_REQUEST_TARGET);
   });
 
   it('SHR-1 an approved request cannot be answered again', () => {
@@ -142,23 +161,38 @@ describe('sharing', () => {
   });
 
   it('SHR-1 a helper cannot request a share', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('RequestShare', { shareId: 'sh-1', kind: 'desktop', mode: 'view' }, asCsr(HELPER))).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('RequestShare', { shareId: 'sh-1', kind: 'desktop', mode: 'view' }, asCsr(HELPER)))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('SHR-1 a share needs a customer to share with', () => {
-    spec.given([ev.started()]).when(request('sh-1', 'desktop', 'view')).thenError(E.NO_ACTIVE_CUSTOMER);
+    spec
+      .given([ev.started()])
+      .when(request('sh-1', 'desktop', 'view'))
+      .thenError(E.NO_ACTIVE_CUSTOMER);
   });
 
   it('SHR-1 one share of a kind at a time', () => {
-    spec.given([...withCustomerAndHelper(), ev.shareRequested('sh-1')]).when(request('sh-2', 'desktop', 'control')).thenError(E.SHARE_ALREADY_RUNNING);
+    spec
+      .given([...withCustomerAndHelper(), ev.shareRequested('sh-1')])
+      .when(request('sh-2', 'desktop', 'control'))
+      .thenError(E.SHARE_ALREADY_RUNNING);
   });
 
   it('SHR-1 refuses a share mode that does not exist', () => {
-    spec.given(withCustomerAndHelper()).when(request('sh-1', 'desktop', 'peek' as ShareMode)).thenError(E.INVALID_SHARE_MODE);
+    spec
+      .given(withCustomerAndHelper())
+      .when(request('sh-1', 'desktop', 'peek' as ShareMode))
+      .thenError(E.INVALID_SHARE_MODE);
   });
 
   it('SHR-2 application sharing offers the same four modes', () => {
-    spec.given(withCustomerAndHelper()).when(request('sh-1', 'application', 'share_control')).then([ev.shareRequested('sh-1', 'application', 'share_control')]);
+    spec
+      .given(withCustomerAndHelper())
+      .when(request('sh-1', 'application', 'share_control'))
+      .then([ev.shareRequested('sh-1', 'application', 'share_control')]);
   });
 
   it('SHR-2 approving an application share, the customer chooses the application shown', () => {
@@ -178,7 +212,10 @@ describe('sharing', () => {
   const inbound = () => [ev.inboundStarted(), ev.customerJoined()];
 
   it('SHR-3 co-browsing starts on the page the customer asked for the session from', () => {
-    spec.given(inbound(), agentContext()).when(request('cb-1', 'cobrowse', 'control')).then([ev.shareRequested('cb-1', 'cobrowse', 'control', CUSTOMER, ORIGIN_URL)]);
+    spec
+      .given(inbound(), agentContext())
+      .when(request('cb-1', 'cobrowse', 'control'))
+      .then([ev.shareRequested('cb-1', 'cobrowse', 'control', CUSTOMER, ORIGIN_URL)]);
   });
 
   it('SHR-3 co-browsing can be started again after it ends', () => {
@@ -196,7 +233,10 @@ describe('sharing', () => {
   });
 
   it('SHR-3 co-browsing needs WebACD and co-browsing on when the session started', () => {
-    spec.given([ev.inboundStarted({ coBrowsingAvailable: false }), ev.customerJoined()]).when(request('cb-1', 'cobrowse', 'view')).thenError(E.COBROWSING_UNAVAILABLE);
+    spec
+      .given([ev.inboundStarted({ coBrowsingAvailable: false }), ev.customerJoined()])
+      .when(request('cb-1', 'cobrowse', 'view'))
+      .thenError(E.COBROWSING_UNAVAILABLE);
   });
 
   it('SHR-3 a session started with WebACD off has no co-browsing', () => {
@@ -208,7 +248,10 @@ describe('sharing', () => {
   });
 
   it('SHR-3 co-browsing offers view and control only', () => {
-    spec.given(inbound()).when(request('cb-1', 'cobrowse', 'share_view')).thenError(E.INVALID_SHARE_MODE);
+    spec
+      .given(inbound())
+      .when(request('cb-1', 'cobrowse', 'share_view'))
+      .thenError(E.INVALID_SHARE_MODE);
   });
 
   it('SHR-3 an outbound session has no page to co-browse from', () => {
@@ -234,8 +277,14 @@ describe('sharing', () => {
 
   it('SHR-4 either side stops a share; others in the session cannot', () => {
     const history = [...twoCustomers(), ev.shareRequested('sh-1'), ev.shareApproved('sh-1')];
-    spec.given(history).when(cmd('EndShare', { shareId: 'sh-1' })).then([ev.shareEnded('sh-1', 'stopped')]);
-    spec.given(history).when(cmd('EndShare', { shareId: 'sh-1' }, asCustomer(CUSTOMER2))).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(history)
+      .when(cmd('EndShare', { shareId: 'sh-1' }))
+      .then([ev.shareEnded('sh-1', 'stopped')]);
+    spec
+      .given(history)
+      .when(cmd('EndShare', { shareId: 'sh-1' }, asCustomer(CUSTOMER2)))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('SHR-4 a share id is never reused, even after the share ended', () => {
@@ -256,14 +305,23 @@ describe('session options', () => {
   });
 
   it('OPT-1 a session starts in standard mode; choosing it again writes nothing', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('ChangeDisplayMode', { mode: 'standard' })).then([]);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('ChangeDisplayMode', { mode: 'standard' }))
+      .then([]);
   });
 
   it('OPT-1 refuses an unknown display mode', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('ChangeDisplayMode', { mode: 'turbo' as 'standard' })).thenError(E.INVALID_DISPLAY_MODE);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('ChangeDisplayMode', { mode: 'turbo' as 'standard' }))
+      .thenError(E.INVALID_DISPLAY_MODE);
   });
 
   it('OPT-1 a helper cannot change the display mode', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('ChangeDisplayMode', { mode: 'screen_sampling' }, asCsr(HELPER))).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('ChangeDisplayMode', { mode: 'screen_sampling' }, asCsr(HELPER)))
+      .thenError(E.NOT_CONTROLLER);
   });
 });

@@ -3,23 +3,7 @@ import type { SessionEvent } from './session.events.js';
 import { fileAudience } from './session.state.js';
 import { sessionDecider } from './index.js';
 import { fold } from '../shared/decider.js';
-import {
-  asCsr,
-  asCustomer,
-  asSystem,
-  AT,
-  cmd,
-  context,
-  CSR,
-  CUSTOMER,
-  ev,
-  HELPER,
-  meta,
-  spec,
-  stateAfter,
-  STRANGER,
-  withCustomerAndHelper,
-} from './testing/session.fixtures.js';
+import { asCsr, asCustomer, asSystem, AT, cmd, context, CSR, CUSTOMER, ev, HELPER, meta, spec, stateAfter, STRANGER, withCustomerAndHelper } from './testing/session.fixtures.js';
 
 const SHA = 'a'.repeat(64);
 const later = (ms: number, userId = CSR, roles = ['csr']) => ({ ...meta(userId, roles), now: new Date(Date.parse(AT) + ms) });
@@ -31,7 +15,10 @@ const stopped = (reason: string, sizeBytes: number, durationMs: number, sha256: 
 
 describe('recordings carry their bytes (REC-1, REC-2, CTL-4)', () => {
   it('REC-1 stopping carries the stored size, duration and SHA-256, so the hash chain covers the recording', () => {
-    const events = spec.given(recording(), bytes()).when(cmd('StopRecording', {}, later(4_500))).events();
+    const events = spec
+      .given(recording(), bytes())
+      .when(cmd('StopRecording', {}, later(4_500)))
+      .events();
     expect(events).toEqual([stopped('stopped', 1234, 4_500, SHA, CSR, new Date(Date.parse(AT) + 4_500).toISOString())]);
   });
 
@@ -44,13 +31,19 @@ describe('recordings carry their bytes (REC-1, REC-2, CTL-4)', () => {
   });
 
   it('CTL-4 passing control cuts the recording with what it stored', () => {
-    const events = spec.given(recording(), bytes()).when(cmd('TransferControl', { toUserId: HELPER, receiverSupportsVoice: true })).events();
+    const events = spec
+      .given(recording(), bytes())
+      .when(cmd('TransferControl', { toUserId: HELPER, receiverSupportsVoice: true }))
+      .events();
     expect(events).toContainEqual(stopped('control_transferred', 1234, 0, SHA));
   });
 
   it('REC-2 the session end cuts the automatic recording with what it stored', () => {
     const history = [ev.started({ settings: { autoRecord: true } }), ev.recordingStarted('rec-1', true, 'system'), ev.customerJoined()];
-    const events = spec.given(history, bytes()).when(cmd('EndSession', { reason: 'ended_by_csr' })).events();
+    const events = spec
+      .given(history, bytes())
+      .when(cmd('EndSession', { reason: 'ended_by_csr' }))
+      .events();
     expect(events).toContainEqual(stopped('session_ended', 1234, 0, SHA));
   });
 
@@ -63,19 +56,26 @@ describe('recordings carry their bytes (REC-1, REC-2, CTL-4)', () => {
 describe('files (TL-3, TL-4)', () => {
   it('TL-3 a published upload carries its digest and sniffed type; every participant may fetch it', () => {
     const command = cmd('PublishFile', { fileId: 'f-1', fileName: 'a.pdf', sizeBytes: 10, sha256: SHA, contentType: 'application/pdf' });
-    spec.given(withCustomerAndHelper()).when(command).then([
-      { type: 'FilePublished', data: { fileId: 'f-1', fileName: 'a.pdf', sizeBytes: 10, sha256: SHA, contentType: 'application/pdf', by: CSR, at: AT } },
-    ]);
+    spec
+      .given(withCustomerAndHelper())
+      .when(command)
+      .then([{ type: 'FilePublished', data: { fileId: 'f-1', fileName: 'a.pdf', sizeBytes: 10, sha256: SHA, contentType: 'application/pdf', by: CSR, at: AT } }]);
     const state = stateAfter(withCustomerAndHelper(), command);
     expect([...fileAudience(state, 'f-1')].sort()).toEqual([CSR, CUSTOMER, HELPER].sort());
   });
 
   it('TL-3 only the controller publishes', () => {
-    spec.given(withCustomerAndHelper()).when(cmd('PublishFile', { fileId: 'f-1', fileName: 'a.pdf', sizeBytes: 1, sha256: SHA }, asCustomer())).thenError(E.NOT_CONTROLLER);
+    spec
+      .given(withCustomerAndHelper())
+      .when(cmd('PublishFile', { fileId: 'f-1', fileName: 'a.pdf', sizeBytes: 1, sha256: SHA }, asCustomer()))
+      .thenError(E.NOT_CONTROLLER);
   });
 
   it('TL-3 a digest that is not SHA-256 hex is refused, naming the field', () => {
-    const error = spec.given(withCustomerAndHelper()).when(cmd('PublishFile', { fileId: 'f-1', fileName: 'a', sizeBytes: 1, sha256: 'xyz' })).thenError(E.INVALID_FILE);
+    const error = spec
+      .given(withCustomerAndHelper())
+      .when(cmd('PublishFile', { fileId: 'f-1', fileName: 'a', sizeBytes: 1, sha256: 'xyz' }))
+      .thenError(E.INVALID_FILE);
     expect(error.field).toBe('sha256');
   });
 
@@ -92,11 +92,17 @@ describe('files (TL-3, TL-4)', () => {
   });
 
   it('TL-4 before approval nothing moves', () => {
-    spec.given([...withCustomerAndHelper(), ev.transferRequested('t-1')]).when(send()).thenError(E.FILE_TRANSFER_NOT_APPROVED);
+    spec
+      .given([...withCustomerAndHelper(), ev.transferRequested('t-1')])
+      .when(send())
+      .thenError(E.FILE_TRANSFER_NOT_APPROVED);
   });
 
   it('TL-4 a helper is no party to the transfer', () => {
-    spec.given(approvedTransfer()).when(send(asCsr(HELPER))).thenError(E.NOT_TRANSFER_PARTY);
+    spec
+      .given(approvedTransfer())
+      .when(send(asCsr(HELPER)))
+      .thenError(E.NOT_TRANSFER_PARTY);
   });
 
   it('TL-4 a sent file is for the transfer customer and the CSRs only', () => {
@@ -116,14 +122,29 @@ describe('retention (ADM-1)', () => {
   };
 
   it('ADM-1 the system deletes a recording older than the site keeps them, once', () => {
-    const events = spec.given(ended(), withRetention).when(cmd('ExpireStoredContent', { kind: 'recording', id: 'rec-1' }, later(2 * DAY, 'system', ['system']))).events();
+    const events = spec
+      .given(ended(), withRetention)
+      .when(cmd('ExpireStoredContent', { kind: 'recording', id: 'rec-1' }, later(2 * DAY, 'system', ['system'])))
+      .events();
     expect(events).toEqual([expect.objectContaining({ type: 'RecordingDeleted', data: expect.objectContaining({ recordingId: 'rec-1', retentionDays: 2, by: 'system' }) })]);
-    spec.given([...ended(), ...events], withRetention).when(cmd('ExpireStoredContent', { kind: 'recording', id: 'rec-1' }, later(3 * DAY, 'system', ['system']))).then([]);
+    spec
+      .given([...ended(), ...events], withRetention)
+      .when(cmd('ExpireStoredContent', { kind: 'recording', id: 'rec-1' }, later(3 * DAY, 'system', ['system'])))
+      .then([]);
   });
 
   it('ADM-1 nothing younger than the retention is deleted, and only the system deletes', () => {
-    spec.given(ended(), withRetention).when(cmd('ExpireStoredContent', { kind: 'recording', id: 'rec-1' }, later(DAY, 'system', ['system']))).thenError(E.RETENTION_NOT_REACHED);
-    spec.given(ended(), withRetention).when(cmd('ExpireStoredContent', { kind: 'recording', id: 'rec-1' }, later(3 * DAY))).thenError(E.SYSTEM_ONLY);
-    spec.given(ended(), withRetention).when(cmd('ExpireStoredContent', { kind: 'file', id: 'nope' }, asSystem())).thenError(E.STORED_CONTENT_NOT_FOUND);
+    spec
+      .given(ended(), withRetention)
+      .when(cmd('ExpireStoredContent', { kind: 'recording', id: 'rec-1' }, later(DAY, 'system', ['system'])))
+      .thenError(E.RETENTION_NOT_REACHED);
+    spec
+      .given(ended(), withRetention)
+      .when(cmd('ExpireStoredContent', { kind: 'recording', id: 'rec-1' }, later(3 * DAY)))
+      .thenError(E.SYSTEM_ONLY);
+    spec
+      .given(ended(), withRetention)
+      .when(cmd('ExpireStoredContent', { kind: 'file', id: 'nope' }, asSystem()))
+      .thenError(E.STORED_CONTENT_NOT_FOUND);
   });
 });

@@ -41,10 +41,7 @@ export type StartSession = Command<
 export type InviteParticipants = Command<'InviteParticipants', { readonly invitations: readonly InvitationRequest[] }>;
 
 /** Join with the number typed or carried by the link (INV-4, AST-1). */
-export type JoinSession = Command<
-  'JoinSession',
-  { readonly number: string; readonly as: 'customer' | 'helper'; readonly displayName?: string }
->;
+export type JoinSession = Command<'JoinSession', { readonly number: string; readonly as: 'customer' | 'helper'; readonly displayName?: string }>;
 
 export type LeaveSession = Command<'LeaveSession', Record<string, never>>;
 

@@ -38,26 +38,9 @@ import type {
   TransferControl,
 } from './session.commands.js';
 import * as E from './session.errors.js';
-import type {
-  ActivityEndReason,
-  HandOverTarget,
-  SessionEvent,
-  SessionStarted,
-  ShareKind,
-  ShareMode,
-} from './session.events.js';
+import type { ActivityEndReason, HandOverTarget, SessionEvent, SessionStarted, ShareKind, ShareMode } from './session.events.js';
 import { parseSessionNumber } from './session-number.js';
-import {
-  type ActiveSession,
-  evolveSession,
-  hasTakenPart,
-  isCsrPlace,
-  type LiveSession,
-  type QueuedSession,
-  placeOf,
-  type SessionState,
-  type Share,
-} from './session.state.js';
+import { type ActiveSession, evolveSession, hasTakenPart, isCsrPlace, type LiveSession, type QueuedSession, placeOf, type SessionState, type Share } from './session.state.js';
 
 export const CHAT_MESSAGE_MAX_LENGTH = 2000;
 export const HANDOVER_MESSAGE_MAX_LENGTH = 345;
@@ -172,7 +155,9 @@ export function authorizeSessionRepeat(command: SessionCommand, state: SessionSt
     case 'AcceptHandOver':
       return needs('csr', E.NOT_A_CSR, 'Only a CSR does this');
     case 'JoinSession':
-      return command.data.as === 'helper' ? needs('csr', E.NOT_A_CSR, 'Only a CSR joins as helper') : needs('customer', E.NOT_A_CUSTOMER, 'Joining as customer needs the customer role');
+      return command.data.as === 'helper'
+        ? needs('csr', E.NOT_A_CSR, 'Only a CSR joins as helper')
+        : needs('customer', E.NOT_A_CUSTOMER, 'Joining as customer needs the customer role');
     case 'EndSession':
       if (command.data.reason === 'console_lost') needs('system', E.SYSTEM_ONLY, 'Only the system ends a session for a lost console');
       return;
@@ -404,10 +389,7 @@ function leaveSession({ metadata }: LeaveSession, state: SessionState): readonly
   // SES-6, CTL-6: the CSR holding control ends the session or passes control; they cannot walk away from it.
   if (place === 'controller') throw illegalState(E.CONTROLLER_CANNOT_LEAVE, 'Pass control or end the session before leaving');
   const stamp = stampOf(metadata);
-  return [
-    ...activitiesOfEnded(s, metadata.userId, stamp),
-    { type: 'ParticipantLeft', data: { userId: metadata.userId, place, reason: 'left', ...stamp } },
-  ];
+  return [...activitiesOfEnded(s, metadata.userId, stamp), { type: 'ParticipantLeft', data: { userId: metadata.userId, place, reason: 'left', ...stamp } }];
 }
 
 function endSession({ data, metadata }: EndSession, state: SessionState, context: SessionContext): readonly SessionEvent[] {
@@ -458,7 +440,11 @@ function transferControl({ data, metadata }: TransferControl, state: SessionStat
   const stamp = stampOf(metadata);
   return [
     // CTL-4, CTL-5
-    ...supportActivitiesEnded(s, 'control_transferred', stamp, { keepVoice: data.receiverSupportsVoice === true, keepAutomaticRecording: true, recordingBytes: context.recordingBytes }),
+    ...supportActivitiesEnded(s, 'control_transferred', stamp, {
+      keepVoice: data.receiverSupportsVoice === true,
+      keepAutomaticRecording: true,
+      recordingBytes: context.recordingBytes,
+    }),
     { type: 'ControlTransferred', data: { from: metadata.userId, to: data.toUserId, ...stamp } },
   ];
 }
@@ -634,7 +620,7 @@ function sendFile({ data, metadata }: SendFile, state: SessionState): readonly S
   let direction: 'to_csrs' | 'to_customer';
   if (metadata.userId === transfer.customerId) direction = 'to_csrs';
   else if (metadata.userId === s.controllerId) direction = 'to_customer';
-  else throw forbidden(E.NOT_TRANSFER_PARTY, 'Only the transfer\'s customer and the controlling CSR send files in it');
+  else throw forbidden(E.NOT_TRANSFER_PARTY, "Only the transfer's customer and the controlling CSR send files in it");
   if (transfer.status !== 'approved') throw illegalState(E.FILE_TRANSFER_NOT_APPROVED, 'Files move only after the customer approved the transfer');
   const fileName = data.fileName?.trim();
   if (!data.fileId || !fileName) throw validationError(E.INVALID_FILE, 'fileName', 'A file needs an id and a name');
@@ -644,7 +630,17 @@ function sendFile({ data, metadata }: SendFile, state: SessionState): readonly S
   return [
     {
       type: 'FileSent',
-      data: { fileId: data.fileId, transferId: transfer.transferId, fileName, direction, customerId: transfer.customerId, sizeBytes: data.sizeBytes, sha256, contentType, ...stampOf(metadata) },
+      data: {
+        fileId: data.fileId,
+        transferId: transfer.transferId,
+        fileName,
+        direction,
+        customerId: transfer.customerId,
+        sizeBytes: data.sizeBytes,
+        sha256,
+        contentType,
+        ...stampOf(metadata),
+      },
     },
   ];
 }
@@ -692,7 +688,11 @@ function recordUndeliveredInvitation({ data, metadata }: RecordUndeliveredInvita
 
 /** A mail server's answer made fit to store: one line, no unstorable text, at most UNDELIVERED_REASON_MAX units. */
 function storableReason(reason: string): string {
-  const line = reason.replace(/\p{Cc}+/gu, ' ').replace(/ {2,}/g, ' ').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd').trim();
+  const line = reason
+    .replace(/\p{Cc}+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .trim();
   const cut = line.length > UNDELIVERED_REASON_MAX ? line.slice(0, UNDELIVERED_REASON_MAX) : line;
   // A cut between the halves of a surrogate pair leaves a lone high surrogate.
   const clean = /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;

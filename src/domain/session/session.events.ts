@@ -20,16 +20,8 @@ export type InvitationChannel = 'email' | 'phone' | 'instant_message';
 export type EmailDelivery = 'system' | 'own_mail_program';
 export type SessionEndReason = 'ended_by_csr' | 'console_lost';
 /** Why an activity (share, transfer, chat, video, call, recording) ended. */
-export type ActivityEndReason =
-  | 'stopped'
-  | 'control_transferred'
-  | 'handed_over'
-  | 'customer_switched'
-  | 'participant_left'
-  | 'session_ended';
-export type HandOverTarget =
-  | { readonly kind: 'queue'; readonly queueId: string }
-  | { readonly kind: 'agents'; readonly agentIds: readonly string[] };
+export type ActivityEndReason = 'stopped' | 'control_transferred' | 'handed_over' | 'customer_switched' | 'participant_left' | 'session_ended';
+export type HandOverTarget = { readonly kind: 'queue'; readonly queueId: string } | { readonly kind: 'agents'; readonly agentIds: readonly string[] };
 
 /** What the session keeps of the site settings in force when it started (ADM-1). */
 export interface StartedWithSettings {
@@ -95,16 +87,10 @@ export type CustomerJoined = Event<'CustomerJoined', Stamp & { readonly customer
 export type HelperJoined = Event<'HelperJoined', Stamp & { readonly helperId: string; readonly displayName: string | null }>;
 
 /** A participant left: by choice, or the giver of a hand-over automatically (Q-4). */
-export type ParticipantLeft = Event<
-  'ParticipantLeft',
-  Stamp & { readonly userId: string; readonly place: Place; readonly reason: 'left' | 'handed_over' }
->;
+export type ParticipantLeft = Event<'ParticipantLeft', Stamp & { readonly userId: string; readonly place: Place; readonly reason: 'left' | 'handed_over' }>;
 
 /** The controlling CSR now assists this customer (MC-1); sharing with the previous one has ended (MC-3). */
-export type ActiveCustomerSelected = Event<
-  'ActiveCustomerSelected',
-  Stamp & { readonly customerId: string; readonly previousCustomerId: string | null }
->;
+export type ActiveCustomerSelected = Event<'ActiveCustomerSelected', Stamp & { readonly customerId: string; readonly previousCustomerId: string | null }>;
 
 /** Control passed from one CSR to another, who becomes primary; the giver stays as observer (CTL-2). */
 export type ControlTransferred = Event<'ControlTransferred', Stamp & { readonly from: string; readonly to: string }>;
@@ -149,10 +135,7 @@ export type ShareDeclined = Event<'ShareDeclined', Stamp & { readonly shareId: s
 export type ShareEnded = Event<'ShareEnded', Stamp & { readonly shareId: string; readonly reason: ActivityEndReason }>;
 
 /** A chat message went to everyone in the session (`to` null) or to one participant (TL-1). Opens the chat. */
-export type ChatMessageSent = Event<
-  'ChatMessageSent',
-  Stamp & { readonly messageId: string; readonly text: string; readonly to: string | null }
->;
+export type ChatMessageSent = Event<'ChatMessageSent', Stamp & { readonly messageId: string; readonly text: string; readonly to: string | null }>;
 
 /** The chat was closed as a consequence, e.g. control moved (CTL-4). */
 export type ChatClosed = Event<'ChatClosed', Stamp & { readonly reason: ActivityEndReason }>;

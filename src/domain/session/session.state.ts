@@ -435,8 +435,7 @@ export function placeOf(s: LiveSession, userId: string): Place | null {
   return s.customers.some((c) => c.customerId === userId) ? 'customer' : null;
 }
 
-export const isCsrPlace = (place: Place | null): place is CsrPlace =>
-  place === 'controller' || place === 'helper' || place === 'observer';
+export const isCsrPlace = (place: Place | null): place is CsrPlace => place === 'controller' || place === 'helper' || place === 'observer';
 
 /** Whether the user takes or took part in the session (who may see it and hear repeats). */
 export function hasTakenPart(state: LiveSession | EndedSession, userId: string): boolean {

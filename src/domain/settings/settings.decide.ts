@@ -87,12 +87,10 @@ function validSkills(skills: unknown): readonly AgentSkill[] {
 
 function assertMaxCustomers(value: number): void {
   if (!Number.isInteger(value) || value < MAX_CUSTOMERS_MIN || value > MAX_CUSTOMERS_MAX) {
-    throw validationError(
-      MAX_CUSTOMERS_OUT_OF_RANGE,
-      'maxCustomers',
-      `The most customers at once must be a whole number from ${MAX_CUSTOMERS_MIN} to ${MAX_CUSTOMERS_MAX}`,
-      { min: MAX_CUSTOMERS_MIN, max: MAX_CUSTOMERS_MAX },
-    );
+    throw validationError(MAX_CUSTOMERS_OUT_OF_RANGE, 'maxCustomers', `The most customers at once must be a whole number from ${MAX_CUSTOMERS_MIN} to ${MAX_CUSTOMERS_MAX}`, {
+      min: MAX_CUSTOMERS_MIN,
+      max: MAX_CUSTOMERS_MAX,
+    });
   }
 }
 

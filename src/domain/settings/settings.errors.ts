@@ -7,11 +7,7 @@ export const INVALID_SETTING_VALUE = 'INVALID_SETTING_VALUE';
 export const RETENTION_OUT_OF_RANGE = 'RETENTION_OUT_OF_RANGE';
 
 export type SettingsErrorCode =
-  | typeof SETTINGS_ADMIN_ONLY
-  | typeof MAX_CUSTOMERS_OUT_OF_RANGE
-  | typeof UNKNOWN_CONSOLE_TYPE
-  | typeof INVALID_SETTING_VALUE
-  | typeof RETENTION_OUT_OF_RANGE;
+  typeof SETTINGS_ADMIN_ONLY | typeof MAX_CUSTOMERS_OUT_OF_RANGE | typeof UNKNOWN_CONSOLE_TYPE | typeof INVALID_SETTING_VALUE | typeof RETENTION_OUT_OF_RANGE;
 
 /** Bounds of how many days recordings and files are kept (ADM-1). */
 export const RETENTION_DAYS_MIN = 1;

@@ -45,15 +45,9 @@ export interface AgentSkill {
 }
 
 /** The admin changed site settings; `changes` holds only the fields whose value changed. */
-export type SiteSettingsChanged = Event<
-  'SiteSettingsChanged',
-  { readonly changes: Partial<SiteSettings>; readonly by: string; readonly at: string }
->;
+export type SiteSettingsChanged = Event<'SiteSettingsChanged', { readonly changes: Partial<SiteSettings>; readonly by: string; readonly at: string }>;
 
 /** The admin changed one user's settings; `changes` holds only the fields whose value changed. */
-export type UserSettingsChanged = Event<
-  'UserSettingsChanged',
-  { readonly userId: string; readonly changes: Partial<UserSettings>; readonly by: string; readonly at: string }
->;
+export type UserSettingsChanged = Event<'UserSettingsChanged', { readonly userId: string; readonly changes: Partial<UserSettings>; readonly by: string; readonly at: string }>;
 
 export type SettingsEvent = SiteSettingsChanged | UserSettingsChanged;

@@ -40,8 +40,7 @@ export function evolveSettings(state: SettingsState, event: SettingsEvent): Sett
   }
 }
 
-export const userSettings = (state: SettingsState, userId: string): UserSettings =>
-  ({ ...DEFAULT_USER_SETTINGS, ...(own(state.users, userId) ?? {}) });
+export const userSettings = (state: SettingsState, userId: string): UserSettings => ({ ...DEFAULT_USER_SETTINGS, ...(own(state.users, userId) ?? {}) });
 
 /**
  * Q-1, computed once for sessions and queues: the user is a WebACD agent while WebACD is on and
@@ -54,8 +53,7 @@ export function isWebacdAgent(state: SettingsState, userId: string, flags: { rea
 }
 
 /** RT-3: the user's skills as routing reads them (skill -> level). */
-export const skillLevels = (state: SettingsState, userId: string): ReadonlyMap<string, number> =>
-  new Map(userSettings(state, userId).skills.map((s) => [s.skill, s.level]));
+export const skillLevels = (state: SettingsState, userId: string): ReadonlyMap<string, number> => new Map(userSettings(state, userId).skills.map((s) => [s.skill, s.level]));
 
 /**
  * What a session decision needs to know about its site and acting user, resolved once.

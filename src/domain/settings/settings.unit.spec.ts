@@ -39,12 +39,18 @@ describe('site settings', () => {
   });
 
   it('ADM-1 only an admin changes site settings', () => {
-    const error = spec.given([]).when(site({ autoRecord: true }, asCsr)).thenError(SETTINGS_ADMIN_ONLY);
+    const error = spec
+      .given([])
+      .when(site({ autoRecord: true }, asCsr))
+      .thenError(SETTINGS_ADMIN_ONLY);
     expect(error.category).toBe('forbidden');
   });
 
   it.each([1, 50])('ADM-1 the most customers at once may be %i', (maxCustomers) => {
-    spec.given([]).when(site({ maxCustomers })).then([siteChanged({ maxCustomers })]);
+    spec
+      .given([])
+      .when(site({ maxCustomers }))
+      .then([siteChanged({ maxCustomers })]);
   });
 
   it.each([0, 51, 2.5])('ADM-1 refuses %s as the most customers at once', (maxCustomers) => {
@@ -53,35 +59,59 @@ describe('site settings', () => {
   });
 
   it('ADM-1 refuses a setting that is not true or false', () => {
-    spec.given([]).when(site({ autoRecord: 'yes' as unknown as boolean })).thenError(INVALID_SETTING_VALUE);
+    spec
+      .given([])
+      .when(site({ autoRecord: 'yes' as unknown as boolean }))
+      .thenError(INVALID_SETTING_VALUE);
   });
 
   it('ADM-1 records only what changed, and nothing when nothing changed', () => {
-    spec.given([siteChanged({ autoRecord: true })]).when(site({ autoRecord: true, maxCustomers: 8 })).then([siteChanged({ maxCustomers: 8 })]);
-    spec.given([siteChanged({ autoRecord: true })]).when(site({ autoRecord: true })).then([]);
+    spec
+      .given([siteChanged({ autoRecord: true })])
+      .when(site({ autoRecord: true, maxCustomers: 8 }))
+      .then([siteChanged({ maxCustomers: 8 })]);
+    spec
+      .given([siteChanged({ autoRecord: true })])
+      .when(site({ autoRecord: true }))
+      .then([]);
   });
 });
 
 describe('user settings', () => {
   it('ADM-1 the admin grants the multi-session privilege and the WebACD agent flag', () => {
-    spec.given([]).when(user({ multiSession: true, webacdAgent: true })).then([userChanged({ multiSession: true, webacdAgent: true })]);
+    spec
+      .given([])
+      .when(user({ multiSession: true, webacdAgent: true }))
+      .then([userChanged({ multiSession: true, webacdAgent: true })]);
   });
 
   it('ADM-1 a CSR cannot grant themselves privileges', () => {
-    spec.given([]).when(user({ webacdAgent: true }, asCsr)).thenError(SETTINGS_ADMIN_ONLY);
+    spec
+      .given([])
+      .when(user({ webacdAgent: true }, asCsr))
+      .thenError(SETTINGS_ADMIN_ONLY);
   });
 
   it.each(['dashboard', 'compact', 'multi_session'] as const)('CON-1 the admin switches a CSR to the %s console', (consoleType) => {
     const history = consoleType === 'dashboard' ? [userChanged({ consoleType: 'compact' })] : [];
-    spec.given(history).when(user({ consoleType })).then([userChanged({ consoleType })]);
+    spec
+      .given(history)
+      .when(user({ consoleType }))
+      .then([userChanged({ consoleType })]);
   });
 
   it('CON-1 a CSR cannot switch their own console', () => {
-    spec.given([]).when(user({ consoleType: 'compact' }, asCsr)).thenError(SETTINGS_ADMIN_ONLY);
+    spec
+      .given([])
+      .when(user({ consoleType: 'compact' }, asCsr))
+      .thenError(SETTINGS_ADMIN_ONLY);
   });
 
   it('CON-1 refuses an unknown console type', () => {
-    spec.given([]).when(user({ consoleType: 'floating' as ConsoleType })).thenError(UNKNOWN_CONSOLE_TYPE);
+    spec
+      .given([])
+      .when(user({ consoleType: 'floating' as ConsoleType }))
+      .thenError(UNKNOWN_CONSOLE_TYPE);
   });
 
   it('CON-1 a CSR works from the dashboard until the admin switches them', () => {

@@ -20,9 +20,7 @@ export class DomainError extends Error {
   }
 }
 
-export const validationError = (code: string, field: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError('validation', code, message, field, details);
+export const validationError = (code: string, field: string, message: string, details?: Record<string, unknown>) => new DomainError('validation', code, message, field, details);
 export const forbidden = (code: string, message: string) => new DomainError('forbidden', code, message);
 export const notFound = (code: string, message: string) => new DomainError('not_found', code, message);
-export const illegalState = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError('illegal_state', code, message, undefined, details);
+export const illegalState = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('illegal_state', code, message, undefined, details);

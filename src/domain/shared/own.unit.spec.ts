@@ -34,7 +34,10 @@ describe('lookups by user-controlled strings cannot be fooled', () => {
       refused = error;
     }
     expect([QE.NOT_WEBACD_AGENT, QE.AGENT_NOT_IN_QUEUE]).toContain((refused as { code?: string }).code);
-    const events = spec.given(withAnnAndBob()).when(cmd('ConfigureQueue', { addAgentIds: [id] }, { userId: 'adm', roles: ['admin'], now: new Date('2025-03-01T09:01:00.000Z') })).events();
+    const events = spec
+      .given(withAnnAndBob())
+      .when(cmd('ConfigureQueue', { addAgentIds: [id] }, { userId: 'adm', roles: ['admin'], now: new Date('2025-03-01T09:01:00.000Z') }))
+      .events();
     const state = stateAfter([...withAnnAndBob(), ...events]);
     if (state.status !== 'open') throw new Error('queue closed');
     // The queue's agents are a Map keyed by id: nothing inherited answers for an id.

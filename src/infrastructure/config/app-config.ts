@@ -94,7 +94,11 @@ export interface AppConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, rule: string, value: string) {
+  constructor(
+    readonly variable: string,
+    rule: string,
+    value: string,
+  ) {
     super(`Invalid configuration: ${variable} ${rule} (got ${JSON.stringify(value)})`);
     this.name = 'ConfigError';
   }
@@ -133,7 +137,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const iceUrls = (name: string, schemes: string[]) => {
     const raw = read(name);
     if (raw === undefined) return [];
-    const urls = raw.split(',').map((u) => u.trim()).filter(Boolean);
+    const urls = raw
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     for (const u of urls) if (!schemes.some((scheme) => u.startsWith(scheme))) throw new ConfigError(name, `must be a comma-separated list of ${schemes.join(' or ')} URLs`, raw);
     return urls;
   };

@@ -95,4 +95,3 @@ export class PollingSubscription implements Subscription {
     this.caughtUpWaiters = still;
   }
 }
-

@@ -47,5 +47,4 @@ export class PeopleDirectory implements People {
       )
       .catch(() => this.cache.delete(userId)); // tried again with the next token
   }
-
 }

@@ -43,7 +43,16 @@ export class InvitationsLifecycle implements OnModuleInit, OnApplicationBootstra
     const invitations = this.invitations;
     this.reader.add(invitationViewProjection, 'read-model');
     // The side effect (STYLE 9): it only schedules the job, whose id is the event id.
-    this.reader.add({ name: 'invitation_mail_reactions', handles: new Set(InvitationsService.REACTS_TO), apply: async (_tx, events) => { for (const event of events) await invitations.react(event); } }, 'reaction');
+    this.reader.add(
+      {
+        name: 'invitation_mail_reactions',
+        handles: new Set(InvitationsService.REACTS_TO),
+        apply: async (_tx, events) => {
+          for (const event of events) await invitations.react(event);
+        },
+      },
+      'reaction',
+    );
   }
 
   async onApplicationBootstrap() {

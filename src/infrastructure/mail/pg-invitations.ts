@@ -21,7 +21,22 @@ export const invitationViewProjection: Projection = {
         `INSERT INTO invitation_view (session_id, invitation_id, event_id, invitee, channel, delivery, address, join_link, session_number, site_url, subject, body, sent_by, sent_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (session_id, invitation_id) DO NOTHING`,
-        [f.sessionId, f.invitationId, event.id, f.invitee, f.channel, f.delivery, f.address, f.joinLink, f.sessionNumber, f.siteUrl, f.composed?.subject ?? null, f.composed?.body ?? null, by, at],
+        [
+          f.sessionId,
+          f.invitationId,
+          event.id,
+          f.invitee,
+          f.channel,
+          f.delivery,
+          f.address,
+          f.joinLink,
+          f.sessionNumber,
+          f.siteUrl,
+          f.composed?.subject ?? null,
+          f.composed?.body ?? null,
+          by,
+          at,
+        ],
       );
     }
   },
@@ -79,7 +94,13 @@ export class PgInvitationReadModel implements InvitationReadModel {
         ORDER BY v.sent_at, v.invitation_id`,
       [sessionId],
     )) as ListedRow[];
-    return rows.map((r) => ({ ...factsOf(r), sentBy: r.sent_by, sentAt: new Date(r.sent_at), mailedAt: r.mailed_at && new Date(r.mailed_at), redeemedAt: r.redeemed_at && new Date(r.redeemed_at) }));
+    return rows.map((r) => ({
+      ...factsOf(r),
+      sentBy: r.sent_by,
+      sentAt: new Date(r.sent_at),
+      mailedAt: r.mailed_at && new Date(r.mailed_at),
+      redeemedAt: r.redeemed_at && new Date(r.redeemed_at),
+    }));
   }
 }
 

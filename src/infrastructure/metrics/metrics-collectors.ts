@@ -10,7 +10,12 @@ import type { Metrics } from './metrics.js';
  */
 export function registerDatabaseGauges(metrics: Metrics, dataSource: DataSource, probe: ReadinessProbe): void {
   const registers = [metrics.registry];
-  const lagEvents = new Gauge({ name: 'tandem_projection_lag_events', help: 'Events a projection handles that are committed after its checkpoint', labelNames: ['projection'], registers });
+  const lagEvents = new Gauge({
+    name: 'tandem_projection_lag_events',
+    help: 'Events a projection handles that are committed after its checkpoint',
+    labelNames: ['projection'],
+    registers,
+  });
   const lagSeconds = new Gauge({
     name: 'tandem_projection_lag_seconds',
     help: "Age of a projection's oldest unprocessed event, in seconds (0 when caught up)",
@@ -34,7 +39,10 @@ export function registerDatabaseGauges(metrics: Metrics, dataSource: DataSource,
     registers,
     async collect() {
       this.reset();
-      const rows = (await dataSource.query(`SELECT status, count(*)::int AS n FROM session_view WHERE status <> 'ended' GROUP BY status`).catch(() => [])) as { status: string; n: number }[];
+      const rows = (await dataSource.query(`SELECT status, count(*)::int AS n FROM session_view WHERE status <> 'ended' GROUP BY status`).catch(() => [])) as {
+        status: string;
+        n: number;
+      }[];
       for (const row of rows) this.set({ status: row.status }, row.n);
     },
   });

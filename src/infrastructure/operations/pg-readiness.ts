@@ -24,7 +24,10 @@ export class PgReadinessProbe implements ReadinessProbe {
   async report(): Promise<ReadinessReport> {
     const applied = new Set(((await this.dataSource.query('SELECT name FROM migrations')) as { name: string }[]).map((r) => r.name));
     const pendingMigrations = MIGRATIONS.map((m) => m.name).filter((name) => !applied.has(name));
-    const rows = (await this.dataSource.query('SELECT name, checkpoint FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name', [this.projections.map((p) => p.name)])) as { name: string; checkpoint: string }[];
+    const rows = (await this.dataSource.query('SELECT name, checkpoint FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name', [this.projections.map((p) => p.name)])) as {
+      name: string;
+      checkpoint: string;
+    }[];
     const projections: ProjectionLag[] = [];
     for (const row of rows) {
       const handles = [...(this.projections.find((p) => p.name === row.name)?.handles ?? [])];

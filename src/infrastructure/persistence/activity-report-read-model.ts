@@ -112,19 +112,25 @@ export class PgReportExports implements ReportExports {
   }
 
   async finish(id: string, content: string | null, error: string | null): Promise<void> {
-    await this.dataSource.query(`UPDATE report_exports SET status = $2, progress = CASE WHEN $2 = 'done' THEN 1 ELSE progress END, content = $3, error = $4, finished_at = now() WHERE id = $1`, [
-      id,
-      error ? 'failed' : 'done',
-      content,
-      error,
-    ]);
+    await this.dataSource.query(
+      `UPDATE report_exports SET status = $2, progress = CASE WHEN $2 = 'done' THEN 1 ELSE progress END, content = $3, error = $4, finished_at = now() WHERE id = $1`,
+      [id, error ? 'failed' : 'done', content, error],
+    );
   }
 
   async get(id: string, requestedBy?: string) {
     const rows = (await this.dataSource.query(
       `SELECT id, requested_by, format, filter, status, progress, error FROM report_exports WHERE id = $1 AND ($2::text IS NULL OR requested_by = $2)`,
       [id, requestedBy ?? null],
-    )) as { id: string; requested_by: string; format: 'csv' | 'json'; filter: { from: string; to: string; csrId?: string; queueId?: string }; status: ReportExport['status']; progress: number; error: string | null }[];
+    )) as {
+      id: string;
+      requested_by: string;
+      format: 'csv' | 'json';
+      filter: { from: string; to: string; csrId?: string; queueId?: string };
+      status: ReportExport['status'];
+      progress: number;
+      error: string | null;
+    }[];
     const r = rows[0];
     if (!r) return undefined;
     return {

@@ -41,7 +41,12 @@ export async function rebuildProjection(
   const spec = Object.hasOwn(REBUILDABLE, name) ? REBUILDABLE[name] : undefined;
   if (!spec) throw new Error(`unknown projection ${name}; one of ${Object.keys(REBUILDABLE).join(', ')}`);
   const live = await new DataSource({ type: 'postgres', url: databaseUrl, entities: READ_MODEL_ENTITIES }).initialize();
-  const shadow = await new DataSource({ type: 'postgres', url: databaseUrl, entities: READ_MODEL_ENTITIES, extra: { options: `-c search_path=${SHADOW},public`, max: 4 } }).initialize();
+  const shadow = await new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities: READ_MODEL_ENTITIES,
+    extra: { options: `-c search_path=${SHADOW},public`, max: 4 },
+  }).initialize();
   try {
     const [{ total }] = (await live.query('SELECT count(*)::int AS total FROM es_events')) as { total: number }[];
     await live.query(`DROP SCHEMA IF EXISTS ${SHADOW} CASCADE`);
@@ -50,10 +55,16 @@ export async function rebuildProjection(
 
     // Build beside the live version.
     let events = 0;
-    const runner = new ProjectionRunner(store, shadow, [spec.projection], () => undefined, (_name, batch) => {
-      events += batch.length;
-      onProgress({ phase: 'building', events, total: Math.max(total, events) });
-    });
+    const runner = new ProjectionRunner(
+      store,
+      shadow,
+      [spec.projection],
+      () => undefined,
+      (_name, batch) => {
+        events += batch.length;
+        onProgress({ phase: 'building', events, total: Math.max(total, events) });
+      },
+    );
     await runner.start();
     await runner.caughtUp();
     await runner.stop();

@@ -44,10 +44,10 @@ export class PgSessionNumbers implements SessionNumbers {
     if (existing) return existing;
     for (let attempt = 0; attempt < 20; attempt++) {
       const number = candidate();
-      const rows = (await this.dataSource.query(
-        'INSERT INTO session_numbers (number, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING number',
-        [number, sessionId],
-      )) as { number: string }[];
+      const rows = (await this.dataSource.query('INSERT INTO session_numbers (number, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING number', [
+        number,
+        sessionId,
+      ])) as { number: string }[];
       if (rows.length > 0) return number;
       const raced = await this.numberOf(sessionId); // the same start, retried concurrently
       if (raced) return raced;

@@ -8,9 +8,18 @@ export interface ResolvedDatabase {
 }
 
 /** DATABASE_URL when set; otherwise the embedded cluster under DATA_DIR, database `tandem`. */
-export async function resolveDatabase(config: AppConfig, output: { log?: (line: string) => void; notice?: (line: string) => void; shareRunning?: boolean } = {}): Promise<ResolvedDatabase> {
+export async function resolveDatabase(
+  config: AppConfig,
+  output: { log?: (line: string) => void; notice?: (line: string) => void; shareRunning?: boolean } = {},
+): Promise<ResolvedDatabase> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
-  const server = await startEmbeddedPostgres({ dataDir: config.dataDir, log: output.log, notice: output.notice, shareRunning: output.shareRunning, restartDelayMs: config.embeddedRestartDelayMs });
+  const server = await startEmbeddedPostgres({
+    dataDir: config.dataDir,
+    log: output.log,
+    notice: output.notice,
+    shareRunning: output.shareRunning,
+    restartDelayMs: config.embeddedRestartDelayMs,
+  });
   const url = await createDatabase(server.url, 'tandem');
   return { url, embedded: true, stop: () => server.stop() };
 }

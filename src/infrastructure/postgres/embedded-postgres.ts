@@ -52,7 +52,11 @@ export interface EmbeddedPostgresOptions {
 
 /** Start-up refused: another running Tandem uses this data folder's cluster. */
 export class DataDirInUseError extends Error {
-  constructor(readonly dataDir: string, readonly pid: number, readonly port: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+    readonly port: number,
+  ) {
     super(`DATA_DIR ${dataDir} is in use by another running Tandem (its PostgreSQL has pid ${pid}, port ${port}); stop that instance or choose another DATA_DIR`);
     this.name = 'DataDirInUseError';
   }
@@ -366,7 +370,12 @@ async function ensureReachableByPostgresUser(paths: string[]): Promise<void> {
 
 /** The uid/gid of the `postgres` user the server runs as under root, created if missing. */
 async function postgresUser(): Promise<{ uid: number; gid: number }> {
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
+  const id = (flag: string) =>
+    Number(
+      execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    );
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {

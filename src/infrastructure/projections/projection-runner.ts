@@ -204,7 +204,8 @@ export class ProjectionRunner {
       while (!this.stopped && this.reactionLine.length > 0) {
         const { events, from, checkpoint } = this.reactionLine[0]!;
         try {
-          if (!this.hasReached(checkpoint) && !(await this.reachedWithin(checkpoint, 10_000))) throw new Error(`read models followed from other nodes have not reached ${checkpoint}; reactions wait`);
+          if (!this.hasReached(checkpoint) && !(await this.reachedWithin(checkpoint, 10_000)))
+            throw new Error(`read models followed from other nodes have not reached ${checkpoint}; reactions wait`);
           await Promise.all(this.consumers.filter((c) => c.kind === 'reaction' && c.leading).map((c) => this.lead(c, events, checkpoint, from)));
           this.reactionLine.shift();
         } catch (error) {
@@ -320,7 +321,10 @@ export class ProjectionRunner {
   private async readLeaderCheckpoints(): Promise<void> {
     const waiting = this.consumers.filter((c) => !c.leading && c.pending.length > 0);
     if (waiting.length === 0) return;
-    const rows = (await this.dataSource.query('SELECT name, checkpoint FROM projection_checkpoints WHERE name = ANY($1)', [waiting.map((c) => c.projection.name)])) as { name: string; checkpoint: string }[];
+    const rows = (await this.dataSource.query('SELECT name, checkpoint FROM projection_checkpoints WHERE name = ANY($1)', [waiting.map((c) => c.projection.name)])) as {
+      name: string;
+      checkpoint: string;
+    }[];
     const stored = new Map(rows.map((r) => [r.name, r.checkpoint]));
     for (const c of waiting) {
       const at = stored.get(c.projection.name);
@@ -370,7 +374,10 @@ export class ProjectionRunner {
 
   private async lockConnection(): Promise<pg.Client | undefined> {
     if (this.lockClient) return this.lockClient;
-    const client = new pg.Client({ connectionString: this.options.leadership!.connectionString, application_name: `tandem-leases${this.options.leadership!.node ? ` ${this.options.leadership!.node}` : ''}` });
+    const client = new pg.Client({
+      connectionString: this.options.leadership!.connectionString,
+      application_name: `tandem-leases${this.options.leadership!.node ? ` ${this.options.leadership!.node}` : ''}`,
+    });
     const lost = (error?: unknown) => {
       // The connection is gone, and the locks with it: another node may lead now.
       if (this.lockClient !== client) return;

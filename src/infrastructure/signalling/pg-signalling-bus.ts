@@ -35,16 +35,16 @@ export class PgSignallingBus implements SignallingBus {
   async start(deliver: (message: RelayMessage) => void): Promise<void> {
     this.deliver = deliver;
     try {
-      await this.pool.query(
-        `CREATE UNLOGGED TABLE IF NOT EXISTS signalling_relay (id bigserial PRIMARY KEY, frame jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
-      );
+      await this.pool.query(`CREATE UNLOGGED TABLE IF NOT EXISTS signalling_relay (id bigserial PRIMARY KEY, frame jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
     } catch (error) {
       // Two nodes starting at once on a fresh database: IF NOT EXISTS is not atomic; the other one made it.
       if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error;
     }
     await this.listen();
     this.sweeper = setInterval(() => {
-      this.pool.query(`DELETE FROM signalling_relay WHERE created_at < now() - make_interval(secs => $1)`, [RELAY_TTL_S]).catch((e) => this.log('signalling relay sweep failed', e));
+      this.pool
+        .query(`DELETE FROM signalling_relay WHERE created_at < now() - make_interval(secs => $1)`, [RELAY_TTL_S])
+        .catch((e) => this.log('signalling relay sweep failed', e));
     }, 10_000);
     this.sweeper.unref();
   }

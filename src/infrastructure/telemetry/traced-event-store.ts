@@ -12,7 +12,9 @@ export function tracedEventStore<T extends EventStore>(store: T): T {
       if (property === 'appendToStream') {
         const append = target.appendToStream.bind(target);
         return ((streamId, events, options) =>
-          inSpan('eventstore.append', { 'tandem.stream.id': streamId, 'tandem.events': events.length, 'tandem.expected_version': String(options.expectedVersion) }, () => append(streamId, events, options))) satisfies EventStore['appendToStream'];
+          inSpan('eventstore.append', { 'tandem.stream.id': streamId, 'tandem.events': events.length, 'tandem.expected_version': String(options.expectedVersion) }, () =>
+            append(streamId, events, options),
+          )) satisfies EventStore['appendToStream'];
       }
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -47,7 +47,10 @@ export function Chat({ session, me }: { session: SessionFieldsFragment; me: stri
               label={t('chat.to')}
               value={to}
               onChange={(e) => setTo(e.currentTarget.value)}
-              data={[{ value: '', label: t('chat.everyone') }, ...session.participants.filter((p) => p.userId !== me).map((p) => ({ value: p.userId, label: p.displayName ?? p.userId }))]}
+              data={[
+                { value: '', label: t('chat.everyone') },
+                ...session.participants.filter((p) => p.userId !== me).map((p) => ({ value: p.userId, label: p.displayName ?? p.userId })),
+              ]}
             />
             <Button type="submit" loading={loading} data-testid="chat-send">
               {t('chat.send')}

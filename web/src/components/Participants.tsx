@@ -22,7 +22,11 @@ export function Participants({ session, me, action }: { session: SessionFieldsFr
               <Badge variant="light" color="gray" c="dark.7">
                 {t(`session.place.${p.place}`, { defaultValue: p.place })}
               </Badge>
-              {p.userId === me && <Text span size="sm">({t('session.you')})</Text>}
+              {p.userId === me && (
+                <Text span size="sm">
+                  ({t('session.you')})
+                </Text>
+              )}
               {p.userId === session.activeCustomerId && (
                 <Badge variant="outline" c="teal.9">
                   {t('session.active')}

@@ -45,6 +45,13 @@ const fetcher: Fetcher = (params, options) => {
 
 createRoot(document.getElementById('graphiql')!).render(
   <StrictMode>
-    <GraphiQL fetcher={fetcher} initialHeaders={defaultHeaders()} defaultHeaders={defaultHeaders()} defaultQuery={DEFAULT_QUERY} defaultEditorToolsVisibility="headers" shouldPersistHeaders={false} />
+    <GraphiQL
+      fetcher={fetcher}
+      initialHeaders={defaultHeaders()}
+      defaultHeaders={defaultHeaders()}
+      defaultQuery={DEFAULT_QUERY}
+      defaultEditorToolsVisibility="headers"
+      shouldPersistHeaders={false}
+    />
   </StrictMode>,
 );

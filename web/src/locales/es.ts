@@ -137,7 +137,13 @@ const es: DeepPartial<Messages> = {
     handOver: 'Sesión traspasada',
     queue: 'Cola {{name}}',
   },
-  help: { title: 'Pedir ayuda', place: 'Usted es el número {{place}} de la cola', wait: 'Espera estimada: {{minutes}} min', submit: 'Pedir ayuda', waiting: 'Esperando a un agente…' },
+  help: {
+    title: 'Pedir ayuda',
+    place: 'Usted es el número {{place}} de la cola',
+    wait: 'Espera estimada: {{minutes}} min',
+    submit: 'Pedir ayuda',
+    waiting: 'Esperando a un agente…',
+  },
   replay: {
     title: 'Sesiones',
     filters: 'Filtros',

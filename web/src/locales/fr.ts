@@ -51,7 +51,8 @@ const fr: DeepPartial<Messages> = {
     ended: 'Le partage est terminé',
     playing: 'Écran du client affiché',
     pointer: 'Pointeur de l’agent d’assistance',
-    controlNote: 'Contrôle : votre pointeur et vos touches sont envoyés à la page du client. Piloter son système d’exploitation demande un assistant natif, que Tandem ne fournit pas.',
+    controlNote:
+      'Contrôle : votre pointeur et vos touches sont envoyés à la page du client. Piloter son système d’exploitation demande un assistant natif, que Tandem ne fournit pas.',
   },
   chat: { title: 'Chat', message: 'Message', send: 'Envoyer', empty: 'Aucun message pour l’instant', everyone: 'Tout le monde', to: 'À' },
   console: {
@@ -137,7 +138,13 @@ const fr: DeepPartial<Messages> = {
     handOver: 'Session remise',
     queue: 'File {{name}}',
   },
-  help: { title: 'Demander de l’aide', place: 'Vous êtes numéro {{place}} dans la file', wait: 'Attente estimée : {{minutes}} min', submit: 'Demander de l’aide', waiting: 'En attente d’un agent…' },
+  help: {
+    title: 'Demander de l’aide',
+    place: 'Vous êtes numéro {{place}} dans la file',
+    wait: 'Attente estimée : {{minutes}} min',
+    submit: 'Demander de l’aide',
+    waiting: 'En attente d’un agent…',
+  },
   replay: {
     title: 'Sessions',
     filters: 'Filtres',

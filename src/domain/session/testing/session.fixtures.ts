@@ -47,26 +47,20 @@ export const context = (over: Partial<EffectiveSettings> = {}, actorLiveSessions
 });
 
 /** The acting user is a WebACD agent on a site with WebACD on. */
-export const agentContext = (over: Partial<EffectiveSettings> = {}, actorLiveSessions = 0) =>
-  context({ webacdEnabled: true, webacdAgent: true, ...over }, actorLiveSessions);
+export const agentContext = (over: Partial<EffectiveSettings> = {}, actorLiveSessions = 0) => context({ webacdEnabled: true, webacdAgent: true, ...over }, actorLiveSessions);
 
 export const spec = deciderSpec(sessionDecider, context());
 
 /** Builds a command; the type checker keeps `data` honest for each command type. */
-export const cmd = <T extends SessionCommand['type']>(
-  type: T,
-  data: Extract<SessionCommand, { type: T }>['data'],
-  metadata: CommandMetadata = asCsr(),
-) => ({ type, data, metadata }) as Extract<SessionCommand, { type: T }>;
+export const cmd = <T extends SessionCommand['type']>(type: T, data: Extract<SessionCommand, { type: T }>['data'], metadata: CommandMetadata = asCsr()) =>
+  ({ type, data, metadata }) as Extract<SessionCommand, { type: T }>;
 
 // ---- event builders (by the CSR, at NOW, unless told)
 
 type Settings = Ev.StartedWithSettings;
 
 export const ev = {
-  started: (
-    over: Partial<Omit<Ev.SessionStarted['data'], 'settings'>> & { settings?: Partial<Settings> } = {},
-  ): Ev.SessionStarted => ({
+  started: (over: Partial<Omit<Ev.SessionStarted['data'], 'settings'>> & { settings?: Partial<Settings> } = {}): Ev.SessionStarted => ({
     type: 'SessionStarted',
     data: {
       sessionId: SESSION_ID,
@@ -82,8 +76,7 @@ export const ev = {
       settings: { maxCustomers: 3, autoRecord: false, coBrowsingAvailable: false, ...over.settings },
     },
   }),
-  inboundStarted: (over: Partial<Settings> = {}): Ev.SessionStarted =>
-    ev.started({ kind: 'inbound', originUrl: ORIGIN_URL, settings: { coBrowsingAvailable: true, ...over } }),
+  inboundStarted: (over: Partial<Settings> = {}): Ev.SessionStarted => ev.started({ kind: 'inbound', originUrl: ORIGIN_URL, settings: { coBrowsingAvailable: true, ...over } }),
   customerJoined: (customerId: string = CUSTOMER, displayName: string | null = null): Ev.CustomerJoined => ({
     type: 'CustomerJoined',
     data: { customerId, displayName, by: customerId, at: AT },

@@ -355,5 +355,7 @@ function isConnectionFailure(error: unknown): boolean {
   const type = errorType(error);
   if (type !== undefined && UNAVAILABLE_TYPES.has(type)) return true;
   if (UNAVAILABLE_CODES.has((error as { code?: unknown }).code)) return true;
-  return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|No connection established|Failed to discover|failed to connect/i.test(String((error as Error).message));
+  return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|No connection established|Failed to discover|failed to connect/i.test(
+    String((error as Error).message),
+  );
 }

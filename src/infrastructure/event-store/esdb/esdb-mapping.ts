@@ -127,7 +127,8 @@ export interface StoredMetadata {
  */
 export function toEsdbMetadata(metadata: EventMetadata | undefined, stored: StoredMetadata, index = 0): Record<string, unknown> {
   for (const key of Object.keys(metadata ?? {}))
-    if (RESERVED.has(key)) throw validationError('RESERVED_METADATA_KEY', `events[${index}].metadata.${key}`, `events[${index}].metadata.${key} is reserved by the EventStoreDB adapter`);
+    if (RESERVED.has(key))
+      throw validationError('RESERVED_METADATA_KEY', `events[${index}].metadata.${key}`, `events[${index}].metadata.${key} is reserved by the EventStoreDB adapter`);
   if (!Number.isInteger(stored.schemaVersion) || stored.schemaVersion < 1) throw new RangeError(`schema version must be an integer >= 1 (got ${stored.schemaVersion})`);
   return {
     ...metadata,

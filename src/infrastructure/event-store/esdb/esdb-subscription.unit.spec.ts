@@ -317,10 +317,14 @@ describe('EventStoreDB subscription delivery (fake $all)', () => {
     const all = new FakeAll();
     all.append(2000);
     const seen: number[] = [];
-    const sub = subscribe(all, async (events) => {
-      await sleep(1);
-      seen.push(...numbers(events));
-    }, { batchSize: 50 });
+    const sub = subscribe(
+      all,
+      async (events) => {
+        await sleep(1);
+        seen.push(...numbers(events));
+      },
+      { batchSize: 50 },
+    );
     await sub.caughtUp();
     await sub.close();
     expect(all.pauses).toBeGreaterThan(0);
@@ -331,10 +335,14 @@ describe('EventStoreDB subscription delivery (fake $all)', () => {
     const all = new FakeAll();
     all.append(3);
     let calls = 0;
-    const sub = subscribe(all, async () => {
-      calls++;
-      throw new Error('down');
-    }, { onError: () => undefined, handlerRetryMs: 10_000 });
+    const sub = subscribe(
+      all,
+      async () => {
+        calls++;
+        throw new Error('down');
+      },
+      { onError: () => undefined, handlerRetryMs: 10_000 },
+    );
     await waitUntil(() => calls === 1);
     const started = Date.now();
     await sub.close();

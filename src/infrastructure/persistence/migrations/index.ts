@@ -14,4 +14,19 @@ import { SessionConversation1764400000016 } from './1764400000016-session-conver
 import { QueueLines1764400000020 } from './1764400000020-queue-lines.js';
 
 /** Every migration, in order. Listed by hand: ESM has no glob loading, and the list is the history. */
-export const MIGRATIONS = [EventStore1763700000000, ProjectionCheckpoints1763700000001, Sessions1763700000002, ConsolePresence1763700000003, SessionDerivedViews1763700000004, Queues1763700000005, Reports1763700000006, ReportExports1763700000007, AppendRegistration1763700000008, Invitations1763800000000, RateLimits1764400000010, InvitationRedemptions1764400000015, SessionConversation1764400000016, QueueLines1764400000020];
+export const MIGRATIONS = [
+  EventStore1763700000000,
+  ProjectionCheckpoints1763700000001,
+  Sessions1763700000002,
+  ConsolePresence1763700000003,
+  SessionDerivedViews1763700000004,
+  Queues1763700000005,
+  Reports1763700000006,
+  ReportExports1763700000007,
+  AppendRegistration1763700000008,
+  Invitations1763800000000,
+  RateLimits1764400000010,
+  InvitationRedemptions1764400000015,
+  SessionConversation1764400000016,
+  QueueLines1764400000020,
+];

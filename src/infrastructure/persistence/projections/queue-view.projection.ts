@@ -206,7 +206,14 @@ function rowChanges(changes: Changes, summary: QueueSummary, event: QueueEvent, 
     }
     case 'ItemOffered': {
       const d = event.data;
-      changes.put(changes.offers, rowKey(queueId, d.offerId), { queue_id: queueId, offer_id: d.offerId, item_id: d.itemId, agent_id: d.agentId, offered_at: at, expires_at: d.expiresAt });
+      changes.put(changes.offers, rowKey(queueId, d.offerId), {
+        queue_id: queueId,
+        offer_id: d.offerId,
+        item_id: d.itemId,
+        agent_id: d.agentId,
+        offered_at: at,
+        expires_at: d.expiresAt,
+      });
       changes.reportOffers.push({ queue_id: queueId, offer_id: d.offerId, item_id: d.itemId, agent_id: d.agentId, offered_at: at });
       return;
     }
@@ -301,10 +308,7 @@ async function write(tx: EntityManager, changes: Changes): Promise<void> {
 
   const items = added(changes.items);
   if (items.length > 0) {
-    await tx.query(
-      `INSERT INTO queue_items SELECT * FROM jsonb_populate_recordset(NULL::queue_items, $1::jsonb) ON CONFLICT DO NOTHING`,
-      [json(items)],
-    );
+    await tx.query(`INSERT INTO queue_items SELECT * FROM jsonb_populate_recordset(NULL::queue_items, $1::jsonb) ON CONFLICT DO NOTHING`, [json(items)]);
   }
   const goneItems = removed(changes.items);
   if (goneItems.length > 0) {
@@ -313,7 +317,9 @@ async function write(tx: EntityManager, changes: Changes): Promise<void> {
         WHERE q.queue_id = g.queue_id AND q.item_id = g.item_id RETURNING q.queue_id, q.required_skills`,
       [goneItems.map(([q]) => q), goneItems.map(([, i]) => i)],
     )) as [{ queue_id: string; required_skills: RequiredSkill[] }[], number] | { queue_id: string; required_skills: RequiredSkill[] }[];
-    const list = Array.isArray(deleted[0]) ? (deleted[0] as { queue_id: string; required_skills: RequiredSkill[] }[]) : (deleted as { queue_id: string; required_skills: RequiredSkill[] }[]);
+    const list = Array.isArray(deleted[0])
+      ? (deleted[0] as { queue_id: string; required_skills: RequiredSkill[] }[])
+      : (deleted as { queue_id: string; required_skills: RequiredSkill[] }[]);
     for (const row of list) changes.skill(row.queue_id, row.required_skills, -1);
   }
   const offers = added(changes.offers);
@@ -328,10 +334,7 @@ async function write(tx: EntityManager, changes: Changes): Promise<void> {
     ]);
   }
   if (changes.outcomes.length > 0) {
-    await tx.query(
-      `INSERT INTO queue_outcomes SELECT * FROM jsonb_populate_recordset(NULL::queue_outcomes, $1::jsonb) ON CONFLICT DO NOTHING`,
-      [json(changes.outcomes)],
-    );
+    await tx.query(`INSERT INTO queue_outcomes SELECT * FROM jsonb_populate_recordset(NULL::queue_outcomes, $1::jsonb) ON CONFLICT DO NOTHING`, [json(changes.outcomes)]);
   }
   if (changes.reportOffers.length > 0) {
     await tx.query(

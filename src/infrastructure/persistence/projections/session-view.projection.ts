@@ -74,7 +74,10 @@ export const sessionViewProjection: Projection = rowProjection<SessionViewRow>({
   evolve: evolveSessionView,
   // A number is unique among live sessions only: free it when the session ends.
   async after(tx, events) {
-    const ended = events.filter((e) => e.type === 'SessionEnded').map((e) => sessionIdOfStream(e.streamId)).filter(Boolean);
+    const ended = events
+      .filter((e) => e.type === 'SessionEnded')
+      .map((e) => sessionIdOfStream(e.streamId))
+      .filter(Boolean);
     if (ended.length > 0) await tx.query('DELETE FROM session_numbers WHERE session_id = ANY($1::uuid[])', [ended]);
   },
 });

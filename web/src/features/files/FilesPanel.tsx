@@ -113,7 +113,14 @@ export function FilesPanel({ session, me, token, controlling }: Props) {
                   <Table.Td style={{ wordBreak: 'break-all' }}>{f.name}</Table.Td>
                   <Table.Td>{formatBytes(f.sizeBytes, i18n.language)}</Table.Td>
                   <Table.Td>
-                    <Button size="compact-xs" variant="outline" disabled={moving !== undefined} onClick={() => void save(f)} aria-label={`${t('files.download')} ${f.name}`} data-testid="file-save">
+                    <Button
+                      size="compact-xs"
+                      variant="outline"
+                      disabled={moving !== undefined}
+                      onClick={() => void save(f)}
+                      aria-label={`${t('files.download')} ${f.name}`}
+                      data-testid="file-save"
+                    >
                       {t('files.download')}
                     </Button>
                   </Table.Td>
@@ -140,13 +147,23 @@ export function FilesPanel({ session, me, token, controlling }: Props) {
             }}
           >
             <Stack gap="xs">
-              <FileInput label={controlling ? t('files.publish') : t('files.send')} placeholder={t('files.pick')} value={picked} onChange={setPicked} clearable data-testid="file-pick" />
+              <FileInput
+                label={controlling ? t('files.publish') : t('files.send')}
+                placeholder={t('files.pick')}
+                value={picked}
+                onChange={setPicked}
+                clearable
+                data-testid="file-pick"
+              />
               {controlling && approved.length > 0 && (
                 <NativeSelect
                   label={t('files.to')}
                   value={target}
                   onChange={(e) => setTarget(e.currentTarget.value)}
-                  data={[{ value: '', label: t('files.everyone') }, ...approved.map((x) => ({ value: x.transferId, label: t('files.transferTo', { name: nameOf(session, x.customerId) }) }))]}
+                  data={[
+                    { value: '', label: t('files.everyone') },
+                    ...approved.map((x) => ({ value: x.transferId, label: t('files.transferTo', { name: nameOf(session, x.customerId) }) })),
+                  ]}
                   data-testid="file-target"
                 />
               )}

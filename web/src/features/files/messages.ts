@@ -316,7 +316,8 @@ const fr: DeepPartial<FilesMessages> = {
     transferRequested: 'En attente de l’accord du client pour le transfert de fichiers',
     transferApproved: 'Transfert de fichiers autorisé',
     consentTitle: 'Transfert de fichiers',
-    consentText: '{{who}} demande à échanger des fichiers avec vous. Vous choisissez chaque fichier envoyé ; les fichiers qui vous sont envoyés vous sont proposés à l’enregistrement.',
+    consentText:
+      '{{who}} demande à échanger des fichiers avec vous. Vous choisissez chaque fichier envoyé ; les fichiers qui vous sont envoyés vous sont proposés à l’enregistrement.',
     approve: 'Autoriser',
     decline: 'Refuser',
     received: 'Fichiers pour vous',

@@ -30,10 +30,7 @@ export function CustomerSession({ credential, onCredential, onDone }: Props) {
   // Refresh about half-way through the credential's life, while the page is open.
   useEffect(() => {
     const left = new Date(credential.expiresAt).getTime() - Date.now();
-    const timer = window.setTimeout(
-      () => refreshCredential(credential.token).then(onCredential, () => onDone('left')),
-      Math.max(5_000, left / 2),
-    );
+    const timer = window.setTimeout(() => refreshCredential(credential.token).then(onCredential, () => onDone('left')), Math.max(5_000, left / 2));
     return () => window.clearTimeout(timer);
   }, [credential.token]);
 
@@ -136,7 +133,12 @@ function CustomerView({ credential, token, onDone }: { credential: CustomerCrede
           <Chat session={session} me={me} />
         </Grid.Col>
       </Grid>
-      <ConsentDialog session={session} share={asked} onApprove={onApprove} onDecline={() => asked && void decline({ variables: { id: session.id, shareId: asked.shareId } }).catch(setProblem)} />
+      <ConsentDialog
+        session={session}
+        share={asked}
+        onApprove={onApprove}
+        onDecline={() => asked && void decline({ variables: { id: session.id, shareId: asked.shareId } }).catch(setProblem)}
+      />
       {sender.pointer && <PointerOverlay pointer={sender.pointer} />}
     </Stack>
   );
@@ -144,7 +146,19 @@ function CustomerView({ credential, token, onDone }: { credential: CustomerCrede
 
 type Share = NonNullable<SessionFieldsFragment['activities']>['shares'][number];
 
-function ShareCard({ session, sender, approved, onStart, onStop }: { session: SessionFieldsFragment; sender: SenderState; approved?: Share; onStart(id: string, kind: string): void; onStop(): void }) {
+function ShareCard({
+  session,
+  sender,
+  approved,
+  onStart,
+  onStop,
+}: {
+  session: SessionFieldsFragment;
+  sender: SenderState;
+  approved?: Share;
+  onStart(id: string, kind: string): void;
+  onStop(): void;
+}) {
   const { t } = useTranslation();
   return (
     <Card withBorder data-testid="share-card" data-sharing={sender.sharing ? 'yes' : 'no'} data-connection={sender.connection ?? 'none'}>
@@ -212,7 +226,18 @@ function PointerOverlay({ pointer }: { pointer: { x: number; y: number } }) {
       data-testid="remote-pointer"
       aria-label={t('share.pointer')}
       role="img"
-      style={{ position: 'fixed', left: `${pointer.x * 100}%`, top: `${pointer.y * 100}%`, width: 14, height: 14, borderRadius: 7, background: '#c92a2a', border: '2px solid white', pointerEvents: 'none', zIndex: 1000 }}
+      style={{
+        position: 'fixed',
+        left: `${pointer.x * 100}%`,
+        top: `${pointer.y * 100}%`,
+        width: 14,
+        height: 14,
+        borderRadius: 7,
+        background: '#c92a2a',
+        border: '2px solid white',
+        pointerEvents: 'none',
+        zIndex: 1000,
+      }}
     />
   );
 }

@@ -30,7 +30,10 @@ export default function HelpPage() {
     if (!ticket || credential) return;
     const timer = window.setInterval(async () => {
       try {
-        const answer = await rest<{ data?: { mySessions: { id: string }[] } }>('/graphql', { token: ticket.token, body: { query: '{ mySessions(status: "active", limit: 1) { id } }' } });
+        const answer = await rest<{ data?: { mySessions: { id: string }[] } }>('/graphql', {
+          token: ticket.token,
+          body: { query: '{ mySessions(status: "active", limit: 1) { id } }' },
+        });
         const session = answer.data?.mySessions[0];
         if (session) {
           const exp = claimsOf(ticket.token).exp ?? Date.now() / 1000 + 3600;
@@ -76,7 +79,14 @@ export default function HelpPage() {
           <form onSubmit={submit}>
             <Stack>
               <TextInput label={t('join.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} required autoComplete="name" />
-              <TextInput type="email" label={t('console.email')} value={form.email} onChange={(e) => setForm({ ...form, email: e.currentTarget.value })} required autoComplete="email" />
+              <TextInput
+                type="email"
+                label={t('console.email')}
+                value={form.email}
+                onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
+                required
+                autoComplete="email"
+              />
               <Textarea label={t('help.title')} value={form.problem} onChange={(e) => setForm({ ...form, problem: e.currentTarget.value })} required autosize minRows={3} />
               {error !== undefined && <Alert color="red">{errorText(t, error)}</Alert>}
               <Button type="submit">{t('help.submit')}</Button>

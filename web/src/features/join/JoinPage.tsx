@@ -78,7 +78,15 @@ export function JoinPage() {
               data-testid="join-number"
             />
           )}
-          <TextInput label={t('join.name')} description={t('join.nameHint')} value={name} onChange={(e) => setName(e.currentTarget.value)} autoComplete="name" required data-testid="join-name" />
+          <TextInput
+            label={t('join.name')}
+            description={t('join.nameHint')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            autoComplete="name"
+            required
+            data-testid="join-name"
+          />
           {error !== undefined && (
             <Alert color="red" role="alert" data-testid="join-error">
               {errorText(t, error)}

@@ -31,7 +31,15 @@ export function RecordingIndicator({ session }: { session: Pick<SessionFieldsFra
  * flushes the last chunk to the server, then sends the stop command, so the sealed recording ends
  * where the CSR stopped it. `data-phase`, `data-chunks`, `data-recorded` and `data-uploaded` are read by tests.
  */
-export function RecordingControl({ session, controlling, recorder }: { session: SessionFieldsFragment; controlling: boolean; recorder: { state: RecorderState; stop(): Promise<void> } }) {
+export function RecordingControl({
+  session,
+  controlling,
+  recorder,
+}: {
+  session: SessionFieldsFragment;
+  controlling: boolean;
+  recorder: { state: RecorderState; stop(): Promise<void> };
+}) {
   const { t, i18n } = useTranslation();
   const [start, started] = useMutation(RECORDING);
   const [stopRecording, stopped] = useMutation(STOP_RECORDING);
@@ -49,7 +57,15 @@ export function RecordingControl({ session, controlling, recorder }: { session: 
     }
   };
   return (
-    <Card withBorder data-testid="recording" data-phase={state.phase} data-chunks={state.chunks} data-recorded={state.recordedBytes} data-uploaded={state.uploadedBytes} aria-labelledby="recording-title">
+    <Card
+      withBorder
+      data-testid="recording"
+      data-phase={state.phase}
+      data-chunks={state.chunks}
+      data-recorded={state.recordedBytes}
+      data-uploaded={state.uploadedBytes}
+      aria-labelledby="recording-title"
+    >
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={2} size="h4" id="recording-title">
@@ -61,7 +77,9 @@ export function RecordingControl({ session, controlling, recorder }: { session: 
         {recording?.automatic && <Text size="sm">{t('recording.automatic')}</Text>}
         {state.phase !== 'idle' && state.recordingId === recording?.recordingId && (
           <Text size="sm" data-testid="recording-saved">
-            {state.phase === 'stopping' ? t('recording.stopping') : t('recording.uploaded', { size: formatBytes(state.uploadedBytes, i18n.language), recorded: formatBytes(state.recordedBytes, i18n.language) })}
+            {state.phase === 'stopping'
+              ? t('recording.stopping')
+              : t('recording.uploaded', { size: formatBytes(state.uploadedBytes, i18n.language), recorded: formatBytes(state.recordedBytes, i18n.language) })}
           </Text>
         )}
         {state.phase === 'failed' && <Alert color="red">{t('recording.failed', { message: state.error ?? '' })}</Alert>}

@@ -7,7 +7,14 @@ import { type RecorderState, SessionRecorder } from './session-recorder';
  * stops it when the recording ends elsewhere (a stop, control passed on (CTL-4), the session's end).
  * `stop()` flushes the last chunk before the caller sends the stop command, so nothing recorded is lost.
  */
-export function useSessionRecorder(sessionId: string, token: () => string, recordingId: string | undefined, controlling: boolean, screen: () => MediaStream | undefined, placeholder: string) {
+export function useSessionRecorder(
+  sessionId: string,
+  token: () => string,
+  recordingId: string | undefined,
+  controlling: boolean,
+  screen: () => MediaStream | undefined,
+  placeholder: string,
+) {
   const [state, setState] = useState<RecorderState>({ phase: 'idle', chunks: 0, recordedBytes: 0, uploadedBytes: 0 });
   const recorder = useRef<SessionRecorder | undefined>(undefined);
   /** Recordings this console already recorded: one upload per recording, never a second. */

@@ -122,7 +122,8 @@ function RecordingPlayer({ n, sessionId, token, recording: r, selectedAt }: { n:
         {verdictText}
       </Alert>
       <Text size="sm">
-        {t('playback.duration')}: {r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(1)} s` : '—'} · {t('playback.size')}: {r.sizeBytes !== null ? formatBytes(r.sizeBytes, i18n.language) : '—'}
+        {t('playback.duration')}: {r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(1)} s` : '—'} · {t('playback.size')}:{' '}
+        {r.sizeBytes !== null ? formatBytes(r.sizeBytes, i18n.language) : '—'}
       </Text>
       {playable && !url && (
         <Group>
@@ -134,7 +135,17 @@ function RecordingPlayer({ n, sessionId, token, recording: r, selectedAt }: { n:
       )}
       {url && (
         <>
-          <video ref={video} src={url} controls autoPlay muted playsInline style={{ width: '100%', background: '#222' }} aria-label={t('playback.recording', { n })} data-testid="recording-video" />
+          <video
+            ref={video}
+            src={url}
+            controls
+            autoPlay
+            muted
+            playsInline
+            style={{ width: '100%', background: '#222' }}
+            aria-label={t('playback.recording', { n })}
+            data-testid="recording-video"
+          />
           {selectedAt && <Text size="xs">{t('playback.position')}</Text>}
         </>
       )}

@@ -29,7 +29,14 @@ export default function ReplayPage() {
   const event = items[n - 1];
   const state = event ? (JSON.parse(event.stateJson) as ReplayState) : {};
   const broken = chain.brokenAt ? items.find((e) => e.version === chain.brokenAt!.version) : undefined;
-  const queues = [...new Set(items.filter((e) => e.type === 'HandedToQueue').map((e) => (JSON.parse(e.dataJson) as { target?: { queueId?: string } }).target?.queueId).filter(Boolean))];
+  const queues = [
+    ...new Set(
+      items
+        .filter((e) => e.type === 'HandedToQueue')
+        .map((e) => (JSON.parse(e.dataJson) as { target?: { queueId?: string } }).target?.queueId)
+        .filter(Boolean),
+    ),
+  ];
 
   return (
     <Stack>

@@ -22,7 +22,10 @@ export default function SupervisorPage() {
     },
     fetchPolicy: 'network-only',
   });
-  const field = (name: keyof typeof form) => ({ value: form[name], onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [name]: e.currentTarget.value }) });
+  const field = (name: keyof typeof form) => ({
+    value: form[name],
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [name]: e.currentTarget.value }),
+  });
   return (
     <Stack>
       <Title order={1} size="h2">

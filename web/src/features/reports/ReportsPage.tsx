@@ -81,7 +81,7 @@ export default function ReportsPage() {
           {exporting.error !== undefined && <Text c="red.9">{errorText(t, exporting.error)}</Text>}
         </Card>
       )}
-      {data && rows.length === 0 && <Text data-testid="report-empty">{t("reports.empty")}</Text>}
+      {data && rows.length === 0 && <Text data-testid="report-empty">{t('reports.empty')}</Text>}
       {rows.length > 0 && (
         <>
           <Card withBorder data-testid="report-chart">

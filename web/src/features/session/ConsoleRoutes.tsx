@@ -34,10 +34,13 @@ function OidcCallback({ onUser }: { onUser(u: ConsoleUser): void }) {
   useEffect(() => {
     signInConfig()
       .then((c) => (c.oidc ? completeOidc(c.oidc) : Promise.reject(new Error('OpenID Connect is not configured'))))
-      .then((u) => {
-        onUser(u);
-        navigate('/console', { replace: true });
-      }, (e: Error) => setError(e.message));
+      .then(
+        (u) => {
+          onUser(u);
+          navigate('/console', { replace: true });
+        },
+        (e: Error) => setError(e.message),
+      );
   }, []);
   return error ? <Text c="red.9">{error}</Text> : <Text>{t('console.oidcWorking')}</Text>;
 }

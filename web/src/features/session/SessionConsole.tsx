@@ -50,7 +50,17 @@ const TOOLS = [
 ] as const;
 
 /** One session in the CSR console: `sessionId` from the props (multi-session tabs) or the route. */
-export function SessionConsole({ user, sessionId, layout = 'dashboard', headingOrder = 1 }: { user: ConsoleUser; sessionId?: string; layout?: ConsoleLayout; headingOrder?: 1 | 2 }) {
+export function SessionConsole({
+  user,
+  sessionId,
+  layout = 'dashboard',
+  headingOrder = 1,
+}: {
+  user: ConsoleUser;
+  sessionId?: string;
+  layout?: ConsoleLayout;
+  headingOrder?: 1 | 2;
+}) {
   const { t } = useTranslation();
   const params = useParams();
   const id = sessionId ?? params.id ?? '';
@@ -173,7 +183,13 @@ function Header({ session, controlling, compact = false, headingOrder = 1 }: { s
             <Text fw={700} data-testid="session-number">
               {formatNumber(session.number)}
             </Text>
-            <CopyButton value={session.number}>{({ copied, copy }) => <Button size="compact-xs" variant="outline" onClick={copy}>{copied ? t('csr.copied') : t('csr.copy')}</Button>}</CopyButton>
+            <CopyButton value={session.number}>
+              {({ copied, copy }) => (
+                <Button size="compact-xs" variant="outline" onClick={copy}>
+                  {copied ? t('csr.copied') : t('csr.copy')}
+                </Button>
+              )}
+            </CopyButton>
           </Group>
           {session.joinLink && (
             <Group gap="xs">
@@ -181,7 +197,13 @@ function Header({ session, controlling, compact = false, headingOrder = 1 }: { s
               <Text data-testid="join-link" style={{ wordBreak: 'break-all' }}>
                 {session.joinLink}
               </Text>
-              <CopyButton value={session.joinLink}>{({ copied, copy }) => <Button size="compact-xs" variant="outline" onClick={copy}>{copied ? t('csr.copied') : t('csr.copy')}</Button>}</CopyButton>
+              <CopyButton value={session.joinLink}>
+                {({ copied, copy }) => (
+                  <Button size="compact-xs" variant="outline" onClick={copy}>
+                    {copied ? t('csr.copied') : t('csr.copy')}
+                  </Button>
+                )}
+              </CopyButton>
             </Group>
           )}
           <Group gap="xs">
@@ -267,7 +289,9 @@ function Invite({ session }: { session: SessionFieldsFragment }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void invite({ variables: { id: session.id, invitations: [{ invitee: 'customer', channel: 'email', address, delivery: 'system' }] } }).then(() => (setAddress(''), refetch()));
+          void invite({ variables: { id: session.id, invitations: [{ invitee: 'customer', channel: 'email', address, delivery: 'system' }] } }).then(
+            () => (setAddress(''), refetch()),
+          );
         }}
       >
         <Group align="end" wrap="nowrap">
@@ -305,7 +329,13 @@ function ShareRequest({ session, kinds, controlling }: { session: SessionFieldsF
           }}
         >
           <Group align="end">
-            <NativeSelect label={t('csr.kind')} value={kind} onChange={(e) => setKind(e.currentTarget.value)} data={kinds.map((k) => ({ value: k, label: t(`share.kind.${k}`) }))} data-testid={`share-kind-${kinds[0]}`} />
+            <NativeSelect
+              label={t('csr.kind')}
+              value={kind}
+              onChange={(e) => setKind(e.currentTarget.value)}
+              data={kinds.map((k) => ({ value: k, label: t(`share.kind.${k}`) }))}
+              data-testid={`share-kind-${kinds[0]}`}
+            />
             <NativeSelect
               label={t('csr.mode')}
               value={mode}
@@ -345,7 +375,13 @@ function ShareRequest({ session, kinds, controlling }: { session: SessionFieldsF
   );
 }
 
-function SharePanel(props: { session: SessionFieldsFragment; kinds: string[]; receiver: ReceiverState; receiverRef: React.RefObject<ScreenReceiver | undefined>; controlling: boolean }) {
+function SharePanel(props: {
+  session: SessionFieldsFragment;
+  kinds: string[];
+  receiver: ReceiverState;
+  receiverRef: React.RefObject<ScreenReceiver | undefined>;
+  controlling: boolean;
+}) {
   const { t } = useTranslation();
   const { session, receiver } = props;
   const [displayMode] = useMutation(DISPLAY_MODE);
@@ -362,7 +398,11 @@ function SharePanel(props: { session: SessionFieldsFragment; kinds: string[]; re
           data={['standard', 'screen_sampling'].map((m) => ({ value: m, label: t(`csr.displayModes.${m}`) }))}
         />
       )}
-      <RemoteScreen receiver={receiver} onPlaying={() => props.receiverRef.current?.playing()} onPointer={control ? (type, x, y) => props.receiverRef.current?.pointer(type, x, y) : undefined} />
+      <RemoteScreen
+        receiver={receiver}
+        onPlaying={() => props.receiverRef.current?.playing()}
+        onPointer={control ? (type, x, y) => props.receiverRef.current?.pointer(type, x, y) : undefined}
+      />
     </Stack>
   );
 }
@@ -400,7 +440,17 @@ function RemoteScreen({ receiver, onPlaying, onPointer }: { receiver: ReceiverSt
       <Text size="sm" aria-live="polite">
         {t('share.remote')}: {label}
       </Text>
-      <video ref={video} muted playsInline autoPlay aria-label={t('share.remote')} style={{ width: '100%', background: '#222', minHeight: 120 }} onMouseMove={point('move')} onClick={point('click')} data-testid="remote-video" />
+      <video
+        ref={video}
+        muted
+        playsInline
+        autoPlay
+        aria-label={t('share.remote')}
+        style={{ width: '100%', background: '#222', minHeight: 120 }}
+        onMouseMove={point('move')}
+        onClick={point('click')}
+        data-testid="remote-video"
+      />
     </Card>
   );
 }
@@ -447,7 +497,10 @@ function SessionTools({ session, user, controlling }: { session: SessionFieldsFr
   const [handOver, handOverState] = useMutation(HAND_TO_QUEUE);
   const titleId = useId();
   const count = graphemes(message);
-  const agentIds = agents.split(',').map((a) => a.trim()).filter(Boolean);
+  const agentIds = agents
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   if (!controlling) return <Text>{t('csr.observer')}</Text>;
   return (
     <Stack>
@@ -478,7 +531,11 @@ function SessionTools({ session, user, controlling }: { session: SessionFieldsFr
               autosize
               minRows={3}
               error={count > HAND_OVER_MAX ? t('errors.HAND_OVER_MESSAGE_TOO_LONG') : undefined}
-              description={<span data-testid="handover-counter" aria-live="polite">{t('csr.counter', { count, max: HAND_OVER_MAX })}</span>}
+              description={
+                <span data-testid="handover-counter" aria-live="polite">
+                  {t('csr.counter', { count, max: HAND_OVER_MAX })}
+                </span>
+              }
               data-testid="handover-message"
             />
             <Button type="submit" disabled={count > HAND_OVER_MAX || (!queueId && agentIds.length === 0)} loading={handOverState.loading} data-testid="handover-submit">
