@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const lines: string[] = [];
-for (const bench of ['store', 'api', 'queue', 'replay', 'signalling', 'files']) {
+for (const bench of ['store', 'api', 'liveness', 'queue', 'replay', 'signalling', 'files']) {
   console.error(`\n== ${bench} ==`);
   const run = spawnSync(process.execPath, [join(here, `${bench}.bench.js`)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stderr.write(run.stdout);
