@@ -12,7 +12,7 @@ import { ProblemFilter } from './api/errors/problem.filter.js';
 import { HealthController, HealthResolver } from './api/health/health.controller.js';
 import { MeController, MeResolver } from './api/identity/me.api.js';
 import { MetricsController } from './api/metrics/metrics.controller.js';
-import { type AppConfig, localJwtSecret } from './infrastructure/config/app-config.js';
+import { type AppConfig, environmentOf, localJwtSecret, validateEnvironment } from './infrastructure/config/app-config.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { TokenVerifier } from './infrastructure/identity/jwt.js';
 import { sessionProviders } from './infrastructure/sessions.providers.js';
@@ -85,8 +85,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        // The config was read and validated once, before the app was built (main, tests, benches).
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, load: [() => ({ app: config })] }),
+        // Nest validates the variables `config` was read from (main: process.env; tests and
+        // benches: their own) with the zod schema, and ConfigService.get('app') is the result.
+        // main read them first too: it needs the port and the database before the app exists.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validatePredefined: false, validate: () => validateEnvironment(environmentOf(config)) }),
         LoggerModule.forRoot({
           pinoHttp: {
             // One log shape (issue 17): the same base fields and trace ids as main's start-up lines.

@@ -1,3 +1,4 @@
+import { ConfigService } from '@nestjs/config';
 import request from 'supertest';
 import { loadConfig } from '../../src/infrastructure/config/app-config.js';
 import { signToken } from '../../src/infrastructure/identity/jwt.js';
@@ -89,6 +90,10 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of'],
   ])('a bad %s stops start-up with one line naming it', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(message);
+  });
+
+  it("goes through @nestjs/config: ConfigService.get('app') is the validated configuration", () => {
+    expect(t.app.get(ConfigService).get('app')).toEqual(t.config);
   });
 
   it('defaults: port 3000, embedded database, ./data', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import * as z from 'zod';
 
 /**
  * Tandem's configuration, read from the environment once and validated at start. A bad value
@@ -93,148 +94,266 @@ export interface AppConfig {
   readonly ice: { readonly stunUrls: readonly string[]; readonly turnUrls: readonly string[]; readonly turnSecret?: string; readonly turnTtlSeconds: number };
 }
 
+/** One refused variable: its name, the rule it breaks (a phrase after the name), and what it held. */
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly rule: string;
+  /** The value as given (trimmed); `<hidden>` for secrets, a URL's password replaced. */
+  readonly value: string;
+}
+
+/**
+ * A configuration that cannot start Tandem. The message is one line naming every refused
+ * variable with its rule and value, in the order of {@link ENVIRONMENT} (the schema's order),
+ * e.g. `Invalid configuration: PORT must be an integer from 0 to 65535 (got "x")`;
+ * `variable` is the first of them.
+ */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    rule: string,
-    value: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${rule} (got ${JSON.stringify(value)})`);
+  readonly variable: string;
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(variable: string, rule: string, value: string, ...more: ConfigProblem[]) {
+    const problems = [{ variable, rule, value }, ...more];
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.rule} (got ${JSON.stringify(p.value)})`).join('; ')}`);
     this.name = 'ConfigError';
+    this.variable = variable;
+    this.problems = problems;
   }
 }
 
-type Env = Record<string, string | undefined>;
+type Env = Record<string, unknown>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const GIB = 1024 ** 3;
+/** One S3 PutObject carries at most 5 GiB; the file store has no such limit (1 TiB keeps a typo from meaning "unbounded"). */
+const S3_MAX_UPLOAD_BYTES = 5 * GIB;
+/** Variables whose value never appears in an error or a log line. */
+const SECRETS = new Set(['JWT_SECRET', 'S3_SECRET_ACCESS_KEY', 'S3_ACCESS_KEY_ID', 'TURN_SECRET']);
 
+// ─── The schema of the environment (zod 4) ─────────────────────────────────────────────────────
+// Each variable: its type, range and default; the rule is the issue's message, worded to follow
+// the variable's name. Blank values count as unset (`present` drops them before parsing).
+
+/** A whole number of the given range, written in decimal digits only (no sign, exponent or hex). */
+function integer(min: number, max: number) {
+  const rule = `must be an integer from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, { error: rule, abort: true })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: rule }).max(max, { error: rule }));
+}
+
+/** An absolute URL whose scheme is one of `protocols` (`'postgres:'`, ...); kept as written. */
+function url(protocols: readonly string[]) {
+  return z
+    .url({ error: `must be a URL (${protocols.join(', ')})`, abort: true })
+    .refine((value) => protocols.includes(new URL(value).protocol), { error: `must use one of ${protocols.join(', ')}` })
+    .optional();
+}
+
+/** A comma-separated list of ICE URLs (`stun:host:3478`, `turn:host:3478?transport=udp`, ...); unset is empty. */
+function iceUrls(schemes: readonly string[]) {
+  return z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .refine((urls) => urls.every((u) => schemes.some((scheme) => u.startsWith(scheme))), { error: `must be a comma-separated list of ${schemes.join(' or ')} URLs` })
+    .default([]);
+}
+
+const text = z.string().optional();
+
+/**
+ * The environment Tandem reads: every variable with its type, range and default (README
+ * "Configuration"). Cross-variable rules are the refinement at the end; zod runs it only once
+ * every variable is valid on its own.
+ */
+export const ENVIRONMENT = z
+  .object({
+    PORT: integer(0, 65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']),
+    DATA_DIR: z
+      .string()
+      .default('./data')
+      .transform((dir) => resolve(dir)),
+    REDIS_URL: url(['redis:', 'rediss:']),
+    EVENTSTORE_URL: url(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kurrent:', 'kurrent+discover:']),
+    JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+    JWT_JWKS_URL: url(['https:', 'http:']),
+    JWT_ISSUER: text,
+    JWT_AUDIENCE: text,
+    JWT_MAX_TTL: integer(60, 7 * 86_400).default(12 * 3600),
+    JWT_CLOCK_SKEW: integer(0, 600).default(60),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    PRESENCE_GRACE_MS: integer(1_000, 3_600_000).default(30_000),
+    PUBLIC_BASE_URL: url(['http:', 'https:']),
+    DB_POOL_SIZE: integer(2, 500).default(20),
+    DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(0, 3_600_000).default(10_000),
+    EMBEDDED_PG_RESTART_DELAY_MS: integer(100, 600_000).default(5_000),
+    WEBACD_MAX_WAIT_MS: integer(10_000, 24 * 3_600_000).default(30 * 60_000),
+    WEBACD_STATS_WINDOW_MS: integer(60_000, 24 * 3_600_000).default(15 * 60_000),
+    INBOUND_RATE_PER_MINUTE: integer(1, 100_000).default(10),
+    READY_MAX_PROJECTION_LAG_SECONDS: integer(1, 86_400).default(30),
+    NUMBER_LOOKUP_RATE_PER_MINUTE: integer(1, 100_000).default(30),
+    GRAPHQL_WS_SOCKETS_PER_USER: integer(1, 10_000).default(10),
+    GRAPHQL_WS_SUBSCRIPTIONS_PER_SOCKET: integer(1, 100_000).default(50),
+    NODE_ENV: text,
+    CUSTOMER_TOKEN_TTL_SECONDS: integer(60, 43_200).default(600),
+    LOCAL_SIGN_IN: z.stringbool({ truthy: ['on'], falsy: ['off'], case: 'sensitive', error: 'must be on or off' }).optional(),
+    OIDC_AUTHORITY: url(['https:', 'http:']),
+    OIDC_CLIENT_ID: text,
+    OIDC_SCOPE: z.string().default('openid profile'),
+    BLOB_STORE: z.enum(['fs', 's3'], { error: 'must be fs or s3' }).default('fs'),
+    S3_BUCKET: text,
+    S3_ENDPOINT: url(['http:', 'https:']),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY_ID: text,
+    S3_SECRET_ACCESS_KEY: text,
+    S3_FORCE_PATH_STYLE: z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'sensitive', error: 'must be true or false' }).optional(),
+    // The upper bound depends on BLOB_STORE: checked again below for s3.
+    UPLOAD_MAX_BYTES: integer(1, 1024 * GIB).default(2 * GIB),
+    RETENTION_SWEEP_MS: integer(1_000, 7 * 86_400_000).default(3_600_000),
+    UPLOAD_EXPIRY_MS: integer(1_000, 30 * 86_400_000).default(86_400_000),
+    STUN_URLS: iceUrls(['stun:', 'stuns:']),
+    TURN_URLS: iceUrls(['turn:', 'turns:']),
+    TURN_SECRET: text,
+    TURN_TTL_SECONDS: integer(60, 86_400).default(3600),
+  })
+  .superRefine((env, ctx) => {
+    const refuse = (variable: keyof typeof env, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (env.BLOB_STORE === 's3' && !env.S3_BUCKET) refuse('S3_BUCKET', 'is required when BLOB_STORE=s3');
+    if (env.BLOB_STORE === 's3' && env.UPLOAD_MAX_BYTES > S3_MAX_UPLOAD_BYTES) refuse('UPLOAD_MAX_BYTES', `must be an integer from 1 to ${S3_MAX_UPLOAD_BYTES} with BLOB_STORE=s3`);
+    if (env.LOCAL_SIGN_IN === true && env.JWT_JWKS_URL) refuse('LOCAL_SIGN_IN', 'cannot be on with JWT_JWKS_URL (sign in through the identity provider)');
+    if (env.OIDC_CLIENT_ID && !(env.OIDC_AUTHORITY ?? env.JWT_ISSUER)) refuse('OIDC_CLIENT_ID', 'needs OIDC_AUTHORITY or JWT_ISSUER (the identity provider)');
+  });
+
+/** The environment as the schema returns it: typed, defaulted, checked. */
+export type Environment = z.output<typeof ENVIRONMENT>;
+
+const sources = new WeakMap<AppConfig, Readonly<Record<string, string>>>();
+
+/** The variables that are set: trimmed strings, blank ones left out (a blank value means "use the default"). */
+function present(env: Env): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string' && value.trim() !== '') set[name] = value.trim();
+  return set;
+}
+
+/** What a refused variable held, as it may be shown: secrets hidden, a URL's password replaced. */
+function shown(variable: string, value: string | undefined): string {
+  if (value === undefined) return '';
+  if (SECRETS.has(variable)) return '<hidden>';
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:)[^/@]*@/i, '$1[redacted]@');
+}
+
+/**
+ * Reads and validates Tandem's configuration from `env` (default `process.env`) with the
+ * {@link ENVIRONMENT} schema. Blank values count as unset.
+ *
+ * @throws ConfigError naming every refused variable (in schema order) with its rule, e.g.
+ *   `Invalid configuration: PORT must be an integer from 0 to 65535 (got "x")`. Rules that
+ *   relate two variables (S3_BUCKET, LOCAL_SIGN_IN, OIDC_CLIENT_ID, UPLOAD_MAX_BYTES with s3)
+ *   are reported once every variable is valid on its own.
+ */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const read = (name: string) => {
-    const value = env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  };
-  const integer = (name: string, fallback: number, min: number, max: number) => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}`, raw);
-    return n;
-  };
-  const url = (name: string, protocols: string[]) => {
-    const raw = read(name);
-    if (raw === undefined) return undefined;
-    let parsed: URL;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      throw new ConfigError(name, `must be a URL (${protocols.join(', ')})`, raw);
-    }
-    if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `must use one of ${protocols.join(', ')}`, raw);
-    return raw;
-  };
+  const given = present(env);
+  const parsed = ENVIRONMENT.safeParse(given);
+  if (!parsed.success) {
+    const [first, ...more] = parsed.error.issues.map((issue): ConfigProblem => {
+      const variable = String(issue.path[0]);
+      return { variable, rule: issue.message, value: shown(variable, given[variable]) };
+    });
+    throw new ConfigError(first.variable, first.rule, first.value, ...more);
+  }
+  const config = toAppConfig(parsed.data);
+  sources.set(config, given);
+  return config;
+}
 
-  /** A comma-separated list of ICE URLs (stun:host:3478, turn:host:3478?transport=udp, ...). */
-  const iceUrls = (name: string, schemes: string[]) => {
-    const raw = read(name);
-    if (raw === undefined) return [];
-    const urls = raw
-      .split(',')
-      .map((u) => u.trim())
-      .filter(Boolean);
-    for (const u of urls) if (!schemes.some((scheme) => u.startsWith(scheme))) throw new ConfigError(name, `must be a comma-separated list of ${schemes.join(' or ')} URLs`, raw);
-    return urls;
-  };
+/**
+ * The `validate` function of `ConfigModule.forRoot` (@nestjs/config): the same schema, with the
+ * result under `app`, which `ConfigService.get('app')` returns.
+ *
+ * @throws ConfigError as {@link loadConfig}; Nest then does not start.
+ */
+export function validateEnvironment(env: Env): { app: AppConfig } {
+  return { app: loadConfig(env) };
+}
 
-  const port = integer('PORT', 3000, 0, 65535);
-  const logLevel = read('LOG_LEVEL') ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`, logLevel);
-  const secret = read('JWT_SECRET');
-  if (secret !== undefined && secret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters', '<hidden>');
-  const dataDir = resolve(read('DATA_DIR') ?? './data');
+/**
+ * The variables `config` was read from (set and non-blank), so that the application module can
+ * hand them to Nest's `validate`.
+ *
+ * @throws Error for a config not made by {@link loadConfig} (a copy with a field changed would
+ *   otherwise start with other values than the ones Nest validates; change the variables instead).
+ */
+export function environmentOf(config: AppConfig): Readonly<Record<string, string>> {
+  const env = sources.get(config);
+  if (!env) throw new Error('This AppConfig was not made by loadConfig: pass the variables to loadConfig instead of editing a config');
+  return env;
+}
 
-  const blobStore = read('BLOB_STORE') ?? 'fs';
-  if (blobStore !== 'fs' && blobStore !== 's3') throw new ConfigError('BLOB_STORE', 'must be fs or s3', blobStore);
-  const s3Bucket = read('S3_BUCKET');
-  if (blobStore === 's3' && !s3Bucket) throw new ConfigError('S3_BUCKET', 'is required when BLOB_STORE=s3', '');
-  const s3Endpoint = url('S3_ENDPOINT', ['http:', 'https:']);
-  const pathStyle = read('S3_FORCE_PATH_STYLE');
-  if (pathStyle !== undefined && pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError('S3_FORCE_PATH_STYLE', 'must be true or false', pathStyle);
-  const GIB = 1024 ** 3;
-  const maxUploadBytes = integer('UPLOAD_MAX_BYTES', 2 * GIB, 1, blobStore === 's3' ? 5 * GIB : 1024 * GIB);
-
+function toAppConfig(env: Environment): AppConfig {
+  const s3Endpoint = env.S3_ENDPOINT;
   return {
-    port,
-    host: read('HOST') ?? '0.0.0.0',
-    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    dataDir,
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
-    eventstoreUrl: url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kurrent:', 'kurrent+discover:']),
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    redisUrl: env.REDIS_URL,
+    eventstoreUrl: env.EVENTSTORE_URL,
     jwt: {
-      secret,
-      jwksUrl: url('JWT_JWKS_URL', ['https:', 'http:']),
-      issuer: read('JWT_ISSUER'),
-      audience: read('JWT_AUDIENCE'),
-      maxTtlSeconds: integer('JWT_MAX_TTL', 12 * 3600, 60, 7 * 86_400),
-      clockSkewSeconds: integer('JWT_CLOCK_SKEW', 60, 0, 600),
+      secret: env.JWT_SECRET,
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      maxTtlSeconds: env.JWT_MAX_TTL,
+      clockSkewSeconds: env.JWT_CLOCK_SKEW,
     },
-    logLevel: logLevel as AppConfig['logLevel'],
-    presenceGraceMs: integer('PRESENCE_GRACE_MS', 30_000, 1_000, 3_600_000),
-    publicBaseUrl: url('PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
-    dbPoolSize: integer('DB_POOL_SIZE', 20, 2, 500),
-    dbStatementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
-    dbIdleInTransactionTimeoutMs: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 0, 3_600_000),
-    embeddedRestartDelayMs: integer('EMBEDDED_PG_RESTART_DELAY_MS', 5_000, 100, 600_000),
-    webacdMaxWaitMs: integer('WEBACD_MAX_WAIT_MS', 30 * 60_000, 10_000, 24 * 3_600_000),
-    webacdStatsWindowMs: integer('WEBACD_STATS_WINDOW_MS', 15 * 60_000, 60_000, 24 * 3_600_000),
-    inboundRatePerMinute: integer('INBOUND_RATE_PER_MINUTE', 10, 1, 100_000),
-    readyMaxProjectionLagSeconds: integer('READY_MAX_PROJECTION_LAG_SECONDS', 30, 1, 86_400),
-    lookupRatePerMinute: integer('NUMBER_LOOKUP_RATE_PER_MINUTE', 30, 1, 100_000),
-    graphqlWs: {
-      socketsPerUser: integer('GRAPHQL_WS_SOCKETS_PER_USER', 10, 1, 10_000),
-      subscriptionsPerSocket: integer('GRAPHQL_WS_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 100_000),
-    },
-    development: read('NODE_ENV') === 'development',
-    customerJoin: {
-      credentialTtlSeconds: integer('CUSTOMER_TOKEN_TTL_SECONDS', 600, 60, 43_200),
-    },
-    localSignIn: localSignIn(read('LOCAL_SIGN_IN'), read('JWT_JWKS_URL') !== undefined),
-    oidc: oidcConfig(url('OIDC_AUTHORITY', ['https:', 'http:']) ?? read('JWT_ISSUER'), read('OIDC_CLIENT_ID'), read('OIDC_SCOPE')),
+    logLevel: env.LOG_LEVEL,
+    presenceGraceMs: env.PRESENCE_GRACE_MS,
+    publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`,
+    dbPoolSize: env.DB_POOL_SIZE,
+    dbStatementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    dbIdleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    embeddedRestartDelayMs: env.EMBEDDED_PG_RESTART_DELAY_MS,
+    webacdMaxWaitMs: env.WEBACD_MAX_WAIT_MS,
+    webacdStatsWindowMs: env.WEBACD_STATS_WINDOW_MS,
+    inboundRatePerMinute: env.INBOUND_RATE_PER_MINUTE,
+    readyMaxProjectionLagSeconds: env.READY_MAX_PROJECTION_LAG_SECONDS,
+    lookupRatePerMinute: env.NUMBER_LOOKUP_RATE_PER_MINUTE,
+    graphqlWs: { socketsPerUser: env.GRAPHQL_WS_SOCKETS_PER_USER, subscriptionsPerSocket: env.GRAPHQL_WS_SUBSCRIPTIONS_PER_SOCKET },
+    development: env.NODE_ENV === 'development',
+    customerJoin: { credentialTtlSeconds: env.CUSTOMER_TOKEN_TTL_SECONDS },
+    // On by default without JWT_JWKS_URL, never with it (the refinement refuses LOCAL_SIGN_IN=on there).
+    localSignIn: env.LOCAL_SIGN_IN ?? env.JWT_JWKS_URL === undefined,
+    oidc: env.OIDC_CLIENT_ID ? { authority: (env.OIDC_AUTHORITY ?? env.JWT_ISSUER)!, clientId: env.OIDC_CLIENT_ID, scope: env.OIDC_SCOPE } : undefined,
     files: {
-      maxUploadBytes,
-      blobStore,
+      maxUploadBytes: env.UPLOAD_MAX_BYTES,
+      blobStore: env.BLOB_STORE,
       s3:
-        blobStore === 's3'
+        env.BLOB_STORE === 's3'
           ? {
-              bucket: s3Bucket!,
+              bucket: env.S3_BUCKET!,
               endpoint: s3Endpoint,
-              region: read('S3_REGION') ?? 'us-east-1',
-              accessKeyId: read('S3_ACCESS_KEY_ID'),
-              secretAccessKey: read('S3_SECRET_ACCESS_KEY'),
-              forcePathStyle: pathStyle === undefined ? s3Endpoint !== undefined : pathStyle === 'true',
+              region: env.S3_REGION,
+              accessKeyId: env.S3_ACCESS_KEY_ID,
+              secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+              forcePathStyle: env.S3_FORCE_PATH_STYLE ?? s3Endpoint !== undefined,
             }
           : undefined,
-      retentionSweepMs: integer('RETENTION_SWEEP_MS', 3_600_000, 1_000, 7 * 86_400_000),
-      uploadExpiryMs: integer('UPLOAD_EXPIRY_MS', 86_400_000, 1_000, 30 * 86_400_000),
+      retentionSweepMs: env.RETENTION_SWEEP_MS,
+      uploadExpiryMs: env.UPLOAD_EXPIRY_MS,
     },
-    ice: {
-      stunUrls: iceUrls('STUN_URLS', ['stun:', 'stuns:']),
-      turnUrls: iceUrls('TURN_URLS', ['turn:', 'turns:']),
-      turnSecret: read('TURN_SECRET'),
-      turnTtlSeconds: integer('TURN_TTL_SECONDS', 3600, 60, 86_400),
-    },
+    ice: { stunUrls: env.STUN_URLS, turnUrls: env.TURN_URLS, turnSecret: env.TURN_SECRET, turnTtlSeconds: env.TURN_TTL_SECONDS },
   };
-}
-
-function oidcConfig(authority: string | undefined, clientId: string | undefined, scope: string | undefined): AppConfig['oidc'] {
-  if (!clientId) return undefined;
-  if (!authority) throw new ConfigError('OIDC_CLIENT_ID', 'needs OIDC_AUTHORITY or JWT_ISSUER (the identity provider)', clientId);
-  return { authority, clientId, scope: scope ?? 'openid profile' };
-}
-
-function localSignIn(raw: string | undefined, withJwks: boolean): boolean {
-  if (raw !== undefined && raw !== 'on' && raw !== 'off') throw new ConfigError('LOCAL_SIGN_IN', 'must be on or off', raw);
-  if (raw === 'on' && withJwks) throw new ConfigError('LOCAL_SIGN_IN', 'cannot be on with JWT_JWKS_URL (sign in through the identity provider)', raw);
-  return raw === undefined ? !withJwks : raw === 'on';
 }
 
 /**
