@@ -127,7 +127,7 @@ export class WebAcdResolver {
     resolve: (queue: QueueModel) => queue,
   })
   async queueChanged(@CurrentPrincipal() p: Principal, @Args() { queueId }: QueueIdArgs): Promise<AsyncIterator<QueueModel>> {
-    await this.webacd.details(p, queueId);
+    await this.webacd.current(p, queueId);
     const changes = this.feed.changes((id) => id === queueId);
     const webacd = this.webacd;
     return endingWith(

@@ -263,6 +263,20 @@ export class WebAcdService {
     return this.detailsOf(principal, queue);
   }
 
+  /**
+   * The queue for a caller who watches it from now on (`queueChanged`): from the read model, or,
+   * when the read model does not show it yet, from its stream, so a queue just created (its answer
+   * came from the decision) may be watched at once; the updates that follow come after the read
+   * model has them.
+   * @throws DomainError QUEUE_NOT_FOUND (not found) when the stream has no queue either
+   */
+  async current(principal: Principal, queueId: string): Promise<QueueDetails> {
+    const queue = await this.queues.byId(queueId);
+    if (queue) return this.detailsOf(principal, queue);
+    const loaded = await this.handler.load(queueAggregate, queueId);
+    return this.answer(principal, queueId, { state: loaded.state, events: [], version: loaded.version, checkpoint: loaded.checkpoint });
+  }
+
   async list(principal: Principal): Promise<QueueDetails[]> {
     return Promise.all((await this.queues.list()).map((queue) => this.detailsOf(principal, queue)));
   }
