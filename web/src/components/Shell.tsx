@@ -33,9 +33,8 @@ export function Shell({ children }: { children: ReactNode }) {
           />
         </Group>
       </AppShell.Header>
-      <AppShell.Main>
-        <main>{children}</main>
-      </AppShell.Main>
+      {/* AppShell.Main is the page's one <main> landmark. */}
+      <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
   );
 }

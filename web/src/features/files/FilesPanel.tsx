@@ -213,7 +213,15 @@ function TransferConsent({ session, me, onProblem }: { session: SessionFieldsFra
   if (!asked) return null;
   const vars = { variables: { id: session.id, transferId: asked.transferId } };
   return (
-    <Modal opened onClose={() => void decline(vars).catch(onProblem)} title={t('files.consentTitle')} centered closeOnClickOutside={false} data-testid="transfer-consent">
+    <Modal
+      opened
+      onClose={() => void decline(vars).catch(onProblem)}
+      title={t('files.consentTitle')}
+      centered
+      closeOnClickOutside={false}
+      closeButtonProps={{ 'aria-label': t('files.decline') }}
+      data-testid="transfer-consent"
+    >
       <Stack>
         <Text>{t('files.consentText', { who: nameOf(session, session.controllerId ?? '') })}</Text>
         <Group justify="flex-end">

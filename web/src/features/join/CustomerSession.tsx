@@ -190,7 +190,15 @@ function ConsentDialog({ session, share, onApprove, onDecline }: { session: Sess
   if (!share) return null;
   const who = nameOf(session, session.controllerId ?? '');
   return (
-    <Modal opened onClose={onDecline} title={t('share.consentTitle')} centered data-testid="consent" closeOnClickOutside={false}>
+    <Modal
+      opened
+      onClose={onDecline}
+      title={t('share.consentTitle')}
+      centered
+      data-testid="consent"
+      closeOnClickOutside={false}
+      closeButtonProps={{ 'aria-label': t('share.decline') }}
+    >
       <Stack>
         <Text data-testid="consent-text">{t('share.consentText', { who, mode: t(`share.mode.${share.mode}`), kind: t(`share.kind.${share.kind}`) })}</Text>
         <Text size="sm">{share.mode === 'control' || share.mode === 'share_control' ? t('share.consentControl') : t('share.consentView')}</Text>

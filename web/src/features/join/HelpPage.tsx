@@ -78,7 +78,14 @@ export default function HelpPage() {
         ) : (
           <form onSubmit={submit}>
             <Stack>
-              <TextInput label={t('join.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} required autoComplete="name" />
+              <TextInput
+                label={t('join.name')}
+                value={form.name}
+                onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+                required
+                autoComplete="name"
+                data-testid="help-name"
+              />
               <TextInput
                 type="email"
                 label={t('console.email')}
@@ -86,10 +93,21 @@ export default function HelpPage() {
                 onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
                 required
                 autoComplete="email"
+                data-testid="help-email"
               />
-              <Textarea label={t('help.title')} value={form.problem} onChange={(e) => setForm({ ...form, problem: e.currentTarget.value })} required autosize minRows={3} />
+              <Textarea
+                label={t('help.title')}
+                value={form.problem}
+                onChange={(e) => setForm({ ...form, problem: e.currentTarget.value })}
+                required
+                autosize
+                minRows={3}
+                data-testid="help-problem"
+              />
               {error !== undefined && <Alert color="red">{errorText(t, error)}</Alert>}
-              <Button type="submit">{t('help.submit')}</Button>
+              <Button type="submit" data-testid="help-submit">
+                {t('help.submit')}
+              </Button>
             </Stack>
           </form>
         )}

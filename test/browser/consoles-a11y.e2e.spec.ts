@@ -54,10 +54,19 @@ browserDescribe('consoles: languages and accessibility', () => {
         await check(found, visitor, 'join', () => visitor.getByTestId('join-number').waitFor());
         await visitor.goto(`${t.url}/help/${queue.id}`);
         await check(found, visitor, 'help', () => visitor.getByRole('heading', { level: 1 }).waitFor());
+        await visitor.getByTestId('help-name').fill('Dana');
+        await visitor.getByTestId('help-email').fill(`dana-${lang}@example.test`);
+        await visitor.getByTestId('help-problem').fill('The printer is offline');
+        await visitor.getByTestId('help-submit').click();
+        await check(found, visitor, 'help-waiting', () => visitor.getByTestId('help-place').waitFor());
         await visitor.goto(`${t.url}/join/${s.number}`);
         await visitor.getByTestId('join-name').fill('Dana');
         await visitor.getByTestId('join-submit').click();
         await check(found, visitor, 'customer-session', () => visitor.getByTestId('participants').waitFor());
+        // The consent dialog (SHR-1) over the customer's session.
+        await ok(csrToken, `mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { id } }`, { id: s.id });
+        await check(found, visitor, 'customer-consent', () => visitor.getByTestId('consent-approve').waitFor());
+        await visitor.getByTestId('consent-decline').click();
         await visitor.context().close();
 
         // The console, signed in with every role.
@@ -68,6 +77,14 @@ browserDescribe('consoles: languages and accessibility', () => {
         await check(found, page, 'dashboard', () => page.getByTestId('my-sessions').waitFor());
         await page.goto(`${t.url}/console/sessions/${s.id}`);
         await check(found, page, 'session-console', () => page.getByTestId('session-number').waitFor());
+        // The same session in the other consoles an admin can choose (CON-1, MC-4).
+        await ok(admin, `mutation { changeUserSettings(userId: "${csrId}", consoleType: "compact") }`);
+        await page.goto(`${t.url}/console/sessions/${s.id}`);
+        await check(found, page, 'session-compact', () => page.locator('[data-testid=console][data-layout=compact]').getByTestId('session-number').waitFor());
+        await ok(admin, `mutation { changeSiteSettings(multiSessionAllowed: true) { multiSessionAllowed } }`);
+        await ok(admin, `mutation { changeUserSettings(userId: "${csrId}", consoleType: "multi_session", multiSession: true) }`);
+        await page.goto(`${t.url}/console/sessions/${s.id}`);
+        await check(found, page, 'session-multi', () => page.getByTestId(`session-panel-${s.id}`).getByTestId('session-number').waitFor());
         await page.goto(`${t.url}/console/offers`);
         await check(found, page, 'offers', () => page.getByTestId('offers').waitFor({ state: 'attached' }));
         await page.goto(`${t.url}/console/supervisor`);
@@ -81,7 +98,7 @@ browserDescribe('consoles: languages and accessibility', () => {
         // Every page is checked before any is judged, so one run names every page's problems.
         const dir = lang === 'ar' ? 'rtl' : 'ltr';
         expect(found).toEqual(found.map(({ name }) => ({ name, dir, lang, violations: [] })));
-        expect(found).toHaveLength(11);
+        expect(found).toHaveLength(15);
       },
       WAIT * 10,
     );
