@@ -56,6 +56,8 @@ export class PollingSubscription implements Subscription {
       } catch (error) {
         if (!this.running) break;
         this.options.onError?.(error);
+        // Our backoff, not p-retry's: it waits on the wake-up, so an append or a NOTIFY (the
+        // database is back) ends the wait early, and a consumer loop never runs out of retries.
         await this.options.wakeUp.wait(failureDelay);
         failureDelay = Math.min(failureDelay * 2, 5000);
         continue;

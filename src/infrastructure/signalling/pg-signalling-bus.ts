@@ -1,4 +1,5 @@
 import pg from 'pg';
+import pRetry from 'p-retry';
 import type { RelayMessage, SignallingBus } from '../../application/signalling/signalling-bus.port.js';
 
 export const SIGNALLING_CHANNEL = 'tandem_signalling';
@@ -18,7 +19,8 @@ export class PgSignallingBus implements SignallingBus {
   private deliver?: (message: RelayMessage) => void;
   private stopped = false;
   private sweeper?: NodeJS.Timeout;
-  private reconnect?: NodeJS.Timeout;
+  /** Aborted by stop(): ends a reconnection in progress. */
+  private readonly stopping = new AbortController();
   private queued: string[] = [];
   private nextFlush?: Promise<void>;
   private flushing: Promise<void> = Promise.resolve();
@@ -100,24 +102,18 @@ export class PgSignallingBus implements SignallingBus {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweeper);
-    clearTimeout(this.reconnect);
+    this.stopping.abort();
     await this.listener?.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
 
-  /** One LISTEN connection, re-opened after a failure (backing off to 5 s while the database is away) until stop(). */
-  private async listen(delayMs = 500): Promise<void> {
+  /**
+   * One LISTEN connection. The first one at start-up fails loudly; a lost one is logged and
+   * re-opened (p-retry: at once, then every 0.5 s doubling to 5 s while the database is away) until stop().
+   */
+  private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
-    const retry = (error: unknown) => {
-      if (this.stopped || this.listener !== client) return;
-      if (delayMs === 500) this.log('signalling LISTEN connection lost; reconnecting', error);
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      this.reconnect = setTimeout(() => void this.listen(Math.min(delayMs * 2, 5000)), delayMs);
-    };
-    this.listener = client;
-    client.on('error', retry);
-    client.on('end', () => retry(new Error('connection ended')));
+    client.on('error', () => undefined); // a failed connect rejects below; the error event adds nothing
     client.on('notification', (n) => {
       if (n.channel === SIGNALLING_CHANNEL && n.payload) void this.received(n.payload);
     });
@@ -125,21 +121,26 @@ export class PgSignallingBus implements SignallingBus {
       await client.connect();
       await client.query(`LISTEN ${SIGNALLING_CHANNEL}`);
     } catch (error) {
-      if (delayMs === 500 && !this.stopped) throw error; // the first connection: start-up fails loudly
-      retry(error);
+      client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
       return;
     }
-    // Connected again: the next loss starts from a short delay and is logged.
-    client.removeAllListeners('error').removeAllListeners('end');
-    const fresh = (error: unknown) => {
-      if (this.stopped || this.listener !== client) return;
-      this.log('signalling LISTEN connection lost; reconnecting', error);
+    this.listener = client;
+    let lost = false;
+    const reopen = (error: unknown) => {
+      if (lost || this.stopped) return;
+      lost = true;
       this.listener = undefined;
+      this.log('signalling LISTEN connection lost; reconnecting', error);
       client.end().catch(() => undefined);
-      this.reconnect = setTimeout(() => void this.listen(1000), 500);
+      void pRetry(() => this.listen(), { retries: Infinity, minTimeout: 500, maxTimeout: 5000, factor: 2, signal: this.stopping.signal }).catch(() => undefined);
     };
-    client.on('error', fresh);
-    client.on('end', () => fresh(new Error('connection ended')));
+    client.removeAllListeners('error');
+    client.on('error', reopen);
+    client.on('end', () => reopen(new Error('connection ended')));
   }
 
   private async received(payload: string): Promise<void> {

@@ -146,6 +146,8 @@ export class EsdbSubscription implements Subscription {
     this.options.onError?.(
       error instanceof EventStoreUnavailableError ? error : new EventStoreUnavailableError(`subscription to $all dropped (${reason}); resuming after ${from}`, error),
     );
+    // Not p-retry: the retry is driven by the stream's drop (a stream that opened fine can drop an
+    // hour later), and the delay resets only once events flow again, not when connect() returns.
     const delay = this.reconnectDelay;
     this.reconnectDelay = Math.min(delay * 2, this.options.reconnectMaxMs ?? 5000);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
