@@ -64,7 +64,7 @@ describe('OpenTelemetry tracing (issue 17)', () => {
     expect(tracingConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' })).toBe(false);
   });
 
-  it('one mutation is one trace: the HTTP request, the GraphQL operation, the command and its event-store append, with the trace id in its log lines', async () => {
+  it('one mutation is one trace: the HTTP request, the GraphQL operation, the command, its event-store append and the projection that applies the event, with the trace id in its log lines', async () => {
     const token = await signToken(TEST_JWT_SECRET, { sub: 'trace-csr', roles: ['csr'] });
     const res = await request(url).post('/graphql').set('authorization', `Bearer ${token}`).send({ query: 'mutation StartTraced { startSession { id } }' }).expect(200);
     expect(res.body.errors).toBeUndefined();
@@ -93,6 +93,20 @@ describe('OpenTelemetry tracing (issue 17)', () => {
     expect(attribute(root, 'http.request.method') ?? attribute(root, 'http.method')).toBe('POST');
     // The append's own SQL, from the pg instrumentation, nests under our append span.
     await until('the SQL span under the append', async () => spans.find((s) => s.traceId === append.traceId && s.parentSpanId === append.spanId), 30_000);
+
+    // The projection applies the event later, read from the log by the node's reader, yet in the
+    // same trace: the command's trace context went with the event (traceparent in its metadata), and
+    // the projection's span is a child of the command's span (a link only for a batch's other traces).
+    const projection = await until(
+      'the session_view projection span in the same trace',
+      async () => spans.find((s) => s.traceId === append.traceId && s.name === 'projection session_view'),
+      30_000,
+    );
+    expect(projection.parentSpanId).toBe(command.spanId);
+    expect(attribute(projection, 'tandem.projection')).toBe('session_view');
+    expect(Number(attribute(projection, 'tandem.events'))).toBeGreaterThanOrEqual(1);
+    // Its rows and checkpoint (one transaction) are its SQL children.
+    await until('the SQL span under the projection', async () => spans.find((s) => s.traceId === append.traceId && s.parentSpanId === projection.spanId), 30_000);
 
     // The request's log line carries the trace id.
     const line = await until('a log line with the trace id', async () => tandem.lines.find((l) => l.traceId === append.traceId), 30_000);

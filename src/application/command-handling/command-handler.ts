@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Command, type Decider, type Event } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { CommandObserver } from './command-observer.port.js';
-import { inSpan } from '../operations/tracing.js';
+import { activeTraceContext, inSpan } from '../operations/tracing.js';
 import { WrongExpectedVersionError } from '../event-store/event-store.errors.js';
 import { chainHash, linkOf } from './hash-chain.js';
 import type { EventStore, EventToAppend } from '../event-store/event-store.port.js';
@@ -121,6 +121,9 @@ export class CommandHandler {
     );
   }
 
+  // A promise chain per stream, not async-mutex (issue 17: keep what is faster and say why): the
+  // same FIFO turns, but every command takes one, and on this machine a turn cost 1-4 µs here
+  // against 10-25 µs with a Mutex per stream (runExclusive, 200,000 turns, 32 streams or one hot one).
   private async inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {
     const before = this.lines.get(streamId) ?? Promise.resolve();
     let done!: () => void;
@@ -144,6 +147,11 @@ export class CommandHandler {
   ): Promise<Handled<S>> {
     const streamId = aggregate.streamId(id);
     const attempts = this.options.maxAttempts ?? 8;
+    // Our own retry loop, not p-retry (issue 17 asks to keep what is more correct and say why):
+    // a kept fold that was behind goes again at once, without a backoff and without throwing a
+    // marker error per command on the hot path; and the backoff keeps its jitter at the cap
+    // (p-retry clamps the randomised delay to maxTimeout, so contenders at the cap would all wait
+    // exactly as long and collide again).
     for (let attempt = 1; ; attempt++) {
       // The first attempt decides on the kept fold without reading the stream's tail: the append's
       // expected version refuses it if anyone appended since, and the retry reads the tail. A
@@ -172,7 +180,9 @@ export class CommandHandler {
         if (unconfirmed && (await this.moved(aggregate, id, version))) continue;
         return { state, version, lastEventId: undefined, stored: 0, duplicate: false, checkpoint: loaded.checkpoint };
       }
-      const base = { commandId: commandId ?? null, commandType: command.type, userId: command.metadata.userId, at: command.metadata.now.toISOString() };
+      // With tracing on, the command span's W3C trace context goes with the events, so that the
+      // projections that apply them later continue the request's trace (issue 17).
+      const base = { commandId: commandId ?? null, commandType: command.type, userId: command.metadata.userId, at: command.metadata.now.toISOString(), ...activeTraceContext() };
       // Each event chains to the one before it (RPT-2: a history that shows tampering).
       let prev = loaded.lastHash;
       const toAppend = decided.map((event, i) => {
@@ -239,6 +249,7 @@ export class CommandHandler {
   ): Promise<BatchOutcome<S>[]> {
     const streamId = aggregate.streamId(id);
     const attempts = this.options.maxAttempts ?? 8;
+    // The same retry loop and backoff as decideAndAppend's (why not p-retry: see there).
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(aggregate, id);
       const context = await contextOf(loaded.state);

@@ -1,8 +1,10 @@
+import { Mutex } from 'async-mutex';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { compareCheckpoints } from '../../application/event-store/checkpoint-order.js';
 import { type EventStore, type RecordedEvent, START, type Subscription } from '../../application/event-store/event-store.port.js';
 import type { Projection } from './projection.js';
+import { inSpanContinuing, traceContextIn } from '../../application/operations/tracing.js';
 
 /** The stored checkpoint is not where this node stood: a rebuild swapped it, or another node moved it. */
 class CheckpointMoved extends Error {
@@ -64,8 +66,8 @@ export class ProjectionRunner {
   private readerPosition = START;
   private started = false;
   private stopped = false;
-  /** Batches, catch-ups and lease changes take turns. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Batches, catch-ups and lease changes take turns (FIFO). */
+  private readonly turn = new Mutex();
   private checkpointWaiters: { checkpoint: string; resolve: (reached: boolean) => void }[] = [];
   private lockClient?: pg.Client;
   private leaseTimer?: NodeJS.Timeout;
@@ -113,7 +115,7 @@ export class ProjectionRunner {
     clearTimeout(this.leaseTimer);
     clearTimeout(this.followTimer);
     await this.subscription?.close();
-    await this.turn.catch(() => undefined);
+    await this.turn.waitForUnlock();
     await this.reactionsDrained.catch(() => undefined);
     const client = this.lockClient;
     this.lockClient = undefined;
@@ -169,9 +171,7 @@ export class ProjectionRunner {
   // ---- the batch path
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.turn.then(work);
-    this.turn = next.catch(() => undefined);
-    return next;
+    return this.turn.runExclusive(work);
   }
 
   /**
@@ -245,18 +245,27 @@ export class ProjectionRunner {
       return;
     }
     try {
-      await this.dataSource.transaction(async (tx) => {
-        // The fence: the stored checkpoint must be the one this node last wrote, and stays locked until commit.
-        const rows = (await tx.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projection.name])) as { checkpoint: string }[];
-        const stored = rows[0]?.checkpoint ?? START;
-        if (stored !== c.stored) throw new CheckpointMoved(stored);
-        await projection.apply(tx, handled);
-        await tx.query(
-          `INSERT INTO projection_checkpoints (name, checkpoint, updated_at) VALUES ($1, $2, now())
+      // A span per batch in the trace of the request that wrote its first event (linked to the others').
+      const span = `${c.kind === 'reaction' ? 'reaction' : 'projection'} ${projection.name}`;
+      const attributes = { 'tandem.projection': projection.name, 'tandem.events': handled.length, 'tandem.checkpoint': checkpoint };
+      await inSpanContinuing(
+        span,
+        attributes,
+        handled.map((e) => traceContextIn(e.metadata)),
+        () =>
+          this.dataSource.transaction(async (tx) => {
+            // The fence: the stored checkpoint must be the one this node last wrote, and stays locked until commit.
+            const rows = (await tx.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projection.name])) as { checkpoint: string }[];
+            const stored = rows[0]?.checkpoint ?? START;
+            if (stored !== c.stored) throw new CheckpointMoved(stored);
+            await projection.apply(tx, handled);
+            await tx.query(
+              `INSERT INTO projection_checkpoints (name, checkpoint, updated_at) VALUES ($1, $2, now())
            ON CONFLICT (name) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = now()`,
-          [projection.name, checkpoint],
-        );
-      });
+              [projection.name, checkpoint],
+            );
+          }),
+      );
     } catch (error) {
       if (!(error instanceof CheckpointMoved)) throw error;
       await this.moved(c, error.stored, events, checkpoint);
