@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** العربية (right to left). Terms from the product documentation (جلسة دعم، ممثل دعم، عميل). */
 const ar: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'دعم عن بُعد مباشر', language: 'اللغة', skip: 'انتقل إلى المحتوى', loading: 'جارٍ التحميل…' },
+  app: { name: 'Tandem', tagline: 'دعم عن بُعد مباشر', language: 'اللغة', skip: 'انتقل إلى المحتوى', loading: 'جارٍ التحميل…', actions: 'إجراءات' },
   home: {
     title: 'الدعم عن بُعد',
     customer: 'الانضمام إلى جلسة دعم',

@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** Čeština. Terms from the product documentation (relace podpory, hostitel podpory, zákazník). */
 const cs: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'Živá vzdálená podpora', language: 'Jazyk', skip: 'Přejít na obsah', loading: 'Načítání…' },
+  app: { name: 'Tandem', tagline: 'Živá vzdálená podpora', language: 'Jazyk', skip: 'Přejít na obsah', loading: 'Načítání…', actions: 'Akce' },
   home: {
     title: 'Vzdálená podpora',
     customer: 'Připojit se k relaci podpory',

@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** Dansk. Terms from the product documentation (supportsession, supportmedarbejder, kunde). */
 const da: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'Fjernsupport direkte', language: 'Sprog', skip: 'Gå til indhold', loading: 'Indlæser…' },
+  app: { name: 'Tandem', tagline: 'Fjernsupport direkte', language: 'Sprog', skip: 'Gå til indhold', loading: 'Indlæser…', actions: 'Handlinger' },
   home: {
     title: 'Fjernsupport',
     customer: 'Deltag i en supportsession',

@@ -1,6 +1,6 @@
 /** English, the source language: every string the consoles show. Keys are grouped by feature. */
 const en = {
-  app: { name: 'Tandem', tagline: 'Live remote support', language: 'Language', skip: 'Skip to content', loading: 'Loading…' },
+  app: { name: 'Tandem', tagline: 'Live remote support', language: 'Language', skip: 'Skip to content', loading: 'Loading…', actions: 'Actions' },
   home: {
     title: 'Remote support',
     customer: 'Join a support session',

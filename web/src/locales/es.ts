@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** Español. Terms from the product documentation (sesión de soporte, representante de soporte, cliente). */
 const es: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'Soporte remoto en vivo', language: 'Idioma', skip: 'Ir al contenido', loading: 'Cargando…' },
+  app: { name: 'Tandem', tagline: 'Soporte remoto en vivo', language: 'Idioma', skip: 'Ir al contenido', loading: 'Cargando…', actions: 'Acciones' },
   home: {
     title: 'Soporte remoto',
     customer: 'Unirse a una sesión de soporte',

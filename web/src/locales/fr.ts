@@ -3,7 +3,7 @@ import type { DeepPartial } from './types';
 
 /** Français. Terms from the product documentation (session d'assistance, agent d'assistance, client). */
 const fr: DeepPartial<Messages> = {
-  app: { name: 'Tandem', tagline: 'Assistance à distance en direct', language: 'Langue', skip: 'Aller au contenu', loading: 'Chargement…' },
+  app: { name: 'Tandem', tagline: 'Assistance à distance en direct', language: 'Langue', skip: 'Aller au contenu', loading: 'Chargement…', actions: 'Actions' },
   home: {
     title: 'Assistance à distance',
     customer: 'Rejoindre une session d’assistance',

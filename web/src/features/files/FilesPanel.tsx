@@ -1,5 +1,5 @@
 import { useMutation } from '@apollo/client/react';
-import { Alert, Button, Card, FileInput, Group, Modal, NativeSelect, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, FileInput, Group, Modal, NativeSelect, Progress, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../components/errors';
@@ -104,7 +104,9 @@ export function FilesPanel({ session, me, token, controlling }: Props) {
               <Table.Tr>
                 <Table.Th>{t('files.name')}</Table.Th>
                 <Table.Th>{t('files.size')}</Table.Th>
-                <Table.Th />
+                <Table.Th>
+                  <VisuallyHidden>{t('app.actions')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
