@@ -42,6 +42,7 @@ export class PgSessionNumbers implements SessionNumbers {
     // A retried start keeps the number it was given.
     const existing = await this.numberOf(sessionId);
     if (existing) return existing;
+    // Not p-retry: a taken number is no failure to back off from; the next try draws another at once.
     for (let attempt = 0; attempt < 20; attempt++) {
       const number = candidate();
       const rows = (await this.dataSource.query('INSERT INTO session_numbers (number, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING number', [

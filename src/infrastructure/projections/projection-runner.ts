@@ -209,6 +209,7 @@ export class ProjectionRunner {
           await Promise.all(this.consumers.filter((c) => c.kind === 'reaction' && c.leading).map((c) => this.lead(c, events, checkpoint, from)));
           this.reactionLine.shift();
         } catch (error) {
+          // A consumer's loop, not a call to retry (no budget: the line waits until the batch passes).
           this.log('reaction batch failed; retrying', error);
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
