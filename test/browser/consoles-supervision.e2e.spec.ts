@@ -91,6 +91,40 @@ browserDescribe('consoles: supervision and reporting', () => {
   );
 
   browserIt(
+    'RPT-2 / Q-2 a supervisor picks a queue in the filters and sees only the sessions that passed through it',
+    async () => {
+      const admin = await t.token('ada', ['admin']);
+      await ok(admin, `mutation { changeSiteSettings(webacdEnabled: true) { webacdEnabled } }`);
+      const queue = await ok(admin, `mutation { createQueue(name: "Billing desk", agentIds: ["zoe"], offerTimeoutMs: 60000) { id } }`);
+      // One session handed over to the queue (it waits there), one that met no queue.
+      const giver = await t.token('gil', ['csr'], { webacdAgent: true }, 'Gil');
+      const handed = await ok(giver, `mutation { startSession { id number } }`);
+      await ok(await t.token('cust-gil', ['customer']), `mutation($n: String!) { joinSession(number: $n, as: customer, displayName: "Dana") { id } }`, { n: handed.number });
+      const queued = await ok(giver, `mutation($id: ID!, $q: String) { handToQueue(id: $id, queueId: $q) { consistencyToken } }`, { id: handed.id, q: queue.id });
+      const other = await sessionOf(3, 'otto');
+      const supervisor = await t.token('sue', ['supervisor']);
+      const api = await ok(supervisor, `query($q: String, $after: String) { sessions(queueId: $q, after: $after) { items { id } } }`, {
+        q: queue.id,
+        after: queued.consistencyToken,
+      });
+      expect(api.items).toEqual([{ id: handed.id }]);
+
+      const page = await newPage(browser!);
+      await signInLocally(page, t.url, 'sue', 'Sue', ['supervisor']);
+      await page.getByTestId(`replay-${other}`).waitFor();
+      await page.getByTestId('filter-queue').selectOption({ label: 'Billing desk' });
+      await page.getByTestId('filter-apply').click();
+      // Only the handed-over session is left (the unfiltered list showed both).
+      const onlyHanded = `(() => { const rows = [...document.querySelectorAll('[data-testid=sessions] tbody tr')];
+        return rows.length === 1 && rows[0].getAttribute('data-session') === '${handed.id}'; })()`;
+      await page.waitForFunction(onlyHanded, undefined, { timeout: WAIT });
+      await screenshot(page, 'supervisor-queue-filter');
+      await page.context().close();
+    },
+    WAIT * 5,
+  );
+
+  browserIt(
     'RPT-1 the activity report draws its chart per CSR and exports the CSV with its progress',
     async () => {
       await sessionOf(8, 'amir', true);

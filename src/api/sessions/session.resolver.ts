@@ -79,8 +79,8 @@ export class SessionResolver {
   }
 
   @Query(() => SessionPage, { description: 'Supervisors and admins see every session; others the ones they take part in.' })
-  async sessions(@CurrentPrincipal() p: Principal, @Args() { status, csrId, customerId, from, to, offset, limit, after }: ListSessionsArgs): Promise<SessionPage> {
-    const page = await this.service.list(p, { status, csrId, customerId, from, to }, { offset, limit }, { after });
+  async sessions(@CurrentPrincipal() p: Principal, @Args() { status, csrId, customerId, queueId, from, to, offset, limit, after }: ListSessionsArgs): Promise<SessionPage> {
+    const page = await this.service.list(p, { status, csrId, customerId, queueId, from, to }, { offset, limit }, { after });
     return { items: page.items.map(toSession), total: page.total };
   }
 

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as Nested } from 'class-transformer';
 import { MinLength, ArrayMaxSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -247,6 +248,17 @@ export class ListSessionsArgs extends AfterArgs {
   @Field({ nullable: true }) @IsOptional() @IsIn(['active', 'queued', 'ended']) status?: string;
   @Field({ nullable: true, description: 'Sessions this CSR took part in (supervisors)' }) @IsOptional() @IsString() @MaxLength(USER_ID) csrId?: string;
   @Field({ nullable: true, description: 'Sessions this customer took part in (supervisors)' }) @IsOptional() @IsString() @MaxLength(USER_ID) customerId?: string;
+  @ApiPropertyOptional({
+    description: 'Sessions that passed through this queue: handed over to it, or started from its inbound request (supervisors)',
+    minLength: 1,
+    maxLength: 100,
+  })
+  @Field({ nullable: true, description: 'Sessions that passed through this queue: handed over to it, or started from its inbound request (supervisors)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  queueId?: string;
   @Field(() => Date, { nullable: true, description: 'Started at or after' }) @IsOptional() @Nested(() => Date) @IsDate() from?: Date;
   @Field(() => Date, { nullable: true, description: 'Started before' }) @IsOptional() @Nested(() => Date) @IsDate() to?: Date;
   @Field(() => Int, { defaultValue: 0 }) @IsOptional() @Nested(() => Number) @IsInt() @Min(0) @Max(MAX_OFFSET) offset = 0;

@@ -51,8 +51,8 @@ export class SessionsController {
   @Get()
   @ApiOperation({ summary: 'Sessions the caller may see, newest first' })
   @ApiOkResponse({ type: SessionPage })
-  async list(@CurrentPrincipal() p: Principal, @Query() { status, offset, limit, after }: ListSessionsArgs): Promise<SessionPage> {
-    const page = await this.service.list(p, { status }, { offset, limit }, { after });
+  async list(@CurrentPrincipal() p: Principal, @Query() { status, csrId, customerId, queueId, from, to, offset, limit, after }: ListSessionsArgs): Promise<SessionPage> {
+    const page = await this.service.list(p, { status, csrId, customerId, queueId, from, to }, { offset, limit }, { after });
     return { items: page.items.map(toSession), total: page.total };
   }
 

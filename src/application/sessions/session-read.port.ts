@@ -25,6 +25,8 @@ export interface SessionFilter {
   readonly csrId?: string;
   /** A customer who took part. */
   readonly customerId?: string;
+  /** A queue the session passed through: handed over to it (Q-2, Q-4) or started from its inbound item (SES-2, Q-5). */
+  readonly queueId?: string;
   /** Started at or after `from`, and before `to`. */
   readonly from?: Date;
   readonly to?: Date;

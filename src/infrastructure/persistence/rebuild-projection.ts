@@ -10,7 +10,7 @@ import { invitationViewProjection } from '../mail/pg-invitations.js';
 
 /** The projections that can be rebuilt, with the tables each one writes. */
 export const REBUILDABLE: Readonly<Record<string, { projection: Projection; tables: readonly string[] }>> = {
-  session_view: { projection: sessionViewProjection, tables: ['session_view'] },
+  session_view: { projection: sessionViewProjection, tables: ['session_view', 'session_queues'] },
   queue_view: { projection: queueViewProjection, tables: ['queue_view', 'queue_items', 'queue_offers', 'queue_skill_counts', 'queue_outcomes', 'report_offers'] },
   report_sessions: { projection: csrActivityProjection, tables: ['report_sessions'] },
   invitation_view: { projection: invitationViewProjection, tables: ['invitation_view'] },

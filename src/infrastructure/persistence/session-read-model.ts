@@ -23,6 +23,7 @@ export class TypeOrmSessionReadModel implements SessionReadModel {
     if (filter.participantId) query.andWhere(':participant = ANY(s.participant_ids)', { participant: filter.participantId });
     if (filter.csrId) query.andWhere(':csr = ANY(s.csr_ids)', { csr: filter.csrId });
     if (filter.customerId) query.andWhere(':customer = ANY(s.participant_ids) AND NOT (:customer = ANY(s.csr_ids))', { customer: filter.customerId });
+    if (filter.queueId) query.andWhere('EXISTS (SELECT 1 FROM session_queues q WHERE q.queue_id = :queue AND q.session_id = s.id::text)', { queue: filter.queueId });
     if (filter.from) query.andWhere('s.started_at >= :from', { from: filter.from });
     if (filter.to) query.andWhere('s.started_at < :to', { to: filter.to });
     const [items, total] = await query.getManyAndCount();

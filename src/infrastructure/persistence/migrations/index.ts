@@ -12,6 +12,7 @@ import { RateLimits1764400000010 } from './1764400000010-rate-limits.js';
 import { InvitationRedemptions1764400000015 } from './1764400000015-invitation-redemptions.js';
 import { SessionConversation1764400000016 } from './1764400000016-session-conversation.js';
 import { QueueLines1764400000020 } from './1764400000020-queue-lines.js';
+import { SessionQueues1764500000040 } from './1764500000040-session-queues.js';
 
 /** Every migration, in order. Listed by hand: ESM has no glob loading, and the list is the history. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   InvitationRedemptions1764400000015,
   SessionConversation1764400000016,
   QueueLines1764400000020,
+  SessionQueues1764500000040,
 ];

@@ -4,12 +4,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { errorText } from '../../components/errors';
-import { SESSIONS } from './operations';
+import { FILTER_QUEUES, SESSIONS } from './operations';
 
-/** RPT-2 for supervisors: every session, filtered by CSR, customer, period and status. */
+/** RPT-2 for supervisors: every session, filtered by CSR, customer, queue it passed through, period and status. */
 export default function SupervisorPage() {
   const { t } = useTranslation();
-  const [form, setForm] = useState({ csrId: '', customerId: '', from: '', to: '', status: '' });
+  const [form, setForm] = useState({ csrId: '', customerId: '', queueId: '', from: '', to: '', status: '' });
   const [filter, setFilter] = useState(form);
   const { data, error } = useQuery(SESSIONS, {
     variables: {
@@ -17,11 +17,13 @@ export default function SupervisorPage() {
       status: filter.status || null,
       csrId: filter.csrId || null,
       customerId: filter.customerId || null,
+      queueId: filter.queueId || null,
       from: filter.from ? new Date(filter.from).toISOString() : null,
       to: filter.to ? new Date(filter.to).toISOString() : null,
     },
     fetchPolicy: 'network-only',
   });
+  const { data: queues } = useQuery(FILTER_QUEUES);
   const field = (name: keyof typeof form) => ({
     value: form[name],
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [name]: e.currentTarget.value }),
@@ -41,6 +43,12 @@ export default function SupervisorPage() {
         <Group align="end">
           <TextInput label={t('replay.csr')} {...field('csrId')} data-testid="filter-csr" />
           <TextInput label={t('replay.customer')} {...field('customerId')} data-testid="filter-customer" />
+          <NativeSelect
+            label={t('replay.queue')}
+            {...field('queueId')}
+            data={[{ value: '', label: t('replay.any') }, ...(queues?.queues ?? []).map((q) => ({ value: q.id, label: q.name }))]}
+            data-testid="filter-queue"
+          />
           <TextInput type="date" label={t('replay.from')} {...field('from')} />
           <TextInput type="date" label={t('replay.to')} {...field('to')} />
           <NativeSelect

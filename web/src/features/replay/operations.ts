@@ -1,8 +1,8 @@
 import { graphql } from '../../gql';
 
 export const SESSIONS = graphql(`
-  query SupervisedSessions($status: String, $csrId: String, $customerId: String, $from: DateTime, $to: DateTime, $offset: Int!) {
-    sessions(status: $status, csrId: $csrId, customerId: $customerId, from: $from, to: $to, offset: $offset, limit: 50) {
+  query SupervisedSessions($status: String, $csrId: String, $customerId: String, $queueId: String, $from: DateTime, $to: DateTime, $offset: Int!) {
+    sessions(status: $status, csrId: $csrId, customerId: $customerId, queueId: $queueId, from: $from, to: $to, offset: $offset, limit: 50) {
       total
       items {
         id
@@ -18,6 +18,17 @@ export const SESSIONS = graphql(`
           displayName
         }
       }
+    }
+  }
+`);
+
+/** The queues a supervisor can filter sessions by (closed ones included: sessions passed through them). */
+export const FILTER_QUEUES = graphql(`
+  query FilterQueues {
+    queues {
+      id
+      name
+      status
     }
   }
 `);
