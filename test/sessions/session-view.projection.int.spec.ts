@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '../../src/application/event-store/event-store.port.js';
 import type { SessionEvent } from '../../src/domain/session/index.js';
 import { AGENT, AT, CSR, CUSTOMER, CUSTOMER2, ev, HELPER } from '../../src/domain/session/testing/session.fixtures.js';
+import { eventIdFor } from '../../src/application/command-handling/command-handler.js';
 import { evolveSessionView, sessionViewProjection } from '../../src/infrastructure/persistence/projections/session-view.projection.js';
 import { READ_MODEL_ENTITIES } from '../../src/infrastructure/persistence/read-model-entities.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -151,6 +152,83 @@ describe('session view projection (PostgreSQL)', () => {
     const after = await snapshot([id, other]);
     expect(after.numbers.map((n: { session_id: string }) => n.session_id)).toEqual([other]);
     expect(after.views[0]).toMatchObject({ id, status: 'ended' });
+  });
+});
+
+/** One event on `queue-<queueId>`, as the store hands it to the runner. */
+function queueEvent(queueId: string, version: number, type: string, data: Record<string, unknown>): RecordedEvent {
+  position += 1n;
+  return {
+    id: randomUUID(),
+    streamId: `queue-${queueId}`,
+    version,
+    type,
+    data: { by: 'system', at: AT, ...data },
+    metadata: { commandType: 'test', userId: 'system' },
+    schemaVersion: 1,
+    recordedAt: new Date(T0 + Number(position)),
+    position,
+    checkpoint: String(position).padStart(20, '0'),
+  };
+}
+
+describe('the queues a session passed through (session_queues)', () => {
+  const queuesOf = async (ids: string[]) =>
+    (await dataSource.query('SELECT session_id, queue_id FROM session_queues WHERE session_id = ANY($1::text[]) ORDER BY session_id, queue_id', [ids])) as {
+      session_id: string;
+      queue_id: string;
+    }[];
+
+  it('Q-2 / Q-4 / SES-2 hand-overs and an inbound accept recorded before the session started are kept once each, however often they are applied', async () => {
+    const handed = randomUUID();
+    const toAgents = randomUUID();
+    const itemId = randomUUID();
+    const inbound = eventIdFor('inbound-session', itemId, 0); // the id the acceptance starts it with
+    const [qa, qb, qc] = [`qa-${randomUUID()}`, `qb-${randomUUID()}`, `qc-${randomUUID()}`];
+    const log = [
+      // Inbound: the queue's OfferAccepted comes before the session's first event.
+      queueEvent(qb, 5, 'OfferAccepted', {
+        offerId: `${itemId}:1`,
+        itemId,
+        agentId: AGENT,
+        kind: 'inbound',
+        sessionId: null,
+        message: null,
+        customer: null,
+        originUrl: null,
+        waitedMs: 10,
+      }),
+      ...recorded(inbound, [ev.started({ sessionId: inbound, number: '777888999', kind: 'inbound' })]),
+      ...recorded(handed, [ev.started({ sessionId: handed, number: '777888990', by: AGENT }), ev.handedToQueue({ kind: 'queue', queueId: qa })]),
+      queueEvent(qa, 7, 'HandOverEnqueued', { itemId: 'h-1', sessionId: handed, handedBy: AGENT, message: null, target: { kind: 'queue', queueId: qa } }),
+      // To named agents: the queue is known once the hand-over is enqueued there.
+      ...recorded(toAgents, [ev.started({ sessionId: toAgents, number: '777888991', by: AGENT }), ev.handedToQueue({ kind: 'agents', agentIds: ['agent-x'] })]),
+      queueEvent(qc, 2, 'HandOverEnqueued', { itemId: 'h-2', sessionId: toAgents, handedBy: AGENT, message: null, target: { kind: 'agents', agentIds: ['agent-x'] } }),
+      queueEvent(qc, 4, 'OfferAccepted', {
+        offerId: 'h-2:1:agent-x',
+        itemId: 'h-2',
+        agentId: 'agent-x',
+        kind: 'hand_over',
+        sessionId: toAgents,
+        message: null,
+        customer: null,
+        originUrl: null,
+        waitedMs: 5,
+      }),
+    ];
+    const expected = [
+      { session_id: handed, queue_id: qa },
+      { session_id: inbound, queue_id: qb },
+      { session_id: toAgents, queue_id: qc },
+    ].sort((x, y) => (x.session_id < y.session_id ? -1 : 1));
+
+    await project(log, 2);
+    expect(await queuesOf([handed, inbound, toAgents])).toEqual(expected);
+    await project(log, 1);
+    await project(log, log.length);
+    expect(await queuesOf([handed, inbound, toAgents])).toEqual(expected);
+    // The queue events change no session row.
+    expect((await snapshot([inbound])).views).toHaveLength(1);
   });
 });
 
