@@ -1,9 +1,10 @@
 import pg from 'pg';
 import request from 'supertest';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
+import { runMigrations } from '../../src/infrastructure/persistence/migrate.js';
 import { rebuildProjection } from '../../src/infrastructure/persistence/rebuild-projection.js';
 import { graphqlClient, until } from '../support/graphql.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { listenApp, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * Supervisors filter sessions by a queue they passed through (issue 15, RPT-2): a session handed
@@ -12,7 +13,9 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 let t: TestApp;
 let db: pg.Pool;
-const { ok } = graphqlClient(() => t.url);
+/** The app restarted on the same database by the last test (the first one is closed then). */
+let restarted: Awaited<ReturnType<typeof listenApp>> | undefined;
+const { ok } = graphqlClient(() => restarted?.url ?? t.url);
 
 const SESSION = 'id status consistencyToken';
 const LIST = `query($q: String, $status: String, $after: String) { sessions(queueId: $q, status: $status, after: $after, limit: 100) { total items { id } } }`;
@@ -60,7 +63,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await db?.end();
-  await t?.close();
+  if (restarted) {
+    await restarted.app.close();
+    await t?.db.drop();
+  } else await t?.close();
 });
 
 const listed = async (queueId: string | null, status: string | null = null) => {
@@ -126,5 +132,19 @@ describe('RPT-2 supervisors filter sessions by queue', () => {
     }
     expect(await listed(queues.a)).toEqual([ids.handedToA]);
     expect(await listed(queues.b)).toEqual([ids.inboundFromB]);
+  });
+
+  it("a database from before the queue filter gets its old sessions' queues at the first start after the migration (the migration resets the session projection)", async () => {
+    await t.app.close();
+    // The database as it was before: no session_queues, the migration not applied.
+    await db.query('DROP TABLE session_queues');
+    await db.query(`DELETE FROM migrations WHERE name = 'SessionQueues1764500000040'`);
+    expect(await runMigrations(t.db.url)).toEqual(['SessionQueues1764500000040']);
+    expect((await db.query(`SELECT count(*)::int AS n FROM session_queues`)).rows[0].n).toBe(0);
+    restarted = await listenApp(t.config, t.db.url);
+    // `after`: the restarted projection has replayed the log up to the last write.
+    expect(await listed(queues.a)).toEqual([ids.handedToA]);
+    expect(await listed(queues.b)).toEqual([ids.inboundFromB]);
+    expect(await listed(null)).toEqual([ids.handedToA, ids.inboundFromB, ids.noQueue].sort());
   });
 });
