@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import type { Role } from '../../src/application/identity/principal.js';
 import { graphqlClient, sleep, until } from '../support/graphql.js';
 import { listenApp, startTestApp, testConfig, type TestApp } from '../support/test-app.js';
+import { SIGNALLING_LIMITS } from '../../src/api/signalling/signalling.gateway.js';
 
 let t: TestApp;
 let db: pg.Pool;
@@ -370,6 +371,35 @@ describe('signalling gateway (WebSocket /signalling)', () => {
       custWs.send(offer(s.id, s.csr.id, shareId, 'desktop', 'candidate'));
       await custWs.error('SHARE_NOT_APPROVED');
     });
+
+    it("SHR-4 a node publishes a session's frames only while another node watches it: sockets that joined long apart, on two nodes, still relay both ways once each node is past its learning period", async () => {
+      const s = await session();
+      const csrWs = await Peer.open(t.url, s.csr.token);
+      expect((await csrWs.join(s.id)).type).toBe('joined');
+      const shareId = await requestShare(s.csr, s.id);
+      await approve(s.customer, s.id, shareId);
+      // Node A has watched the session alone past its learning period: it has stopped publishing.
+      await sleep(SIGNALLING_LIMITS.watchLearningMs + 500);
+      const custWs = await Peer.open(second.url, s.customer.token);
+      expect((await custWs.join(s.id)).type).toBe('joined');
+      // A hears node B's announcement before the customer's peer-joined (one bus, in order).
+      await csrWs.next((f) => f.type === 'peer-joined' && f.from === s.customer.id, 'peer-joined from node B');
+      // Both nodes past their learning periods: only what each heard of the other lets frames through.
+      await sleep(SIGNALLING_LIMITS.watchLearningMs + 500);
+      csrWs.send(offer(s.id, s.customer.id, shareId, 'desktop', 'offer', { sdp: 'a to b, later' }));
+      expect(await custWs.signal({ kind: 'offer' })).toMatchObject({ from: s.csr.id, payload: { sdp: 'a to b, later' } });
+      custWs.send(offer(s.id, s.csr.id, shareId, 'desktop', 'answer', { sdp: 'b to a, later' }));
+      expect(await csrWs.signal({ kind: 'answer' })).toMatchObject({ from: s.customer.id, payload: { sdp: 'b to a, later' } });
+      // The customer's socket leaves node B and a new one joins there: relayed again after its learning period.
+      custWs.ws.close();
+      await custWs.waitClosed();
+      const again = await Peer.open(second.url, s.customer.token);
+      expect((await again.join(s.id)).type).toBe('joined');
+      await csrWs.next((f) => f.type === 'peer-joined' && f.from === s.customer.id, 'peer-joined of the new socket');
+      await sleep(SIGNALLING_LIMITS.watchLearningMs + 500);
+      csrWs.send(offer(s.id, s.customer.id, shareId, 'desktop', 'offer', { sdp: 'a to the new b' }));
+      expect(await again.signal({ kind: 'offer' })).toMatchObject({ payload: { sdp: 'a to the new b' } });
+    }, 60_000);
   });
 
   // The same across nodes through Redis pub/sub, when there is a Redis (.ci/run starts one).

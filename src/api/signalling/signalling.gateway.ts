@@ -9,7 +9,7 @@ import { PresenceService } from '../../application/sessions/presence.service.js'
 import { SessionService } from '../../application/sessions/session.service.js';
 import { closeAtExpiry, TOKEN_EXPIRED_CLOSE } from '../auth/token-expiry.js';
 import { ConsentView } from '../../application/signalling/consent-view.js';
-import { type RelayMessage, SIGNALLING_BUS, type SignallingBus } from '../../application/signalling/signalling-bus.port.js';
+import { type RelayMessage, SIGNALLING_BUS, type SignallingBus, type WatchMessage } from '../../application/signalling/signalling-bus.port.js';
 import { type CloseMedia, type Media, participantsOf, participates } from '../../application/signalling/signalling.policy.js';
 import { TokenVerifier } from '../../infrastructure/identity/jwt.js';
 import { Metrics } from '../../infrastructure/metrics/metrics.js';
@@ -56,6 +56,15 @@ export const SIGNALLING_LIMITS = {
    * changed" message was lost (close-media). Relaying never waits for this: each frame is fenced.
    */
   resyncEveryMs: 2000,
+  /**
+   * A node that begins watching a session publishes its frames to the other nodes unconditionally
+   * for this long, while the nodes already watching it answer its announcement; afterwards only
+   * while another node watches it (one node alone publishes nothing). Far above a notification's
+   * delivery time (milliseconds).
+   */
+  watchLearningMs: 3000,
+  /** How often a node repeats which sessions it watches, so a lost announcement heals. */
+  watchAnnounceEveryMs: 30_000,
 } as const;
 
 export const CLOSE = { unauthenticated: 4401, tokenExpired: TOKEN_EXPIRED_CLOSE, tooManySockets: 4408, flood: 4429, tooBig: 1009 } as const;
@@ -103,6 +112,11 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   private readonly clients = new Set<Client>();
   private readonly bySession = new Map<string, Set<Client>>();
   private readonly socketsOfUser = new Map<string, number>();
+  /** Other nodes with sockets joined to a session this node watches (their `watching` announcements). */
+  private readonly remoteWatchers = new Map<string, Set<string>>();
+  /** Sessions this node began watching lately, until when (ms since the epoch): published unconditionally. */
+  private readonly learningUntil = new Map<string, number>();
+  private announcer?: NodeJS.Timeout;
   private readonly unsubscribe: (() => void)[] = [];
   private pinger?: NodeJS.Timeout;
   private resyncer?: NodeJS.Timeout;
@@ -148,11 +162,16 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       this.resyncing ??= this.resync().finally(() => (this.resyncing = undefined));
     }, SIGNALLING_LIMITS.resyncEveryMs);
     this.resyncer.unref();
+    this.announcer = setInterval(() => {
+      for (const sessionId of this.bySession.keys()) this.announce(sessionId, true, true);
+    }, SIGNALLING_LIMITS.watchAnnounceEveryMs);
+    this.announcer.unref();
   }
 
   async onModuleDestroy() {
     clearInterval(this.pinger);
     clearInterval(this.resyncer);
+    clearInterval(this.announcer);
     await this.resyncing;
     if (this.upgrade) (this.host.httpAdapter.getHttpServer() as import('node:http').Server).off('upgrade', this.upgrade);
     for (const stop of this.unsubscribe.splice(0)) stop();
@@ -237,7 +256,12 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     for (const sessionId of client.sessions) {
       const set = this.bySession.get(sessionId);
       set?.delete(client);
-      if (set?.size === 0) this.bySession.delete(sessionId);
+      if (set?.size === 0) {
+        this.bySession.delete(sessionId);
+        this.remoteWatchers.delete(sessionId);
+        this.learningUntil.delete(sessionId);
+        this.announce(sessionId, false);
+      }
       this.consent.unwatch(sessionId);
     }
   }
@@ -339,7 +363,12 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     if (!again) {
       client.sessions.add(sessionId);
       let set = this.bySession.get(sessionId);
-      if (!set) this.bySession.set(sessionId, (set = new Set()));
+      if (!set) {
+        this.bySession.set(sessionId, (set = new Set()));
+        // The first socket here: the other nodes hear of it before its peer-joined (one bus, in order).
+        this.learningUntil.set(sessionId, Date.now() + SIGNALLING_LIMITS.watchLearningMs);
+        this.announce(sessionId, true);
+      }
       set.add(client);
       // Either peer may open first: the others hear of the newcomer and offer again (a customer
       // who offered before the CSR's page was there, a CSR page reloaded mid-share).
@@ -363,9 +392,11 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       return this.error(client, decision.code, decision.message, frame.ref);
     }
     const out = { type: 'signal', sessionId: frame.sessionId, from, media: frame.media, shareId: frame.shareId, kind: frame.kind, payload: frame.payload };
+    const elsewhere = this.othersMayWatch(frame.sessionId);
     for (const to of decision.to) {
       this.deliver(frame.sessionId, to, out);
       // Other nodes' sockets get it through the bus; the socket's next frame does not wait for that.
+      if (!elsewhere) continue;
       this.bus
         .publish({ node: this.node, sessionId: frame.sessionId, to, frame: out, version: decision.version })
         .catch((error: unknown) => this.logger.warn({ err: error, sessionId: frame.sessionId }, 'signalling frame not relayed to other nodes'));
@@ -379,8 +410,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
 
   // ---- delivery
 
-  /** A frame from another node's socket, or its news that a session changed. */
+  /** A frame from another node's socket, its news that a session changed, or what it watches. */
   private relayed(message: RelayMessage) {
+    if ('watching' in message) return this.watchedElsewhere(message);
     if ('changed' in message) {
       if (this.bySession.has(message.sessionId))
         this.consent
@@ -398,6 +430,40 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     )
       return;
     this.deliver(message.sessionId, message.to, message.frame);
+  }
+
+  // ---- which other nodes watch a session (so that one node alone publishes no frame)
+
+  /** Tells the other nodes this node holds (or no longer holds) sockets joined to the session. */
+  private announce(sessionId: string, watching: boolean, reply = false) {
+    this.bus
+      .publish({ node: this.node, sessionId, watching, ...(reply ? { reply } : {}) })
+      .catch((error: unknown) => this.logger.warn({ err: error, sessionId }, 'signalling watch not announced to other nodes'));
+  }
+
+  /** Another node's announcement: kept for sessions this node watches; a newcomer is answered. */
+  private watchedElsewhere(message: WatchMessage) {
+    const { sessionId, node } = message;
+    if (!this.bySession.has(sessionId)) return;
+    if (!message.watching) return void this.remoteWatchers.get(sessionId)?.delete(node);
+    let nodes = this.remoteWatchers.get(sessionId);
+    if (!nodes) this.remoteWatchers.set(sessionId, (nodes = new Set()));
+    nodes.add(node);
+    if (!message.reply) this.announce(sessionId, true, true);
+  }
+
+  /**
+   * Whether a frame of this session must go to the bus: while this node is still learning who
+   * else watches it (SIGNALLING_LIMITS.watchLearningMs after its first socket joined), or while
+   * another node has said it watches it.
+   */
+  private othersMayWatch(sessionId: string): boolean {
+    if ((this.remoteWatchers.get(sessionId)?.size ?? 0) > 0) return true;
+    const until = this.learningUntil.get(sessionId);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.learningUntil.delete(sessionId);
+    return false;
   }
 
   private deliver(sessionId: string, to: string, frame: Record<string, unknown>) {

@@ -4,7 +4,7 @@
  * Frames pass through and are never kept (STYLE 7), beyond a short-lived relay row for frames
  * too big for one notification.
  */
-export type RelayMessage = FrameMessage | SessionChangedMessage;
+export type RelayMessage = FrameMessage | SessionChangedMessage | WatchMessage;
 
 /** A frame for the sockets of `to` in a session. */
 export interface FrameMessage {
@@ -23,6 +23,18 @@ export interface SessionChangedMessage {
   readonly node: string;
   readonly sessionId: string;
   readonly changed: number;
+}
+
+/**
+ * A node holds (`watching: true`) or no longer holds (`false`) sockets joined to a session. Nodes
+ * publish a session's frames to the bus only while another node watches it; a node watching the
+ * session answers a newcomer's announcement (`reply`) so the newcomer learns of it too.
+ */
+export interface WatchMessage {
+  readonly node: string;
+  readonly sessionId: string;
+  readonly watching: boolean;
+  readonly reply?: boolean;
 }
 
 export interface SignallingBus {
