@@ -35,19 +35,7 @@ export function createApollo(token: () => string | undefined): { client: ApolloC
     link,
     cache: new InMemoryCache({
       typePolicies: {
-        Session: {
-          fields: { participants: { merge: false }, activities: { merge: false } },
-          // Mutations answer from their decision, queries and sessionChanged from the read model,
-          // which may lag behind under load: an answer older (lower `version`) than the one the
-          // cache holds must not take the page back (a poll right after approveShare would show
-          // the share still requested and stop the customer's sharing). Its other fields only
-          // fill what the cache lacks.
-          merge(existing, incoming, { readField }) {
-            const before = readField<number>('version', existing);
-            const after = readField<number>('version', incoming);
-            return typeof before === 'number' && typeof after === 'number' && after < before ? { ...incoming, ...existing } : { ...existing, ...incoming };
-          },
-        },
+        Session: { fields: { participants: { merge: false }, activities: { merge: false } } },
         ActivitiesView: { keyFields: false },
       },
     }),
