@@ -69,8 +69,12 @@ function CustomerView({ credential, token, onDone }: { credential: CustomerCrede
       onDone(session?.status === 'ended' ? 'ended' : 'left');
     }
   }, [ended]);
+  // The session version the approval produced: an older answer (the read model lagging behind
+  // the mutation's decision, under load) must not stop the share it does not show yet.
+  const approvedAt = useRef(-1);
   useEffect(() => {
-    if (session?.activities && sender.shareId && !session.activities.shares.some((s) => s.shareId === sender.shareId && s.status === 'approved')) senderRef.current?.stop();
+    if (!session || session.version < approvedAt.current) return;
+    if (session.activities && sender.shareId && !session.activities.shares.some((s) => s.shareId === sender.shareId && s.status === 'approved')) senderRef.current?.stop();
   }, [session?.version]);
 
   // OPT-1: the CSR's display mode sets the running share's encoder parameters.
@@ -97,7 +101,8 @@ function CustomerView({ credential, token, onDone }: { credential: CustomerCrede
   const onApprove = async () => {
     if (!asked) return;
     try {
-      await approve({ variables: { id: session.id, shareId: asked.shareId } });
+      const answer = await approve({ variables: { id: session.id, shareId: asked.shareId } });
+      approvedAt.current = answer.data?.approveShare.version ?? -1;
       if (asked.mode === 'view' || asked.mode === 'control') await startSharing(asked.shareId, asked.kind);
     } catch (err) {
       setProblem(err);
