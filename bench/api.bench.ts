@@ -44,7 +44,7 @@ import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
 import { profiled, summarise } from './profile.js';
-import { benchDatabase, closedLoopSamples, combine, type LoadSamples, rawInsertLimit, report, round, seconds } from './support.js';
+import { benchDatabase, closedLoopSamples, combine, type LoadSamples, rawInsertLimit, report, round, seconds, positive } from './support.js';
 
 const TARGET_RATIO = 0.6;
 const TARGET_PER_SECOND = 1000;
@@ -292,11 +292,6 @@ async function fillWithCopies(store: EventStore, streamId: string, length: numbe
     await store.appendToStream(streamId, batch, { expectedVersion });
   }
 }
-
-const positive = (raw: string | undefined, fallback: number) => {
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-};
 
 if (isMainThread) {
   main().catch((error: unknown) => {

@@ -27,7 +27,7 @@ import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
 import { createDatabase } from '../src/infrastructure/postgres/embedded-postgres.js';
-import { benchDatabase, combine, type LoadSamples, report, seconds } from './support.js';
+import { benchDatabase, combine, type LoadSamples, report, seconds, positive } from './support.js';
 
 const TARGET_P99_MS = 100;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
@@ -156,11 +156,6 @@ async function main(): Promise<void> {
     });
   }
 }
-
-const positive = (raw: string | undefined, fallback: number) => {
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-};
 
 if (isMainThread) {
   main().catch((error: unknown) => {

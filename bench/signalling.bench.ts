@@ -40,7 +40,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
-import { benchDatabase, report, round, seconds } from './support.js';
+import { benchDatabase, report, round, seconds, positive } from './support.js';
 import { profiled, summarise } from './profile.js';
 
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
@@ -328,11 +328,6 @@ async function idleClients(job: IdleJob): Promise<void> {
 // ============================================================ main
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const positive = (raw: string | undefined, fallback: number) => {
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-};
-
 /** A forced full GC (the flag set at run time, the function fetched from a fresh context). */
 function collector(): () => void {
   const global = globalThis as { gc?: () => void };

@@ -106,3 +106,9 @@ export async function rawInsertLimit(pool: { query: (config: any) => Promise<unk
   console.error(`raw INSERT, ${writers} writers: ${result.perSecond}/s p50 ${result.p50ms} ms p99 ${result.p99ms} ms`);
   return result;
 }
+
+/** A positive integer from an environment variable (BENCH_CLIENTS, BENCH_ROUNDS...), else `fallback`. */
+export const positive = (raw: string | undefined, fallback: number): number => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
