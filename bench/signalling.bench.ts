@@ -11,8 +11,10 @@
  *   capacity and the latency is not an ever-growing queue. Measured: frames received per
  *   second and p50/p99 of send → receive (one clock: both ends live in the same worker).
  *   The limit is a bare `ws` WebSocketServer doing the same job (forward each frame to the
- *   pair's other socket), run first, in the same (main) thread the app runs in afterwards;
- *   the clients run in a worker thread (own event loop, own core), the same for both.
+ *   pair's other socket), in the same (main) thread as the app; the two take turns in
+ *   BENCH_ROUNDS windows of BENCH_SECONDS / BENCH_ROUNDS each (after a 3 s warm-up each), so
+ *   a shared machine's load falls on both alike. The clients run in a worker thread (own event
+ *   loop, own core), the same for both.
  *
  * idle-socket-memory — BENCH_IDLE_SOCKETS (default 10,000) sockets that only connect and join
  *   (1,000 sessions × CSR and customer × 5 sockets, the per-user maximum). The clients live in
@@ -20,7 +22,7 @@
  *   socket: the main isolate's heapUsed delta (the value; after a forced GC each side) and the
  *   process rss and external (Buffers) deltas. The "limit" is the target, 20 KiB per socket.
  *
- *   npm run bench:signalling   (BENCH_SECONDS=15, BENCH_SOCKETS=1000, BENCH_IDLE_SOCKETS=10000,
+ *   npm run bench:signalling   (BENCH_SECONDS=15, BENCH_ROUNDS=3, BENCH_SOCKETS=1000, BENCH_IDLE_SOCKETS=10000,
  *                               BENCH_RATE=40, BENCH_WINDOW=4; BENCH_PROFILE=1 always profiles)
  *
  * 10,000 sockets need 10,000 descriptors in the server process (and as many in the client
@@ -71,6 +73,10 @@ interface RelayJob {
 
 interface RelayResult {
   received: number;
+  /** The measured window's length, s. */
+  elapsed: number;
+  /** Every send → receive latency measured, ms. */
+  latencies: Float64Array;
   perSecond: number;
   p50ms: number;
   p99ms: number;
@@ -271,7 +277,17 @@ async function relayClients(job: RelayJob): Promise<void> {
 
   const sorted = latencies.subarray(0, samples).sort();
   const pct = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0, 2);
-  const result: RelayResult = { received, perSecond: round(received / elapsed, 0), p50ms: pct(0.5), p99ms: pct(0.99), errors, firstError, closed };
+  const result: RelayResult = {
+    received,
+    elapsed,
+    latencies: sorted.slice(),
+    perSecond: round(received / elapsed, 0),
+    p50ms: pct(0.5),
+    p99ms: pct(0.99),
+    errors,
+    firstError,
+    closed,
+  };
   for (const end of ends) end.ws.terminate();
   parentPort!.postMessage(result);
 }
@@ -350,7 +366,10 @@ async function main(): Promise<void> {
   const idleCount = positive(process.env.BENCH_IDLE_SOCKETS, 10_000);
   const rate = positive(process.env.BENCH_RATE, 40);
   const window = positive(process.env.BENCH_WINDOW, 4);
-  const warmup = Math.min(3, Math.max(1, duration / 5));
+  const rounds = positive(process.env.BENCH_ROUNDS, 3);
+  // At least the gateway's watch-learning time (3 s after a session's first join, frames also go
+  // to the bus): the windows measure the steady relay.
+  const warmup = 3;
   const pairCount = Math.ceil(socketCount / 2);
   const idleSessions = Math.ceil(idleCount / (2 * SOCKETS_PER_USER));
   const gc = collector();
@@ -407,21 +426,31 @@ async function main(): Promise<void> {
 
   await sleep(2000); // the idle sockets' close handshakes done on the server
 
-  // ---- relay: the bare ws relay first (the app idle meanwhile), then the app
+  // ---- relay: the bare ws relay and the app take turns in BENCH_ROUNDS windows (the other idle
+  // meanwhile), so that a shared machine's load falls on both alike; each figure is over all its windows.
   const bare = await bareRelay();
-  const limit = await runRelayWorker({ mode: 'relay', kind: 'bare', base: bare.base, pairs, rate, window, warmup, seconds: duration });
+  const relayJob: RelayJob = { mode: 'relay', kind: 'app', base: wsBase, pairs, rate, window, warmup, seconds: duration / rounds };
+  const bareWindows: RelayResult[] = [];
+  const appWindows: RelayResult[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const b = await runRelayWorker({ ...relayJob, kind: 'bare', base: bare.base });
+    bareWindows.push(b);
+    console.error(`round ${r + 1}: bare ws relay ${b.perSecond}/s p50 ${b.p50ms} ms p99 ${b.p99ms} ms`);
+    const a = await runRelayWorker(relayJob);
+    appWindows.push(a);
+    console.error(`round ${r + 1}: app signalling relay ${a.perSecond}/s p50 ${a.p50ms} ms p99 ${a.p99ms} ms errors ${a.errors} closed ${a.closed}`);
+    await sleep(1000); // the worker's sockets closed on the server
+  }
   await bare.close();
+  const limit = combined(bareWindows);
+  const relay = combined(appWindows);
   console.error(`bare ws relay, ${pairCount * 2} sockets: ${limit.perSecond}/s p50 ${limit.p50ms} ms p99 ${limit.p99ms} ms`);
-
-  const relayJob: RelayJob = { mode: 'relay', kind: 'app', base: wsBase, pairs, rate, window, warmup, seconds: duration };
-  const relay = await runRelayWorker(relayJob);
   if (relay.firstError) console.error(`first error frame: ${relay.firstError}`);
   console.error(`app signalling relay, ${pairCount * 2} sockets: ${relay.perSecond}/s p50 ${relay.p50ms} ms p99 ${relay.p99ms} ms errors ${relay.errors} closed ${relay.closed}`);
   const missed = relay.perSecond < TARGET_RATIO * limit.perSecond;
   if (missed || process.env.BENCH_PROFILE === '1') {
     const profileSeconds = Math.min(duration, 10);
     console.error(`${missed ? 'target missed' : 'BENCH_PROFILE=1'}: profiling the server for ${profileSeconds} s`);
-    await sleep(1000); // the previous worker's sockets closed on the server
     const profile = await profiled(() => runRelayWorker({ ...relayJob, seconds: profileSeconds, warmup: 1 }));
     console.error(`profiled window: ${profile.result.perSecond}/s p50 ${profile.result.p50ms} ms p99 ${profile.result.p99ms} ms`);
     console.error(summarise(profile.profile, 20));
@@ -450,6 +479,31 @@ async function main(): Promise<void> {
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+/** Windows of one relay as one: frames per second over their total time, percentiles over all their latencies. */
+function combined(windows: readonly RelayResult[]): RelayResult {
+  const latencies = new Float64Array(windows.reduce((n, w) => n + w.latencies.length, 0));
+  let at = 0;
+  for (const w of windows) {
+    latencies.set(w.latencies, at);
+    at += w.latencies.length;
+  }
+  latencies.sort();
+  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0, 2);
+  const received = windows.reduce((n, w) => n + w.received, 0);
+  const elapsed = windows.reduce((n, w) => n + w.elapsed, 0);
+  return {
+    received,
+    elapsed,
+    latencies,
+    perSecond: round(received / elapsed, 0),
+    p50ms: pct(0.5),
+    p99ms: pct(0.99),
+    errors: windows.reduce((n, w) => n + w.errors, 0),
+    firstError: windows.find((w) => w.firstError)?.firstError,
+    closed: windows.reduce((n, w) => n + w.closed, 0),
+  };
+}
 
 // ============================================================ entry
 

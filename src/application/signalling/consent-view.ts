@@ -29,6 +29,21 @@ const READERS = 2;
 
 const streamOf = (sessionId: string) => `session-${sessionId}`;
 
+/** A promise with its settle functions, shared by all who wait for one read of one session. */
+class Waiter {
+  resolve!: () => void;
+  reject!: (error: unknown) => void;
+  readonly promise = new Promise<void>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+
+  constructor() {
+    // Whoever waits sees the failure; a waiter nobody awaits any more (its socket closed) must not crash the process.
+    this.promise.catch(() => undefined);
+  }
+}
+
 /**
  * What this node knows of the consent (shares, control, the active customer, video, voice, the
  * session's end) of the sessions whose signalling sockets it holds: the folded session state
@@ -52,8 +67,11 @@ export class ConsentView implements ConsentSink {
   private readonly watchers = new Map<string, number>();
   private readonly listeners = new Set<ConsentListener>();
   private readonly appliedListeners = new Set<(sessionId: string, version: number) => void>();
-  /** Sessions wanting a fenced read that has not started yet, with who waits for it. */
-  private next = new Map<string, { resolve: () => void; reject: (e: unknown) => void }[]>();
+  /**
+   * Sessions wanting a fenced read that has not started yet: one promise each, shared by every
+   * frame and caller that asked before the read starts (no allocation per frame).
+   */
+  private next = new Map<string, Waiter>();
   /** Reads in flight or about to start (at most READERS: a frame waits for one read, not two). */
   private readers = 0;
 
@@ -130,8 +148,18 @@ export class ConsentView implements ConsentSink {
    */
   async decide(sessionId: string, from: string, to: string, media: Media, shareId: string | undefined, fence: Promise<void> = this.fence(sessionId)): Promise<ConsentDecision> {
     await fence;
-    const now = this.known.get(sessionId) ?? { state: initialSessionState(), version: -1 };
-    return { ...relayTargets(now.state, from, to, media, shareId), version: now.version };
+    return this.decideNow(sessionId, from, to, media, shareId);
+  }
+
+  /**
+   * The same decision on the state held now, without a read: only for a frame whose `fence`
+   * has resolved (the gateway awaits it first), so that state is as of a read started after the
+   * frame arrived, or newer.
+   */
+  decideNow(sessionId: string, from: string, to: string, media: Media, shareId: string | undefined): ConsentDecision {
+    const now = this.known.get(sessionId);
+    const decision = relayTargets(now?.state ?? initialSessionState(), from, to, media, shareId);
+    return { ...decision, version: now?.version ?? -1 };
   }
 
   /**
@@ -154,16 +182,17 @@ export class ConsentView implements ConsentSink {
 
   /** Resolves once `known` holds the session's state as of a read that started after this call. */
   private fresh(sessionId: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let waiting = this.next.get(sessionId);
-      if (!waiting) this.next.set(sessionId, (waiting = []));
-      waiting.push({ resolve, reject });
-      if (this.readers < READERS) {
-        this.readers++;
-        // Frames that arrived in the same turn of the event loop share one read.
-        setImmediate(() => void this.drain());
-      }
-    });
+    let waiter = this.next.get(sessionId);
+    if (!waiter) {
+      waiter = new Waiter();
+      this.next.set(sessionId, waiter);
+    }
+    if (this.readers < READERS) {
+      this.readers++;
+      // Frames that arrived in the same turn of the event loop share one read.
+      setImmediate(() => void this.drain());
+    }
+    return waiter.promise;
   }
 
   private async drain(): Promise<void> {
@@ -171,19 +200,19 @@ export class ConsentView implements ConsentSink {
       const batch = this.next;
       this.next = new Map();
       try {
-        const ids = [...batch.keys()];
-        const versions = await this.versions.of(ids);
-        await Promise.all(
-          ids.map(async (id) => {
-            const version = versions.get(id) ?? -1;
-            const kept = this.known.get(id);
-            if (kept && kept.version >= version) return;
-            await this.load(id, kept);
-          }),
-        );
-        for (const waiting of batch.values()) for (const w of waiting) w.resolve();
+        // Sessions held already: only those whose stream moved on are read. Others: read whole.
+        const held = new Map<string, number>();
+        const unheld: string[] = [];
+        for (const id of batch.keys()) {
+          const kept = this.known.get(id);
+          if (kept) held.set(id, kept.version);
+          else unheld.push(id);
+        }
+        const moved = held.size > 0 ? await this.versions.newer(held) : [];
+        await Promise.all([...moved, ...unheld].map((id) => this.load(id, this.known.get(id))));
+        for (const waiter of batch.values()) waiter.resolve();
       } catch (error) {
-        for (const waiting of batch.values()) for (const w of waiting) w.reject(error);
+        for (const waiter of batch.values()) waiter.reject(error);
       }
     }
     this.readers--;

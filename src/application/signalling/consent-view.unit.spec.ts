@@ -27,7 +27,7 @@ function stream(initial: SessionEvent[]) {
     reads,
     store: { readStream: async (_: string, o: { fromVersion?: number } = {}) => (reads.streams++, recorded(o.fromVersion ?? 0)) },
     versions: {
-      of: async (ids: readonly string[]) => (reads.versions++, new Map(ids.filter((id) => id === SESSION_ID && events.length > 0).map((id) => [id, events.length - 1]))),
+      newer: async (known: ReadonlyMap<string, number>) => (reads.versions++, [...known].filter(([id, v]) => id === SESSION_ID && events.length - 1 > v).map(([id]) => id)),
     },
   };
 }

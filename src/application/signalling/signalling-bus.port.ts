@@ -47,11 +47,15 @@ export interface SignallingBus {
 export const SIGNALLING_BUS = Symbol('SignallingBus');
 
 /**
- * The current version of session streams in the event store (absent: no event yet). A call
- * must see every append committed before it was made (the consent fence, see ConsentView).
+ * Which session streams moved past a version this node holds. A call must see every append
+ * committed before it was made (the consent fence, see ConsentView).
  */
 export interface SessionVersions {
-  of(sessionIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /**
+   * The ids among `known`'s keys (session ids) whose stream's current version is greater than
+   * the one given (a stream version, 0-based): usually none, so a fenced read returns no rows.
+   */
+  newer(known: ReadonlyMap<string, number>): Promise<readonly string[]>;
 }
 
 export const SESSION_VERSIONS = Symbol('SessionVersions');

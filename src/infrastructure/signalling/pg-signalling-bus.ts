@@ -102,7 +102,17 @@ export class PgSignallingBus implements SignallingBus {
     await flushChunk();
   }
 
+  /** Sends what is already published (a leaving node's last announcements), then closes. */
   async stop(): Promise<void> {
+    // At most 2 s: a database that is away must not hold the shutdown.
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)));
+    const flushed = (async () => {
+      await this.nextFlush?.catch(() => undefined);
+      await this.flushing.catch(() => undefined);
+    })();
+    await Promise.race([flushed, bound]);
+    clearTimeout(timer);
     this.stopped = true;
     clearInterval(this.sweeper);
     this.stopping.abort();
