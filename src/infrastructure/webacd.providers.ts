@@ -4,6 +4,7 @@ import { CommandHandler } from '../application/command-handling/command-handler.
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { JOB_SCHEDULER, type JobScheduler } from '../application/jobs/job-scheduler.port.js';
 import { SessionService } from '../application/sessions/session.service.js';
+import { SessionChangeFeed } from '../application/projections/change-feed.js';
 import { JOBS, WebAcdService } from '../application/webacd/webacd.service.js';
 import { WEBACD_REACTION_TYPES, WebAcdReactions } from '../application/webacd/webacd.reactions.js';
 import type { AppConfig } from './config/app-config.js';
@@ -65,13 +66,14 @@ export function webAcdProviders(config: AppConfig, databaseUrl: string): Provide
     },
     {
       provide: WebAcdService,
-      inject: [EVENT_STORE, DataSource, SessionService, Metrics],
-      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, metrics: Metrics) =>
+      inject: [EVENT_STORE, DataSource, SessionService, SessionChangeFeed, Metrics],
+      useFactory: (store: EventStore, dataSource: DataSource, sessions: SessionService, sessionChanges: SessionChangeFeed, metrics: Metrics) =>
         new WebAcdService(
           new CommandHandler(store, { observer: metrics }),
           sessions,
           new PgQueueReadModel(dataSource),
           new PgAgentLoad(dataSource),
+          sessionChanges,
           {
             issue: (customerId, name) => signToken(guestSecret, { sub: customerId, roles: ['customer'], name }, { expiresIn: `${Math.min(4 * 3600, config.jwt.maxTtlSeconds)}s` }),
           },

@@ -73,4 +73,21 @@ describe('the command handler', () => {
     expect((await nodeA.load(aggregate, id)).state).toBe(20);
     expect(await store.readStream(aggregate.streamId(id))).toHaveLength(20);
   });
+
+  it('a batch (handleMany) on a node whose kept fold is behind is decided again on the tail: neither a stale acceptance nor a stale refusal stands', async () => {
+    const [nodeA, nodeB] = [new CommandHandler(store), new CommandHandler(store)];
+    const id = randomUUID();
+    const max = () => ({ max: 10 });
+    const outcomes = (list: readonly { ok: boolean }[]) => list.map((o) => (o.ok ? 'ok' : (o as { error: { code: string } }).error.code));
+    const stored = async () => (await store.readStream(aggregate.streamId(id))).map((e) => (e.data as { n: number }).n);
+    expect(outcomes(await nodeA.handleMany(aggregate, id, [add(3), add(3)], max))).toEqual(['ok', 'ok']); // A keeps 6
+    await nodeB.handle(aggregate, id, add(3), { context: max() }); // the store holds 9
+    // On A's fold (6) both would pass; on the store's 9 both are refused, and nothing is stored.
+    expect(outcomes(await nodeA.handleMany(aggregate, id, [add(2), add(2)], max))).toEqual(['OVER_MAX', 'OVER_MAX']);
+    expect(await stored()).toEqual([3, 3, 3]);
+    await nodeB.handle(aggregate, id, add(-5), { context: max() }); // the store holds 4; A's fold says 9
+    // On A's fold the batch would be refused and store nothing: the tail is read before that answer, and on 4 it passes.
+    expect(outcomes(await nodeA.handleMany(aggregate, id, [add(5)], max))).toEqual(['ok']);
+    expect(await stored()).toEqual([3, 3, 3, -5, 5]);
+  });
 });

@@ -265,6 +265,46 @@ describe.each(backends)('WebACD queue flows ($name)', ({ env }) => {
     console.info(`WebACD race, one node: ${await race(100, [t.url, t.url])}`);
   }, 300_000); // ~15 s on a quiet machine; the bound leaves room for a contended one
 
+  it('SES-3 / Q-5 an accept is answered while the sessions read model is held back, and the agent it filled is offered nothing more until that session ends', async () => {
+    const agent = unique('agent');
+    const agentToken = await t.token(agent, ['csr']); // single-session mode: one customer at a time
+    const queue = await api.createQueue(admin, [agent], 60_000);
+    await api.available(agentToken, queue.id);
+    // The sessions read model has a checkpoint row to hold (any session gives it one).
+    const warm = await api.start(await t.token(unique('warm'), ['csr']));
+    await until('the sessions read model to store its checkpoint', async () => (await db.query(`SELECT 1 FROM session_view WHERE id = $1`, [warm.id])).rowCount === 1);
+    const first = (await api.inbound(queue.id)).body;
+    const offer = await api.offerFor(agentToken, (o) => o.itemId === first.itemId);
+
+    // Hold the sessions read model back: its checkpoint row stays locked, so its next batch waits.
+    const holder = await db.connect();
+    let sessionId: string;
+    let second: { itemId: string };
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM projection_checkpoints WHERE name = 'session_view' FOR UPDATE`);
+      const accepted = await api.accept(agentToken, queue.id, offer.offerId);
+      expect(accepted.errors).toBeUndefined();
+      sessionId = accepted.data!.acceptOffer.id;
+      expect(accepted.data!.acceptOffer).toMatchObject({ status: 'active', controllerId: agent });
+      // The lag is real: the read model does not show the session the agent now runs.
+      expect((await db.query(`SELECT 1 FROM session_view WHERE id = $1`, [sessionId])).rowCount).toBe(0);
+      second = (await api.inbound(queue.id)).body;
+      // Routing is decided with the request (one append): the agent, at capacity, got no offer of it.
+      const offered = await db.query(`SELECT data->>'agentId' AS agent FROM es_events WHERE stream_id = $1 AND type = 'ItemOffered' AND data->>'itemId' = $2`, [
+        `queue-${queue.id}`,
+        second.itemId,
+      ]);
+      expect(offered.rows).toEqual([]);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    // The session ends: the capacity it used is free again and the waiting request is offered.
+    await api.end(agentToken, sessionId);
+    expect(await api.offerFor(agentToken, (o) => o.itemId === second.itemId, 15_000, 50)).toMatchObject({ kind: 'inbound', queueId: queue.id });
+  }, 40_000);
+
   it('Q-1 a CSR who is not a WebACD agent may not hand over or take part in a queue (403)', async () => {
     const plain = unique('plain');
     const member = unique('agent');

@@ -249,9 +249,14 @@ export class CommandHandler {
   ): Promise<BatchOutcome<S>[]> {
     const streamId = aggregate.streamId(id);
     const attempts = this.options.maxAttempts ?? 8;
-    // The same retry loop and backoff as decideAndAppend's (why not p-retry: see there).
+    // The same retry loop and backoff as decideAndAppend's (why not p-retry: see there), and the
+    // same first attempt on the kept fold without reading the tail: the append's expected version
+    // confirms it (refusals included, decided on the state it confirmed), and a batch that stores
+    // nothing reads the tail before it answers.
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(aggregate, id);
+      const kept = attempt === 1 ? (this.cache.get(streamId) as Loaded<S> | undefined) : undefined;
+      const loaded = kept ?? (await this.load(aggregate, id));
+      const unconfirmed = kept !== undefined;
       const context = await contextOf(loaded.state);
       let state = loaded.state;
       let version = loaded.version;
@@ -294,7 +299,10 @@ export class CommandHandler {
         if (key && decided.length > 0) seen.set(key, toAppend.at(-1)!.id!);
         ok(decided.length > 0 ? toAppend.at(-1)!.id : undefined, false, decided.length);
       }
-      if (toAppend.length === 0) return decisions.map(({ outcome }) => (outcome.ok ? { ...outcome, checkpoint: loaded.checkpoint } : outcome));
+      if (toAppend.length === 0) {
+        if (unconfirmed && (await this.moved(aggregate, id, loaded.version))) continue;
+        return decisions.map(({ outcome }) => (outcome.ok ? { ...outcome, checkpoint: loaded.checkpoint } : outcome));
+      }
       const lastAt = Math.max(loaded.lastAt ?? 0, ...commands.map((c) => c.metadata.now.getTime()));
       try {
         const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: loaded.version ?? 'no_stream' });
@@ -317,6 +325,8 @@ export class CommandHandler {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
         this.cache.delete(streamId);
         this.options.onConflictRetry?.();
+        // A kept fold that was behind is no contention: read the tail and go again at once.
+        if (unconfirmed) continue;
         await new Promise((resolve) => setTimeout(resolve, Math.min(100, 2 ** attempt) * (0.5 + Math.random())));
       }
     }

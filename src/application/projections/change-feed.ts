@@ -9,8 +9,17 @@ type Listener = (id: string) => void;
  */
 export class ChangeFeed {
   private readonly listeners = new Set<Listener>();
+  private batches = 0;
 
   constructor(private readonly prefix: string) {}
+
+  /**
+   * Batches with changes of this feed's aggregates the read model has committed so far on this
+   * node: a value read from the read model stays current while this number stays the same.
+   */
+  get generation(): number {
+    return this.batches;
+  }
 
   /** Live listeners (one per open subscription): a closed subscription must leave none behind. */
   get listenerCount(): number {
@@ -20,6 +29,7 @@ export class ChangeFeed {
   /** Called with each batch the read model's projection committed. */
   applied(events: readonly RecordedEvent[]): void {
     const changed = new Set(events.filter((e) => e.streamId.startsWith(this.prefix)).map((e) => e.streamId.slice(this.prefix.length)));
+    if (changed.size > 0) this.batches++;
     for (const id of changed) for (const listener of this.listeners) listener(id);
   }
 

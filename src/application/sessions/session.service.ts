@@ -247,8 +247,9 @@ export class SessionService {
     if (except) candidates.delete(except);
     const live: string[] = [];
     const unstarted: string[] = [];
-    for (const id of candidates) {
-      const { state } = await this.handler.load(sessionAggregate, id);
+    // Each session's stream read side by side: an agent with many live sessions waits for one read, not for each in turn.
+    const states = await Promise.all([...candidates].map(async (id) => ({ id, state: (await this.handler.load(sessionAggregate, id)).state })));
+    for (const { id, state } of states) {
       if (state.status === 'none') unstarted.push(id);
       else if ((state.status === 'active' || state.status === 'queued') && Object.hasOwn(state.csrs, userId)) live.push(id);
     }

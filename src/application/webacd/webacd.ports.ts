@@ -1,5 +1,6 @@
 /** What the WebACD use cases need from the read side and from identity; infrastructure implements them. */
 import type { QueueTopic, RequiredSkill } from '../../domain/queue/index.js';
+import type { CountedLoad } from './pending-load.js';
 
 /** A queue's summary row: small whatever the length of its line (items and offers have rows of their own). */
 export interface QueueView {
@@ -81,8 +82,11 @@ export interface QueueReadModel {
 }
 
 export interface AgentLoad {
-  /** Live sessions each agent is in now (SES-3 capacity). */
-  liveSessions(agentIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /**
+   * Live sessions of every CSR who has any (SES-3 capacity), as the sessions' read model counts
+   * them, with the checkpoint that read model stood at for these counts (one snapshot).
+   */
+  liveSessions(): Promise<CountedLoad>;
 }
 
 /** Tokens for customers who ask for help from a web page (SES-2): customer role only. */

@@ -54,7 +54,7 @@ export class WebAcdReactions {
           timers.push({ name: JOBS.abandonItem, data: { queueId, itemId: data.itemId }, jobId: `abandon:${data.itemId}`, delayMs: this.options.maxWaitMs });
           break;
         case 'OfferAccepted':
-          work.push(() => this.webacd.completeAcceptance(data as AcceptedData, { userId: data.agentId, roles: ['csr'], flags: { webacdAgent: true } }));
+          work.push(() => this.webacd.completeAcceptanceLeftOpen(data as AcceptedData, { userId: data.agentId, roles: ['csr'], flags: { webacdAgent: true } }));
           break;
         case 'HandedToQueue':
           work.push(() => this.enqueueHandOver(event));

@@ -8,6 +8,8 @@ import type { SessionState } from '../../domain/session/index.js';
 import { hasRole, type Principal } from '../identity/principal.js';
 import type { SessionService } from '../sessions/session.service.js';
 import type { SessionView } from '../sessions/session-read.port.js';
+import type { ChangeFeed } from '../projections/change-feed.js';
+import { type CountedLoad, PendingLoad } from './pending-load.js';
 import { queueStatistics, type QueueStatistics } from './queue-statistics.js';
 import { itemViewOf, queueViewOfState } from './queue-view.js';
 import type { AgentLoad, GuestTokens, QueueItemView, QueueOfferView, QueueReadModel, QueueView } from './webacd.ports.js';
@@ -79,12 +81,18 @@ export class WebAcdService {
   private readonly lines = new Map<string, Pending[]>();
   /** Per settings state: the agents' skill maps (settings change rarely; queues decide often). */
   private skillCache = new WeakMap<SettingsState, Map<string, ReadonlyMap<string, number>>>();
+  /** Sessions accepted on this node that the sessions' read model does not count yet (SES-3). */
+  private readonly pending = new PendingLoad();
+  /** The read model's last count of live sessions, and the sessions feed's generation it was read at. */
+  private counted?: { readonly generation: number; readonly load: Promise<CountedLoad> };
 
   constructor(
     private readonly handler: CommandHandler,
     private readonly sessions: SessionService,
     private readonly queues: QueueReadModel,
     private readonly load: AgentLoad,
+    /** The sessions' change feed: a new generation means the live load may have changed. */
+    private readonly sessionChanges: Pick<ChangeFeed, 'generation'>,
     private readonly guests: GuestTokens,
     private readonly options: { maxWaitMs: number; statsWindowMs: number },
   ) {}
@@ -153,11 +161,7 @@ export class WebAcdService {
     const inspect = this.mayInspect(principal, queue);
     const now = new Date();
     const since = new Date(now.getTime() - this.options.statsWindowMs);
-    const [outcomes, live, settings] = await Promise.all([
-      this.queues.outcomes(queue.id, since, queue.serviceLevelThresholdMs),
-      this.load.liveSessions(queue.agentIds),
-      this.sessions.settings(),
-    ]);
+    const [outcomes, live, settings] = await Promise.all([this.queues.outcomes(queue.id, since, queue.serviceLevelThresholdMs), this.liveLoad(), this.sessions.settings()]);
     const items: QueueItemView[] = [];
     for (const item of state.waiting.values()) {
       if (items.length >= LISTED_ITEMS) break;
@@ -208,20 +212,30 @@ export class WebAcdService {
     return { queueId, ...outcome };
   }
 
-  /** Q-5: the agent takes the offered item; the session starts (inbound) or passes to them (hand-over). */
+  /**
+   * Q-5: the agent takes the offered item; the session starts (inbound) or passes to them (hand-over).
+   * Answered from the decision once the session is stored, without waiting for the read models:
+   * until the sessions' read model counts the new session, this node's routing adds it to the
+   * agent's load (SES-3, PendingLoad), so the next offer does not exceed the agent's maximum.
+   */
   async accept(principal: Principal, queueId: string, offerId: string): Promise<SessionView> {
     const { events } = await this.execute(principal, queueId, 'AcceptOffer', { offerId, agentId: principal.userId });
     const accepted = events.find((e) => e.type === 'OfferAccepted');
     if (!accepted) throw notFound('OFFER_NOT_FOUND', `offer ${offerId} was not accepted`);
-    // The queue decided they are a WebACD agent (flag, user setting or membership, Q-1): the session
-    // is told so, as the OfferAccepted reaction does, or a member-only agent's accept would be refused
-    // after the queue recorded it.
-    const { sessionId, handled } = await this.completeAcceptance(accepted.data as AcceptedData, { ...principal, flags: { ...principal.flags, webacdAgent: true } });
-    // SES-3: routing counts an agent's load from the sessions' read model. The answer comes from
-    // the decision, but it is sent once that read model shows the new session (bounded wait), so
-    // the next request is not offered to an agent whose capacity this accept just used up.
-    await this.sessions.readModelAt(handled.checkpoint).catch(() => undefined);
-    return this.sessions.answer(sessionId, handled);
+    const data = accepted.data as AcceptedData;
+    const sessionId = acceptedSessionId(data);
+    this.pending.add(sessionId, principal.userId);
+    try {
+      // The queue decided they are a WebACD agent (flag, user setting or membership, Q-1): the session
+      // is told so, as the OfferAccepted reaction does, or a member-only agent's accept would be refused
+      // after the queue recorded it.
+      const { handled } = await this.completeAcceptance(data, { ...principal, flags: { ...principal.flags, webacdAgent: true } });
+      this.pending.opened(sessionId, handled.checkpoint);
+      return this.sessions.answer(sessionId, handled);
+    } catch (error) {
+      this.pending.forget(sessionId);
+      throw error;
+    }
   }
 
   /** SES-2 / Q-6: a customer asks for help from a web page: they join the queue and get a customer token. */
@@ -316,7 +330,7 @@ export class WebAcdService {
       this.queues.oldestWaiting(queue.id),
       this.queues.offers(queue.id),
       this.queues.outcomes(queue.id, since, queue.serviceLevelThresholdMs),
-      this.load.liveSessions(queue.agentIds),
+      this.liveLoad(),
       this.queues.waitingBySkills(queue.id),
       this.sessions.settings(),
     ]);
@@ -343,12 +357,23 @@ export class WebAcdService {
       return { sessionId: data.sessionId!, handled };
     }
     // The inbound session starts with the customer already in it, its id fixed by the item.
-    const sessionId = data.sessionId ?? eventIdFor('inbound-session', data.itemId, 0);
+    const sessionId = acceptedSessionId(data);
     return this.sessions.open(
       agent,
       { sessionId, kind: 'inbound', customer: { customerId: data.customer!.customerId, displayName: data.customer!.name }, originUrl: data.originUrl ?? undefined },
       options,
     );
+  }
+
+  /**
+   * The OfferAccepted reaction: completes an acceptance its accept left undone (the node died
+   * between the queue's decision and the session's, or the session refused). An inbound session
+   * the accept already started is left alone after one stream read: repeating its start would
+   * only find the same command id stored. Hand-overs are repeated (idempotent by command id).
+   */
+  async completeAcceptanceLeftOpen(data: AcceptedData, agent: Principal): Promise<void> {
+    if (data.kind === 'inbound' && (await this.sessions.state(acceptedSessionId(data))).status !== 'none') return;
+    await this.completeAcceptance(data, agent);
   }
 
   /** An open queue all the named agents belong to (a hand-over to agents, Q-2). */
@@ -375,7 +400,7 @@ export class WebAcdService {
     const members = new Set(state.status === 'open' ? state.agentIds : []);
     const flagged = new Set(principals.filter((p) => p.flags.webacdAgent === true).map((p) => p.userId));
     const ids = [...new Set([...members, ...principals.map((p) => p.userId)])];
-    const live = await this.load.liveSessions(ids);
+    const live = await this.liveLoad();
     const agents = new Map<string, AgentFacts>();
     for (const id of ids) {
       const own = effectiveSettings(settings, id);
@@ -387,6 +412,24 @@ export class WebAcdService {
       });
     }
     return { webacdEnabled, agents };
+  }
+
+  /**
+   * Live sessions per agent: the read model's count plus this node's accepts it does not show yet
+   * (SES-3). The count is read once per batch the sessions' read model commits, not per decision:
+   * between two batches it cannot change, and callers meanwhile share one read.
+   */
+  private async liveLoad(): Promise<ReadonlyMap<string, number>> {
+    const generation = this.sessionChanges.generation;
+    let cached = this.counted;
+    if (!cached || cached.generation !== generation) {
+      const load = this.load.liveSessions();
+      const entry = (cached = this.counted = { generation, load });
+      load.catch(() => {
+        if (this.counted === entry) this.counted = undefined; // the next caller asks again
+      });
+    }
+    return this.pending.over(await cached.load);
   }
 
   private skillsOf(settings: SettingsState, userId: string): ReadonlyMap<string, number> {
@@ -407,3 +450,6 @@ export interface AcceptedData {
   readonly customer?: { readonly customerId: string; readonly name: string } | null;
   readonly originUrl?: string | null;
 }
+
+/** The session an accepted offer gives the agent: the handed-over session, or the inbound one, its id fixed by the item. */
+export const acceptedSessionId = (data: AcceptedData): string => data.sessionId ?? eventIdFor('inbound-session', data.itemId, 0);

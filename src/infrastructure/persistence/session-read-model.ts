@@ -20,9 +20,9 @@ export class TypeOrmSessionReadModel implements SessionReadModel {
   async list(filter: SessionFilter, page: { offset: number; limit: number }) {
     const query = this.repo.createQueryBuilder('s').orderBy('s.started_at', 'DESC').addOrderBy('s.id').skip(page.offset).take(page.limit);
     if (filter.status) query.andWhere('s.status = :status', { status: filter.status });
-    if (filter.participantId) query.andWhere(':participant = ANY(s.participant_ids)', { participant: filter.participantId });
-    if (filter.csrId) query.andWhere(':csr = ANY(s.csr_ids)', { csr: filter.csrId });
-    if (filter.customerId) query.andWhere(':customer = ANY(s.participant_ids) AND NOT (:customer = ANY(s.csr_ids))', { customer: filter.customerId });
+    if (filter.participantId) query.andWhere('s.participant_ids @> ARRAY[:participant]::text[]', { participant: filter.participantId });
+    if (filter.csrId) query.andWhere('s.csr_ids @> ARRAY[:csr]::text[]', { csr: filter.csrId });
+    if (filter.customerId) query.andWhere('s.participant_ids @> ARRAY[:customer]::text[] AND NOT (s.csr_ids @> ARRAY[:customer]::text[])', { customer: filter.customerId });
     if (filter.queueId) query.andWhere('EXISTS (SELECT 1 FROM session_queues q WHERE q.queue_id = :queue AND q.session_id = s.id::text)', { queue: filter.queueId });
     if (filter.from) query.andWhere('s.started_at >= :from', { from: filter.from });
     if (filter.to) query.andWhere('s.started_at < :to', { to: filter.to });
@@ -31,7 +31,7 @@ export class TypeOrmSessionReadModel implements SessionReadModel {
   }
 
   async liveSessionIdsOf(userId: string): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT id FROM session_view WHERE status <> 'ended' AND $1 = ANY(csr_ids)`, [userId])) as { id: string }[];
+    const rows = (await this.dataSource.query(`SELECT id FROM session_view WHERE status <> 'ended' AND csr_ids @> ARRAY[$1]::text[]`, [userId])) as { id: string }[];
     return rows.map((row) => row.id);
   }
 }
@@ -39,10 +39,12 @@ export class TypeOrmSessionReadModel implements SessionReadModel {
 export class PgSessionNumbers implements SessionNumbers {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * One round trip in the common case: the insert itself tells a free number (a row returned)
+   * from a taken one or a session that has its number already (nothing returned: session_id is
+   * unique too), and only then is the session's own number looked up.
+   */
   async allocate(sessionId: string, candidate: () => string): Promise<string> {
-    // A retried start keeps the number it was given.
-    const existing = await this.numberOf(sessionId);
-    if (existing) return existing;
     // Not p-retry: a taken number is no failure to back off from; the next try draws another at once.
     for (let attempt = 0; attempt < 20; attempt++) {
       const number = candidate();
@@ -51,8 +53,9 @@ export class PgSessionNumbers implements SessionNumbers {
         sessionId,
       ])) as { number: string }[];
       if (rows.length > 0) return number;
-      const raced = await this.numberOf(sessionId); // the same start, retried concurrently
-      if (raced) return raced;
+      // A retried start (or the same start, concurrently) keeps the number it was given.
+      const existing = await this.numberOf(sessionId);
+      if (existing) return existing;
     }
     throw new Error('could not allocate a free session number in 20 attempts');
   }

@@ -1,6 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { AgentLoad, QueueItemView, QueueOfferView, QueueOutcomes, QueueReadModel, QueueView } from '../../application/webacd/webacd.ports.js';
 import type { RequiredSkill } from '../../domain/queue/index.js';
+import { START } from '../../application/event-store/event-store.port.js';
+import type { CountedLoad } from '../../application/webacd/pending-load.js';
+import { sessionViewProjection } from './projections/session-view.projection.js';
 import type { QueueSummary } from './projections/queue-view.projection.js';
 
 const toView = (row: { id: string; status: string; state: QueueSummary; version: number }): QueueView => ({
@@ -108,24 +111,26 @@ export class PgQueueReadModel implements QueueReadModel {
 }
 
 /**
- * Live load per agent (SES-3), from session_view's csr_ids alone: every queue batch asks, so
- * it must not open the sessions' state documents (the csr_live_load view does, for customers).
+ * Live load per CSR (SES-3), from session_view's csr_ids alone (never the sessions' state
+ * documents), over the live rows only (a partial index): the cost follows what is live, not the
+ * history. The counts and the projection's stored checkpoint are read in one statement (one
+ * snapshot): the projection commits its rows and its checkpoint together, so the counts are
+ * exactly those of the log up to that checkpoint.
  */
 export class PgAgentLoad implements AgentLoad {
   constructor(private readonly dataSource: DataSource) {}
 
-  async liveSessions(agentIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    if (agentIds.length === 0) return new Map();
+  async liveSessions(): Promise<CountedLoad> {
     const rows = (await this.dataSource.query(
-      `SELECT csr_id, count(*)::int AS live_sessions
-         FROM session_view s, unnest(s.csr_ids) AS csr_id
-        WHERE s.status <> 'ended' AND s.csr_ids && $1::text[] AND csr_id = ANY($1::text[])
-        GROUP BY csr_id`,
-      [agentIds],
-    )) as {
-      csr_id: string;
-      live_sessions: number;
-    }[];
-    return new Map(rows.map((r) => [r.csr_id, r.live_sessions]));
+      `SELECT (SELECT checkpoint FROM projection_checkpoints WHERE name = $1) AS checkpoint,
+              (SELECT coalesce(json_object_agg(csr_id, n), '{}'::json)
+                 FROM (SELECT csr_id, count(*)::int AS n
+                         FROM session_view s, unnest(s.csr_ids) AS csr_id
+                        WHERE s.status <> 'ended'
+                        GROUP BY csr_id) AS live) AS counts`,
+      [sessionViewProjection.name],
+    )) as { checkpoint: string | null; counts: Record<string, number> }[];
+    const row = rows[0];
+    return { counts: new Map(Object.entries(row?.counts ?? {})), checkpoint: row?.checkpoint ?? START };
   }
 }

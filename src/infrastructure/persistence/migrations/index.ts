@@ -13,6 +13,7 @@ import { InvitationRedemptions1764400000015 } from './1764400000015-invitation-r
 import { SessionConversation1764400000016 } from './1764400000016-session-conversation.js';
 import { QueueLines1764400000020 } from './1764400000020-queue-lines.js';
 import { SessionQueues1764500000040 } from './1764500000040-session-queues.js';
+import { LiveSessionIndex1764600000050 } from './1764600000050-live-session-index.js';
 
 /** Every migration, in order. Listed by hand: ESM has no glob loading, and the list is the history. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   SessionConversation1764400000016,
   QueueLines1764400000020,
   SessionQueues1764500000040,
+  LiveSessionIndex1764600000050,
 ];
