@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandHandler } from '../../src/application/command-handling/command-handler.js';
+import { type BatchOutcome, CommandHandler } from '../../src/application/command-handling/command-handler.js';
 import type { Command, Decider, Event } from '../../src/domain/shared/decider.js';
 import { illegalState } from '../../src/domain/shared/domain-error.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
@@ -78,7 +78,7 @@ describe('the command handler', () => {
     const [nodeA, nodeB] = [new CommandHandler(store), new CommandHandler(store)];
     const id = randomUUID();
     const max = () => ({ max: 10 });
-    const outcomes = (list: readonly { ok: boolean }[]) => list.map((o) => (o.ok ? 'ok' : (o as { error: { code: string } }).error.code));
+    const outcomes = (list: readonly BatchOutcome<number>[]) => list.map((o) => (o.ok ? 'ok' : (o.error as { code: string }).code));
     const stored = async () => (await store.readStream(aggregate.streamId(id))).map((e) => (e.data as { n: number }).n);
     expect(outcomes(await nodeA.handleMany(aggregate, id, [add(3), add(3)], max))).toEqual(['ok', 'ok']); // A keeps 6
     await nodeB.handle(aggregate, id, add(3), { context: max() }); // the store holds 9
