@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../application/event-store/event-store.port.js';
 import { PresenceService } from '../application/sessions/presence.service.js';
-import { QueueChangeFeed, SessionChangeFeed } from '../application/projections/change-feed.js';
+import { QueueChangeFeed, SessionChangeFeed, SettingsChangeFeed } from '../application/projections/change-feed.js';
 import { SessionService } from '../application/sessions/session.service.js';
 import { CommandHandler } from '../application/command-handling/command-handler.js';
 import { ConsentView } from '../application/signalling/consent-view.js';
@@ -61,11 +61,12 @@ export function sessionProviders(config: AppConfig, databaseUrl: string): Provid
   return [
     SessionChangeFeed,
     QueueChangeFeed,
+    SettingsChangeFeed,
     { provide: 'PRESENCE_SWEEP_MS', useValue: Math.max(250, Math.min(5000, Math.floor(config.presenceGraceMs / 4))) },
     {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, DataSource, SessionChangeFeed, QueueChangeFeed, Metrics],
-      useFactory: (store: EventStore, dataSource: DataSource, sessionFeed: SessionChangeFeed, queueFeed: QueueChangeFeed, metrics: Metrics) =>
+      inject: [EVENT_STORE, DataSource, SessionChangeFeed, QueueChangeFeed, SettingsChangeFeed, Metrics],
+      useFactory: (store: EventStore, dataSource: DataSource, sessionFeed: SessionChangeFeed, queueFeed: QueueChangeFeed, settingsFeed: SettingsChangeFeed, metrics: Metrics) =>
         new ProjectionRunner(
           store,
           dataSource,
@@ -83,6 +84,7 @@ export function sessionProviders(config: AppConfig, databaseUrl: string): Provid
               logger.log({ projection: name, leading }, leading ? `leading ${name}` : `no longer leading ${name}`);
             },
             countApplied: (name, count) => metrics.projectedEvents.inc({ projection: name }, count),
+            onRead: (events) => settingsFeed.applied(events),
           },
         ),
     },
@@ -94,8 +96,8 @@ export function sessionProviders(config: AppConfig, databaseUrl: string): Provid
     },
     {
       provide: SessionService,
-      inject: [EVENT_STORE, DataSource, ProjectionRunner, ConsentView, Metrics],
-      useFactory: (store: EventStore, dataSource: DataSource, runner: ProjectionRunner, consent: ConsentView, metrics: Metrics) =>
+      inject: [EVENT_STORE, EVENT_STORE_POOL, DataSource, ProjectionRunner, ConsentView, SettingsChangeFeed, Metrics],
+      useFactory: (store: EventStore, pool: pg.Pool, dataSource: DataSource, runner: ProjectionRunner, consent: ConsentView, settingsFeed: SettingsChangeFeed, metrics: Metrics) =>
         new SessionService(
           store,
           new TypeOrmSessionReadModel(dataSource),
@@ -104,6 +106,10 @@ export function sessionProviders(config: AppConfig, databaseUrl: string): Provid
           config.publicBaseUrl,
           new CommandHandler(store, { observer: metrics }),
           consent,
+          undefined,
+          config.eventstoreUrl ? new StoreSessionVersions(store) : new PgSessionVersions(pool),
+          settingsFeed,
+          config.settingsMaxAgeMs,
         ),
     },
     {

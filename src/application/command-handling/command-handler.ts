@@ -41,7 +41,8 @@ export interface HandleOptions<S, Ctx> {
   readonly context: Ctx | ((state: S) => Promise<Ctx> | Ctx);
 }
 
-interface Loaded<S> {
+/** A stream folded by this node: its state, version, command ids, hash chain end and checkpoint. */
+export interface Loaded<S> {
   state: S;
   version: number | undefined;
   /** Every (sender, command id) in the stream (see `commandKey`), with the id of the last event it stored. */
@@ -332,8 +333,20 @@ export class CommandHandler {
     }
   }
 
-  /** The aggregate's current state: the kept fold plus the events appended since. */
-  async load<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string): Promise<Loaded<S>> {
+  /**
+   * The fold this node keeps of the stream, without reading it: as of this node's last read or
+   * append, possibly behind the store. Undefined when none is kept.
+   */
+  kept<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string): Loaded<S> | undefined {
+    return this.cache.get(aggregate.streamId(id)) as Loaded<S> | undefined;
+  }
+
+  /**
+   * The aggregate's current state: the kept fold plus the events appended since. `keepEmpty`:
+   * keep the fold of a stream with no events too, for a caller about to append its first
+   * (otherwise the first command reads the empty stream again).
+   */
+  async load<C extends Command, E extends Event, S, Ctx>(aggregate: Aggregate<C, E, S, Ctx>, id: string, options: { keepEmpty?: boolean } = {}): Promise<Loaded<S>> {
     const streamId = aggregate.streamId(id);
     const kept = this.cache.get(streamId) as Loaded<S> | undefined;
     const tail = await this.store.readStream(streamId, { fromVersion: kept?.version === undefined ? 0 : kept.version + 1 });
@@ -358,7 +371,7 @@ export class CommandHandler {
       lastAt: Number.isNaN(lastAt) ? kept?.lastAt : lastAt,
       checkpoint: last?.checkpoint ?? kept?.checkpoint,
     };
-    if (loaded.version !== undefined) this.remember(streamId, loaded);
+    if (loaded.version !== undefined || options.keepEmpty) this.remember(streamId, loaded);
     return loaded;
   }
 

@@ -100,3 +100,14 @@ export class QueueChangeFeed extends ChangeFeed {
     super('queue-');
   }
 }
+
+/**
+ * Changes of the settings stream (`settings-site`) as this node's log reader reads them, before
+ * any read model: every node's reader sees every event, so a value folded from that stream
+ * stays current on a node while this feed's generation stays the same.
+ */
+export class SettingsChangeFeed extends ChangeFeed {
+  constructor() {
+    super('settings-');
+  }
+}

@@ -12,13 +12,15 @@ import {
   type SessionState,
   type StartSession,
 } from '../../domain/session/index.js';
-import { effectiveSettings, isWebacdAgent, settingsDecider, type SettingsCommand } from '../../domain/settings/index.js';
+import { effectiveSettings, isWebacdAgent, settingsDecider, type SettingsCommand, type SettingsState } from '../../domain/settings/index.js';
 import { type CsrLoadCommand, type CsrLoadContext, csrLoadDecider, type CsrLoadState } from '../../domain/csr-load/index.js';
 import { type Aggregate, CommandHandler, commandKey, eventIdFor, type Handled } from '../command-handling/command-handler.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { hasRole, type Principal } from '../identity/principal.js';
 import { compareCheckpoints } from '../event-store/checkpoint-order.js';
 import type { ConsentSink } from '../signalling/consent-view.js';
+import type { SessionVersions } from '../signalling/signalling-bus.port.js';
+import type { ChangeFeed } from '../projections/change-feed.js';
 import type { ReadModelProgress, SessionFilter, SessionNumbers, SessionReadModel, SessionView } from './session-read.port.js';
 import { sessionViewOf } from './session-view.js';
 
@@ -89,6 +91,8 @@ export interface QueryOptions {
 
 /** How long a query given a consistency token waits for the read model, by default. */
 export const READ_MODEL_WAIT_MS = 5000;
+/** How long a node uses its kept settings without reading their stream, when no change was seen (ms): the default of SETTINGS_MAX_AGE_MS. */
+export const SETTINGS_MAX_AGE_MS = 1000;
 
 /**
  * The session use cases: each builds a command from the caller and the input, and runs it
@@ -96,6 +100,8 @@ export const READ_MODEL_WAIT_MS = 5000;
  */
 export class SessionService {
   private readonly handler: CommandHandler;
+  /** When the settings stream was last read, and the settings feed's generation then. */
+  private settingsRead?: { readonly generation: number; readonly at: number };
   private recordings?: RecordingSeal;
 
   constructor(
@@ -108,6 +114,15 @@ export class SessionService {
     /** Told each command's resulting state before the command answers (SHR-4, CTL-4, MC-3, SES-7). */
     private readonly consent?: ConsentSink,
     private readonly readModelWaitMs = READ_MODEL_WAIT_MS,
+    /** Which kept session folds are behind the store, for many sessions in one read (SES-3 counts); without it, one read each. */
+    private readonly versions?: SessionVersions,
+    /**
+     * Changes of the settings stream as this node's log reader sees them: settings are read from
+     * their stream only after one (or once `settingsMaxAgeMs` passed), not per command. Without
+     * it, every call reads the stream's tail.
+     */
+    private readonly settingsChanges?: Pick<ChangeFeed, 'generation'>,
+    private readonly settingsMaxAgeMs = SETTINGS_MAX_AGE_MS,
   ) {
     this.handler = handler ?? new CommandHandler(store);
   }
@@ -132,14 +147,20 @@ export class SessionService {
   ): Promise<{ sessionId: string; lastEventId: string | undefined; handled: Handled<SessionState> }> {
     const derived = input.sessionId ?? (options.commandId ? sessionIdFor(principal.userId, options.commandId) : undefined);
     const sessionId = derived ?? randomUUID();
-    // Only a derived id can name a session that exists already (a fresh random one cannot).
-    const before = derived ? (await this.handler.load(sessionAggregate, sessionId)).state : ({ status: 'none' } as const);
+    const allocate = () => this.numbers.allocate(sessionId, () => String(randomInt(0, 1_000_000_000)).padStart(9, '0'));
+    // Only a derived id can name a session that exists already (a fresh random one cannot). The
+    // number is allocated meanwhile: a retried start gets the number it has (it is keyed by the
+    // session), and the empty stream's fold is kept, so the start does not read it again.
+    const [before, number] = derived
+      ? await Promise.all([this.handler.load(sessionAggregate, sessionId, { keepEmpty: true }).then((loaded) => loaded.state), allocate()])
+      : [{ status: 'none' } as const, await allocate()];
     if (before.status !== 'none') {
+      // An ended session's number was freed: the allocation just made gave it another, freed again.
+      if (before.status === 'ended') await this.numbers.release(sessionId);
       // Started already: a repeat for its sender (the handler authorises it), a refusal for anyone else.
       const handled = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number: before.number }, options);
       return { sessionId, lastEventId: handled.lastEventId, handled };
     }
-    const number = await this.numbers.allocate(sessionId, () => String(randomInt(0, 1_000_000_000)).padStart(9, '0'));
     try {
       const actorLiveSessions = hasRole(principal, 'csr') ? await this.claimSlot(principal, sessionId) : undefined;
       const handled = await this.command(principal, sessionId, 'StartSession', { ...input, sessionId, number }, { ...options, actorLiveSessions });
@@ -247,8 +268,19 @@ export class SessionService {
     if (except) candidates.delete(except);
     const live: string[] = [];
     const unstarted: string[] = [];
-    // Each session's stream read side by side: an agent with many live sessions waits for one read, not for each in turn.
-    const states = await Promise.all([...candidates].map(async (id) => ({ id, state: (await this.handler.load(sessionAggregate, id)).state })));
+    // The folds this node keeps are checked in one read (which of them moved); the others, and the
+    // moved ones, are read side by side: an agent with many live sessions waits for two reads at most.
+    const ids = [...candidates];
+    const kept = new Map(
+      ids.flatMap((id) => {
+        const loaded = this.handler.kept(sessionAggregate, id);
+        return loaded?.version === undefined ? [] : [[id, loaded] as const];
+      }),
+    );
+    const moved = new Set(this.versions && kept.size > 0 ? await this.versions.newer(new Map([...kept].map(([id, loaded]) => [id, loaded.version!]))) : kept.keys());
+    const states = await Promise.all(
+      ids.map(async (id) => ({ id, state: kept.has(id) && !moved.has(id) ? kept.get(id)!.state : (await this.handler.load(sessionAggregate, id)).state })),
+    );
     for (const { id, state } of states) {
       if (state.status === 'none') unstarted.push(id);
       else if ((state.status === 'active' || state.status === 'queued') && Object.hasOwn(state.csrs, userId)) live.push(id);
@@ -273,6 +305,15 @@ export class SessionService {
     } catch {
       return undefined; // refused: the handler's own decide throws it
     }
+  }
+
+  /**
+   * True when this node has seen the session started (its kept fold, no read): a started session
+   * never returns to 'none'. False means "not known here", not "not started".
+   */
+  startedHere(sessionId: string): boolean {
+    const kept = this.handler.kept(sessionAggregate, sessionId);
+    return kept !== undefined && kept.state.status !== 'none';
   }
 
   /** The session's current state from its stream (uploads and downloads check rules on it). */
@@ -405,8 +446,23 @@ export class SessionService {
     return { recordingDays: site.recordingRetentionDays, fileDays: site.fileRetentionDays };
   }
 
-  async settings() {
-    return (await this.handler.load(settingsAggregate, 'site')).state;
+  /**
+   * The site's and users' settings as their stream holds them. Read per command before; now the
+   * fold this node keeps is used while no settings event has reached this node's log reader since
+   * it was read and it is younger than `settingsMaxAgeMs` (SETTINGS_MAX_AGE_MS). A change made on this node is in the
+   * kept fold at once (its append updates it); one made on another node, once this node's reader
+   * reads it (as the read models do).
+   */
+  async settings(): Promise<SettingsState> {
+    const feed = this.settingsChanges;
+    const kept = this.handler.kept(settingsAggregate, 'site');
+    const read = this.settingsRead;
+    if (feed && kept && read && read.generation === feed.generation && Date.now() - read.at < this.settingsMaxAgeMs) return kept.state;
+    const started = { generation: feed?.generation ?? -1, at: Date.now() };
+    const loaded = await this.handler.load(settingsAggregate, 'site');
+    // Changes read meanwhile moved the generation past `started`: the next call reads again.
+    this.settingsRead = started;
+    return loaded.state;
   }
 
   /** Only starting a session and taking a handed-over one are bounded by the CSR's live load (SES-3). */

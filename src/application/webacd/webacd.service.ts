@@ -368,11 +368,14 @@ export class WebAcdService {
   /**
    * The OfferAccepted reaction: completes an acceptance its accept left undone (the node died
    * between the queue's decision and the session's, or the session refused). An inbound session
-   * the accept already started is left alone after one stream read: repeating its start would
-   * only find the same command id stored. Hand-overs are repeated (idempotent by command id).
+   * the accept already started is left alone (this node's kept fold, or one stream read): repeating
+   * its start would only find the same command id stored. Hand-overs are repeated (idempotent by command id).
    */
   async completeAcceptanceLeftOpen(data: AcceptedData, agent: Principal): Promise<void> {
-    if (data.kind === 'inbound' && (await this.sessions.state(acceptedSessionId(data))).status !== 'none') return;
+    if (data.kind === 'inbound') {
+      const sessionId = acceptedSessionId(data);
+      if (this.sessions.startedHere(sessionId) || (await this.sessions.state(sessionId)).status !== 'none') return;
+    }
     await this.completeAcceptance(data, agent);
   }
 

@@ -43,6 +43,8 @@ export interface AppConfig {
   readonly webacdStatsWindowMs: number;
   /** The public help form (SES-2): requests per minute per client address. */
   readonly inboundRatePerMinute: number;
+  /** How long a node decides on the settings it keeps without reading their stream, when its log reader saw no change (ms). */
+  readonly settingsMaxAgeMs: number;
   /** Session-number lookups and joins: per minute, per principal and per client address, across nodes. */
   readonly lookupRatePerMinute: number;
   /** Customers joining without an account (INV-3, INV-4): how long their session credential lasts (it is refreshed while they are present). */
@@ -200,6 +202,7 @@ export const ENVIRONMENT = z
     WEBACD_MAX_WAIT_MS: integer(10_000, 24 * 3_600_000).default(30 * 60_000),
     WEBACD_STATS_WINDOW_MS: integer(60_000, 24 * 3_600_000).default(15 * 60_000),
     INBOUND_RATE_PER_MINUTE: integer(1, 100_000).default(10),
+    SETTINGS_MAX_AGE_MS: integer(0, 3_600_000).default(1000),
     READY_MAX_PROJECTION_LAG_SECONDS: integer(1, 86_400).default(30),
     NUMBER_LOOKUP_RATE_PER_MINUTE: integer(1, 100_000).default(30),
     GRAPHQL_WS_SOCKETS_PER_USER: integer(1, 10_000).default(10),
@@ -327,6 +330,7 @@ function toAppConfig(env: Environment): AppConfig {
     webacdMaxWaitMs: env.WEBACD_MAX_WAIT_MS,
     webacdStatsWindowMs: env.WEBACD_STATS_WINDOW_MS,
     inboundRatePerMinute: env.INBOUND_RATE_PER_MINUTE,
+    settingsMaxAgeMs: env.SETTINGS_MAX_AGE_MS,
     readyMaxProjectionLagSeconds: env.READY_MAX_PROJECTION_LAG_SECONDS,
     lookupRatePerMinute: env.NUMBER_LOOKUP_RATE_PER_MINUTE,
     graphqlWs: { socketsPerUser: env.GRAPHQL_WS_SOCKETS_PER_USER, subscriptionsPerSocket: env.GRAPHQL_WS_SUBSCRIPTIONS_PER_SOCKET },

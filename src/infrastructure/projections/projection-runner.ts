@@ -47,6 +47,8 @@ export interface ProjectionRunnerOptions {
   readonly onLeadership?: (consumer: string, leading: boolean) => void;
   /** Told how many events of a consumer's types this node applied, after each commit. */
   readonly countApplied?: (consumer: string, events: number) => void;
+  /** Told of every batch this node's reader reads, before any consumer applies it (on every node, leading or not). */
+  readonly onRead?: (events: readonly RecordedEvent[]) => void;
 }
 
 const LOCK_SPACE = 0x7a6e_6401; // advisory lock namespace: "projection leases"
@@ -179,6 +181,7 @@ export class ProjectionRunner {
    * sees every read model at least as new as that event (by this node or by their leader).
    */
   private async onBatch(events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
+    this.options.onRead?.(events);
     const readModels = this.consumers.filter((c) => c.kind === 'read-model');
     const reactions = this.consumers.filter((c) => c.kind === 'reaction');
     await Promise.all(readModels.map((c) => (c.leading ? this.lead(c, events, checkpoint, this.readerPosition) : this.follow(c, events))));
