@@ -171,6 +171,7 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
     .sort((a, b) => a - b);
   const pct = (p: number) => waits[Math.min(waits.length - 1, Math.floor(waits.length * p))] ?? 0;
   const routedPerSecond = round(served / seconds, 0);
+  await app.get(ProjectionRunner).caughtUp(); // the statistics come from the read model, which follows the answers
   const stillWaiting = (await webacd.statistics(QUEUE)).waiting;
   console.error(
     `${label}: routed ${served} in ${round(seconds, 1)} s = ${routedPerSecond}/s; request to offer p50 ${pct(0.5)} ms p99 ${pct(0.99)} ms; ${events} events stored (${round(events / served, 1)} per request); ${stillWaiting} still waiting`,

@@ -60,27 +60,48 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
 /** No U+0000 and no unpaired surrogate (String.prototype.isWellFormed: Node 20+, ES2024 lib not enabled). */
 const storable = (s: string): boolean => !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
 
+/** One step from a value into the first unstorable string under it (innermost first). */
+type Step = string | number | typeof BAD_KEY;
+const BAD_KEY = Symbol('a key');
+
 /**
- * The path of the first string (value or key) that PostgreSQL's text and jsonb cannot hold and a
- * browser would mangle: one with U+0000 or an unpaired UTF-16 surrogate. Undefined when none.
+ * The steps to the first unstorable string under `value` (innermost first), or undefined. Nothing
+ * is allocated on the way down: a frame that is all good text (every relayed frame) builds no
+ * path; only a bad one does, on the way back up.
  */
-export function unstorableText(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return !storable(value) ? path : undefined;
+function firstUnstorable(value: unknown): Step[] | undefined {
+  if (typeof value === 'string') return storable(value) ? undefined : [];
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const bad = unstorableText(value[i], `${path}[${i}]`);
-      if (bad) return bad;
+      const bad = firstUnstorable(value[i]);
+      if (bad) return (bad.push(i), bad);
     }
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (!storable(key)) return path ? `${path} (a key)` : '(a key)';
-    const bad = unstorableText((value as Record<string, unknown>)[key], at);
-    if (bad) return bad;
+    if (!storable(key)) return [BAD_KEY];
+    const bad = firstUnstorable((value as Record<string, unknown>)[key]);
+    if (bad) return (bad.push(key), bad);
   }
   return undefined;
+}
+
+/**
+ * The path of the first string (value or key) that PostgreSQL's text and jsonb cannot hold and a
+ * browser would mangle: one with U+0000 or an unpaired UTF-16 surrogate (`payload.sdp`,
+ * `list[2]`, `payload (a key)`), under `path`. Undefined when none.
+ */
+export function unstorableText(value: unknown, path: string): string | undefined {
+  const steps = firstUnstorable(value);
+  if (!steps) return undefined;
+  let at = path;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    if (step === BAD_KEY) return at ? `${at} (a key)` : '(a key)';
+    at = typeof step === 'number' ? `${at}[${step}]` : at ? `${at}.${step}` : step;
+  }
+  return at;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
