@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { blobKey } from '../../src/application/files/blob-store.port.js';
@@ -167,6 +168,37 @@ browserDescribe('recordings: the CSR console records, the supervisor replay play
       expect(text).toContain(stored!.sha256!.slice(0, 12));
       await screenshot(replay.page, 'replay-recording-altered');
       for (const page of [s.csr, s.customer, replay.page]) await page.context().close();
+    },
+    WAIT * 5,
+  );
+
+  browserIt(
+    'REC-1 a poll answered by a lagging read model does not stop the console recording: started while the sessions read model is held back past two polls, the console records on once it is released',
+    async () => {
+      const s = await sharedSession('rosa', 'Rosa', 'Cleo');
+      // Hold the sessions read model back: its checkpoint row stays locked, so it does not show
+      // the recording, while the mutation's answer (from the decision) does.
+      const db = new pg.Pool({ connectionString: t.db.url, max: 1 });
+      const holder = await db.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT 1 FROM projection_checkpoints WHERE name = 'session_view' FOR UPDATE`);
+        await s.csr.getByTestId('record-start').click();
+        await waitForAttribute(s.csr.getByTestId('recording'), 'data-phase', (v) => v === 'recording', 'the console records from the answer');
+        // Two of the console's polls (SESSION_POLL_MS, 3 s) answer from the lagging read model: no recording there.
+        await new Promise((resolve) => setTimeout(resolve, 7000));
+      } finally {
+        await holder.query('ROLLBACK').catch(() => undefined);
+        holder.release();
+        await db.end();
+      }
+      await recordedChunks(s.csr, 3);
+      await s.csr.getByTestId('record-stop').click();
+      await waitForAttribute(s.csr.getByTestId('recording-indicator'), 'data-recording', (v) => v === 'no', 'the recording stopped');
+      const uploaded = Number(await s.csr.getByTestId('recording').getAttribute('data-uploaded'));
+      const [stored] = await verdicts(s.id);
+      expect(stored).toMatchObject({ verdict: 'verified', sizeBytes: uploaded });
+      for (const page of [s.csr, s.customer]) await page.context().close();
     },
     WAIT * 5,
   );

@@ -77,11 +77,19 @@ export function SessionConsole({
     return () => r.close();
   }, [id, user.token]);
 
+  // The newest state of the session this console has seen drives its recorder: a poll answered
+  // by a read model lagging behind the subscription (under load) must not stop a recording a
+  // newer state showed running, for its recorder would not record that recording a second time.
+  const newest = useRef<{ id: string; version: number; recordingId?: string; controllerId?: string | null } | undefined>(undefined);
+  const seen = data?.session;
+  if (seen && (newest.current?.id !== seen.id || seen.version >= newest.current.version))
+    newest.current = { id: seen.id, version: seen.version, recordingId: seen.activities?.recording?.recordingId, controllerId: seen.controllerId };
+  const current = newest.current?.id === id ? newest.current : undefined;
   const recorder = useSessionRecorder(
     id,
     () => user.token,
-    data?.session?.activities?.recording?.recordingId,
-    data?.session?.controllerId === user.userId,
+    current?.recordingId,
+    current?.controllerId === user.userId,
     () => receiver.stream,
     t('recording.noScreen'),
   );
