@@ -104,6 +104,31 @@ describe('RPT-2 supervisors filter sessions by queue', () => {
     expect(await rest({ queueId: 'no-such-queue' })).toEqual([]);
   });
 
+  it('RPT-2 the CSR and customer filters (array columns, served by their GIN indexes) list the same sessions over GraphQL and REST', async () => {
+    const BY = `query($c: String, $u: String, $after: String) { sessions(csrId: $c, customerId: $u, after: $after, limit: 100) { total items { id } } }`;
+    const graphql = async (filter: { c?: string; u?: string }) => ((await ok(supervisor, BY, { ...filter, after })).items as { id: string }[]).map((s) => s.id).sort();
+    const rest = async (query: Record<string, string>) =>
+      (
+        (
+          await request(t.url)
+            .get('/api/v1/sessions')
+            .query({ ...query, after })
+            .set('authorization', `Bearer ${supervisor}`)
+            .expect(200)
+        ).body.items as { id: string }[]
+      )
+        .map((s) => s.id)
+        .sort();
+    expect(await graphql({ c: 'qf-csr' })).toEqual([ids.noQueue]);
+    expect(await graphql({ c: 'qf-agent-b' })).toEqual([ids.inboundFromB]);
+    expect(await graphql({ u: 'qf-cust-1' })).toEqual([ids.handedToA]);
+    expect(await graphql({ c: 'qf-cust-1' })).toEqual([]); // a customer is no CSR
+    expect(await graphql({ u: 'qf-csr' })).toEqual([]); // nor a CSR a customer
+    expect(await graphql({ c: 'qf-agent-b', u: 'qf-cust-1' })).toEqual([]);
+    expect(await rest({ csrId: 'qf-agent-b' })).toEqual([ids.inboundFromB]);
+    expect(await rest({ customerId: 'qf-cust-1' })).toEqual([ids.handedToA]);
+  });
+
   it('a malformed queue id is a 400 naming queueId, over GraphQL and REST', async () => {
     for (const bad of ['', 'q'.repeat(101)]) {
       const res = await request(t.url)
