@@ -39,6 +39,8 @@ export class WebAcdLifecycle implements OnModuleInit, OnApplicationBootstrap, On
   async onApplicationBootstrap() {
     this.jobs.handle(JOBS.expireOffer, (data) => this.webacd.expireOffer(String(data.queueId), String(data.offerId)));
     this.jobs.handle(JOBS.abandonItem, (data) => this.webacd.abandonItem(String(data.queueId), String(data.itemId)));
+    this.jobs.handle(JOBS.expireDue, (data) => this.webacd.expireDue(String(data.queueId)));
+    this.jobs.handle(JOBS.abandonDue, (data) => this.webacd.abandonDue(String(data.queueId)));
     await this.jobs.start();
   }
 

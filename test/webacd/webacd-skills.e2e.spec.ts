@@ -212,9 +212,11 @@ describe('WebACD skills, statistics and visibility', () => {
     const notOwner = await gql(stranger.token, 'mutation($q: ID!, $i: ID!) { leaveQueue(queueId: $q, itemId: $i) }', { q: queue.id, i: ticket.itemId });
     expect(notOwner.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_ITEM_CUSTOMER', status: 403 });
     expect(await ok(ticket.token, 'mutation($q: ID!, $i: ID!) { leaveQueue(queueId: $q, itemId: $i) }', { q: queue.id, i: ticket.itemId })).toBe(true);
+    // The read model follows the answers: wait until it shows the stranger's item (enqueued after
+    // the one that left), not merely until the one that left is absent (it is absent before either is shown).
     const after = await until('the item gone', async () => {
       const q = (await queueAs(admin, queue.id)).data?.queue;
-      return q && !q.waiting.some((i: any) => i.itemId === ticket.itemId) && q;
+      return q && q.waiting.some((i: any) => i.itemId === stranger.itemId) && !q.waiting.some((i: any) => i.itemId === ticket.itemId) && q;
     });
     expect(after.waiting.map((i: any) => i.itemId)).toEqual([stranger.itemId]);
   });

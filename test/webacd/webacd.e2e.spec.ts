@@ -463,3 +463,53 @@ describe('WebACD public inbound form rate limit', () => {
     expect(limited.body.token).toBeUndefined();
   });
 });
+
+// ---------------------------------------------------------------- the longest wait
+
+describe.each(backends)('WebACD abandons what waited the longest allowed ($name)', ({ env }) => {
+  let t: TestApp;
+  let db: pg.Pool;
+  beforeAll(async () => {
+    t = await startTestApp({ ...env, WEBACD_MAX_WAIT_MS: '10000' });
+    db = new pg.Pool({ connectionString: t.db.url, max: 2 });
+  });
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+  });
+
+  it('Q-6 requests nobody takes are abandoned once they waited WEBACD_MAX_WAIT_MS, and not before', async () => {
+    const api = webacd(() => t.url);
+    const admin = await t.token('admin-1', ['admin']);
+    await api.enableWebAcd(admin);
+    const queue = await api.createQueue(admin, [unique('agent')], 5000); // its agent never becomes available
+    const tickets: { itemId: string }[] = [];
+    for (let i = 0; i < 4; i++) tickets.push((await api.inbound(queue.id)).body);
+    const abandoned = async () =>
+      (
+        await db.query<{ item: string; reason: string; waited: number }>(
+          `SELECT data->>'itemId' AS item, data->>'reason' AS reason, (data->>'waitedMs')::int AS waited FROM es_events WHERE stream_id = $1 AND type = 'ItemAbandoned'`,
+          [`queue-${queue.id}`],
+        )
+      ).rows;
+    const rows = await until(
+      'all four abandoned',
+      async () => {
+        const r = await abandoned();
+        return r.length === 4 && r;
+      },
+      30_000,
+      200,
+    );
+    expect(rows.map((r) => r.item).sort()).toEqual(tickets.map((x) => x.itemId).sort());
+    for (const r of rows) {
+      expect(r.reason).toBe('max_wait');
+      expect(r.waited).toBeGreaterThanOrEqual(10_000);
+    }
+    // The statistics count them as abandoned once the read model has them.
+    await until('the statistics to count four abandoned', async () => {
+      const shown = await api.ok(admin, `query($q: ID!) { queue(queueId: $q) { waiting { itemId } statistics { abandoned waiting } } }`, { q: queue.id });
+      return shown.statistics.abandoned === 4 && shown.statistics.waiting === 0 && shown.waiting.length === 0;
+    });
+  }, 60_000);
+});

@@ -5,7 +5,7 @@ import { type AgentFacts, estimateWait, findItem, positionInLine, type QueueComm
 import { effectiveSettings, isWebacdAgent, type SettingsState, skillLevels } from '../../domain/settings/index.js';
 import { type Aggregate, type BatchOutcome, CommandHandler, eventIdFor, type Handled, type StoredEvent } from '../command-handling/command-handler.js';
 import type { SessionState } from '../../domain/session/index.js';
-import { hasRole, type Principal } from '../identity/principal.js';
+import { hasRole, type Principal, SYSTEM } from '../identity/principal.js';
 import type { SessionService } from '../sessions/session.service.js';
 import type { SessionView } from '../sessions/session-read.port.js';
 import type { ChangeFeed } from '../projections/change-feed.js';
@@ -21,7 +21,17 @@ export const queueAggregate: Aggregate<QueueCommand, never, QueueState, QueueCon
 /** The queue id of a queue stream's name, or undefined for other streams. */
 export const queueIdOf = (streamId: string): string | undefined => (streamId.startsWith('queue-') ? streamId.slice('queue-'.length) : undefined);
 
-export const JOBS = { expireOffer: 'webacd.expire-offer', abandonItem: 'webacd.abandon-item' } as const;
+/**
+ * WebACD's timer jobs. `expireDue` / `abandonDue` (one job per queue and due moment, shared by
+ * every offer or item due then) are what the reactions schedule; `expireOffer` / `abandonItem`
+ * (one job per offer or item) are still handled, for jobs scheduled before them.
+ */
+export const JOBS = {
+  expireOffer: 'webacd.expire-offer',
+  abandonItem: 'webacd.abandon-item',
+  expireDue: 'webacd.expire-due',
+  abandonDue: 'webacd.abandon-due',
+} as const;
 
 export type QueueCommandType = QueueCommand['type'];
 export type QueueCommandData<T extends QueueCommandType> = Extract<QueueCommand, { type: T }>['data'];
@@ -377,6 +387,36 @@ export class WebAcdService {
       if (this.sessions.startedHere(sessionId) || (await this.sessions.state(sessionId)).status !== 'none') return;
     }
     await this.completeAcceptance(data, agent);
+  }
+
+  /**
+   * Timer: every open offer of the queue whose time is up expires (Q-5: the item passes on), each
+   * with the command id of its own timer (`expire:<offer id>`), so a repeat, or a per-offer job of
+   * before, is harmless. Resolves with the offers expired.
+   */
+  async expireDue(queueId: string, now = new Date()): Promise<number> {
+    const { state } = await this.handler.load(queueAggregate, queueId);
+    if (state.status !== 'open') return 0;
+    const due = [...state.offers.values()].filter((o) => Date.parse(o.expiresAt) <= now.getTime());
+    await Promise.all(due.map((o) => this.execute(SYSTEM, queueId, 'ExpireOffer', { offerId: o.offerId }, `expire:${o.offerId}`)));
+    return due.length;
+  }
+
+  /**
+   * Timer: every item that has waited the longest allowed (WEBACD_MAX_WAIT_MS) is abandoned, oldest
+   * first, each with the command id of its own timer (`abandon:<item id>`). The line is in the
+   * order items came, so the walk stops at the first item not yet due. Resolves with the items abandoned.
+   */
+  async abandonDue(queueId: string, now = new Date()): Promise<number> {
+    const { state } = await this.handler.load(queueAggregate, queueId);
+    if (state.status !== 'open') return 0;
+    const due: string[] = [];
+    for (const item of state.waiting.values()) {
+      if (Date.parse(item.enqueuedAt) + this.options.maxWaitMs > now.getTime()) break;
+      due.push(item.itemId);
+    }
+    await Promise.all(due.map((itemId) => this.execute(SYSTEM, queueId, 'AbandonItem', { itemId }, `abandon:${itemId}`)));
+    return due.length;
   }
 
   /** An open queue all the named agents belong to (a hand-over to agents, Q-2). */
