@@ -62,11 +62,13 @@ describe('CSR activity report', () => {
     const [d1, d2] = [await durationMs(s1), await durationMs(s2)];
     const reporting = await t.token('rpt-analyst', ['reporting']);
     let rows: any[] = [];
-    for (let i = 0; i < 100; i++) {
+    // The report reads a read model that follows the answers: wait until it shows both sessions
+    // ended (their handle times), not merely one of them (the second end may not be in it yet).
+    for (let i = 0; i < 200; i++) {
       rows = await ok(reporting, REPORT, { from, to });
       const alice = rows.find((r) => r.csrId === 'rpt-alice');
-      if (alice?.sessions === 2 && alice.handleTimeTotalMs > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (alice?.sessions === 2 && alice.handleTimeTotalMs === d1 + d2) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(rows.find((r) => r.csrId === 'rpt-alice')).toEqual({
       csrId: 'rpt-alice',
