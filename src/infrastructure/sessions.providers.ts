@@ -7,6 +7,8 @@ import { QueueChangeFeed, SessionChangeFeed, SettingsChangeFeed } from '../appli
 import { SessionService } from '../application/sessions/session.service.js';
 import { CommandHandler } from '../application/command-handling/command-handler.js';
 import { ConsentView } from '../application/signalling/consent-view.js';
+import { RELAY_LEASES } from '../application/signalling/signalling-bus.port.js';
+import { PgRelayLeases } from './signalling/pg-relay-leases.js';
 import { EVENT_STORE_POOL } from './event-store/event-store.module.js';
 import { PgSessionVersions, StoreSessionVersions } from './signalling/pg-session-versions.js';
 import type { AppConfig } from './config/app-config.js';
@@ -88,6 +90,8 @@ export function sessionProviders(config: AppConfig, databaseUrl: string): Provid
           },
         ),
     },
+    // The signalling gateway's relay leases (ConsentPeers), in PostgreSQL whichever bus carries its messages.
+    { provide: RELAY_LEASES, inject: [EVENT_STORE_POOL], useFactory: (pool: pg.Pool) => new PgRelayLeases(pool) },
     {
       // The signalling gateway's consent, kept from the event stream (SHR-4, CTL-4, MC-3, SES-7).
       provide: ConsentView,

@@ -8,8 +8,9 @@ import { hasRole, type Principal } from '../../application/identity/principal.js
 import { PresenceService } from '../../application/sessions/presence.service.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { closeAtExpiry, TOKEN_EXPIRED_CLOSE } from '../auth/token-expiry.js';
-import { ConsentView } from '../../application/signalling/consent-view.js';
-import { type RelayMessage, SIGNALLING_BUS, type SignallingBus, type WatchMessage } from '../../application/signalling/signalling-bus.port.js';
+import { ConsentPeers } from '../../application/signalling/consent-peers.js';
+import { type AllowedDecision, ConsentView } from '../../application/signalling/consent-view.js';
+import { RELAY_LEASES, type RelayLeases, type RelayMessage, SIGNALLING_BUS, type SignallingBus, type WatchMessage } from '../../application/signalling/signalling-bus.port.js';
 import { type CloseMedia, type Media, participantsOf, participates } from '../../application/signalling/signalling.policy.js';
 import { TokenVerifier } from '../../infrastructure/identity/jwt.js';
 import { Metrics } from '../../infrastructure/metrics/metrics.js';
@@ -52,10 +53,16 @@ export const SIGNALLING_LIMITS = {
   socketsPerUser: 5,
   pingEveryMs: 30_000,
   /**
-   * How often joined sessions are re-read from the event stream, in case another node's "session
-   * changed" message was lost (close-media). Relaying never waits for this: each frame is fenced.
+   * A node's relay lease (ConsentPeers), ms: it relays on the session state it keeps only while
+   * the lease is current, and a consent change answered on another node waits at most this long
+   * for a node that does not confirm it (paused, cut off).
    */
-  resyncEveryMs: 2000,
+  relayLeaseMs: 3000,
+  /**
+   * How often the lease is renewed, ms; each renewal re-reads every joined session, so a lost
+   * "session changed" message still closes media within this long.
+   */
+  relayLeaseRenewEveryMs: 1000,
   /**
    * A node that begins watching a session publishes its frames to the other nodes unconditionally
    * for this long, while the nodes already watching it answer its announcement; afterwards only
@@ -131,8 +138,8 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   private announcer?: NodeJS.Timeout;
   private readonly unsubscribe: (() => void)[] = [];
   private pinger?: NodeJS.Timeout;
-  private resyncer?: NodeJS.Timeout;
-  private resyncing?: Promise<void>;
+  /** This node's relay lease and the other nodes' confirmations (started with the bus). */
+  private peers?: ConsentPeers;
   private upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Sockets corked in this turn of the event loop; uncorked together at its end (one write each). */
   private readonly corked = new Set<Duplex>();
@@ -147,6 +154,7 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     @Inject(ConsentView) private readonly consent: ConsentView,
     @Inject(SIGNALLING_BUS) private readonly bus: SignallingBus,
     @Inject(SIGNALLING_NODE_ID) private readonly node: string,
+    @Inject(RELAY_LEASES) private readonly leases: RelayLeases,
     @Optional() @Inject(Metrics) private readonly metrics?: Metrics,
   ) {}
 
@@ -163,21 +171,17 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     };
     server.on('upgrade', this.upgrade);
     await this.bus.start((message) => this.relayed(message));
-    this.unsubscribe.push(
-      this.consent.onChange((sessionId, closes) => this.closeMedia(sessionId, closes)),
-      // Nodes holding the session's other sockets re-read it now rather than at their next frame.
-      this.consent.onApplied((sessionId, version) => {
-        this.bus
-          .publish({ node: this.node, sessionId, changed: version })
-          .catch((error: unknown) => this.logger.warn({ err: error, sessionId }, 'session change not announced to other nodes'));
-      }),
-    );
+    this.unsubscribe.push(this.consent.onChange((sessionId, closes) => this.closeMedia(sessionId, closes)));
+    this.peers = new ConsentPeers(this.node, this.consent, this.leases, this.bus, {
+      leaseMs: SIGNALLING_LIMITS.relayLeaseMs,
+      renewEveryMs: SIGNALLING_LIMITS.relayLeaseRenewEveryMs,
+      log: (message, error) => this.logger.warn({ err: error }, message),
+    });
+    // Confirmations first: a consent change answered here from now on waits for the other nodes.
+    this.consent.attach(this.peers);
+    await this.peers.start();
     this.pinger = setInterval(() => this.ping(), SIGNALLING_LIMITS.pingEveryMs);
     this.pinger.unref();
-    this.resyncer = setInterval(() => {
-      this.resyncing ??= this.resync().finally(() => (this.resyncing = undefined));
-    }, SIGNALLING_LIMITS.resyncEveryMs);
-    this.resyncer.unref();
     this.announcer = setInterval(() => {
       for (const sessionId of this.bySession.keys()) this.announce(sessionId, true, true);
     }, SIGNALLING_LIMITS.watchAnnounceEveryMs);
@@ -186,9 +190,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
 
   async onModuleDestroy() {
     clearInterval(this.pinger);
-    clearInterval(this.resyncer);
     clearInterval(this.announcer);
-    await this.resyncing;
+    // Relaying on kept state ends here; other nodes stop waiting for this one's confirmations.
+    await this.peers?.stop();
     if (this.upgrade) (this.host.httpAdapter.getHttpServer() as import('node:http').Server).off('upgrade', this.upgrade);
     for (const stop of this.unsubscribe.splice(0)) stop();
     // Other nodes stop publishing this node's sessions to it; its sockets then close without a word each.
@@ -224,19 +228,24 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     ws.on('message', (data, isBinary) => {
       if (!this.admit(client, data, isBinary)) return;
       const frame = parsed(data.toString());
-      // A signal's consent read starts as the frame arrives, not once the frames before it are
-      // done: a socket's frames still go in order, but they wait for one read together.
-      const fence = !(frame instanceof BadFrame) && frame.type === 'signal' && client.sessions.has(frame.sessionId) ? this.consent.fence(frame.sessionId) : undefined;
+      const signal = !(frame instanceof BadFrame) && frame.type === 'signal' && client.sessions.has(frame.sessionId) ? frame : undefined;
+      // Nothing queued before it and the kept state current: relayed now, with no read and no promise.
+      if (signal && !client.working && client.queue.length === 0 && this.relayKept(client, signal)) return;
+      // Otherwise a signal's consent read starts as the frame arrives, not once the frames before
+      // it are done (unless kept state may decide it then): a socket's frames still go in order,
+      // but they wait for one read together.
+      const fence = signal && !this.consent.keptIsCurrent(signal.sessionId) ? this.consent.fence(signal.sessionId) : undefined;
       client.queue.push({ frame, fence });
       if (!client.working) void this.work(client);
     });
   }
 
   /**
-   * Handles a socket's queued frames one after another, in the order they came. A signal whose
-   * consent read was taken as it arrived waits for that read alone and is then decided and
-   * relayed synchronously: no promise per frame (allocation per frame was the relay's largest
-   * cost after its writes, bench:signalling).
+   * Handles a socket's queued frames one after another, in the order they came. A joined signal
+   * is decided when its turn comes: on kept state when that allows it (`relayKept`), else after a
+   * consent read (the one taken as it arrived, or one started now), then relayed synchronously:
+   * no promise per frame (allocation per frame was the relay's largest cost after its writes,
+   * bench:signalling).
    */
   private async work(client: Client): Promise<void> {
     client.working = true;
@@ -245,12 +254,13 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       for (let next = client.queue.shift(); next; next = client.queue.shift()) {
         if (client.ws.readyState !== WebSocket.OPEN) return void (client.queue.length = 0);
         const { frame, fence } = next;
-        if (!fence || frame instanceof BadFrame || frame.type !== 'signal') {
+        if (frame instanceof BadFrame || frame.type !== 'signal' || !client.sessions.has(frame.sessionId)) {
           await this.handle(client, frame);
           continue;
         }
+        if (this.relayKept(client, frame)) continue;
         try {
-          await fence;
+          await (fence ?? this.consent.fence(frame.sessionId));
           this.signalNow(client, frame);
         } catch (error) {
           this.failed(client, frame, error);
@@ -440,6 +450,19 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     this.signalNow(client, frame);
   }
 
+  /**
+   * Relays a joined socket's signal now if the state kept here allows it and this node's relay
+   * lease is current (ConsentView.decideKept: every consent change answered anywhere has reached
+   * this node); false when it must be decided after a read.
+   */
+  private relayKept(client: Client, frame: Extract<ClientFrame, { type: 'signal' }>): boolean {
+    if (client.ws.readyState !== WebSocket.OPEN) return true; // closed meanwhile: nothing to relay for it
+    const decision = this.consent.decideKept(frame.sessionId, client.principal!.userId, frame.to, frame.media, frame.shareId);
+    if (!decision) return false;
+    this.relay(client, frame, decision);
+    return true;
+  }
+
   /** Relays a joined socket's signal once its consent read is done (the caller awaited the fence). */
   private signalNow(client: Client, frame: Extract<ClientFrame, { type: 'signal' }>) {
     if (client.ws.readyState !== WebSocket.OPEN) return; // closed meanwhile: nothing to relay for it
@@ -451,6 +474,12 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
       this.logger.warn({ userId: from, sessionId: frame.sessionId, media: frame.media, code: decision.code }, 'signalling frame refused');
       return this.error(client, decision.code, decision.message, frame.ref);
     }
+    this.relay(client, frame, decision);
+  }
+
+  /** Sends an allowed signal to its targets' sockets here and, when other nodes may watch the session, to the bus. */
+  private relay(client: Client, frame: Extract<ClientFrame, { type: 'signal' }>, decision: AllowedDecision) {
+    const from = client.principal!.userId;
     const out = { type: 'signal', sessionId: frame.sessionId, from, media: frame.media, shareId: frame.shareId, kind: frame.kind, payload: frame.payload };
     const elsewhere = this.othersMayWatch(frame.sessionId);
     for (const to of decision.to) {
@@ -470,9 +499,17 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
 
   // ---- delivery
 
-  /** A frame from another node's socket, its news that a session changed, or what it watches. */
+  /** A frame from another node's socket, its news that a session changed (to confirm), a confirmation, or what it watches. */
   private relayed(message: RelayMessage) {
     if ('watching' in message) return this.watchedElsewhere(message);
+    if ('confirmed' in message || ('changed' in message && message.confirm)) {
+      this.peers
+        ?.heardFrom(message)
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, sessionId: message.sessionId }, 'consent change not confirmed to the node that made it; it waits for this lease to run out'),
+        );
+      return;
+    }
     if ('changed' in message) {
       if (this.bySession.has(message.sessionId))
         this.consent
@@ -534,13 +571,6 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   }
 
   // ---- consent withdrawn: close-media to both ends
-
-  /** Re-reads every joined session (a lost "changed" message must not leave a peer connection open). */
-  private async resync() {
-    await Promise.all(this.consent.watched().map((id) => this.consent.refresh(id))).catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'signalling could not re-read joined sessions'),
-    );
-  }
 
   /** Tells both ends of every peer connection the session's new state no longer allows (this node's sockets). */
   private closeMedia(sessionId: string, closes: readonly CloseMedia[]) {

@@ -204,8 +204,10 @@ export class SessionService {
     const command = { type, data: filled, metadata: { ...this.metadata(principal, options.commandId), ...(options.now ? { now: options.now } : {}) } } as SessionCommand;
     const run = async (actorLiveSessions?: number) => {
       let sealed: string | undefined;
+      let before: SessionState | undefined;
       const result = await this.handler.handle(sessionAggregate, sessionId, command, {
         context: async (state) => {
+          before = state; // the last call's state is the one decided on (a retry after a conflict calls again)
           const context = await this.context(principal, sessionId, type, actorLiveSessions);
           const recordingId = this.recordingStoppedBy(command, state, context);
           if (!recordingId || !this.recordings) return context;
@@ -215,8 +217,8 @@ export class SessionService {
       });
       // The stop is stored: the recording's staged chunks are in the blob store now.
       if (sealed && result.stored > 0) await this.recordings?.sealed(sessionId, sealed);
-      // Before anyone hears the answer, the signalling gateway stops relaying what it withdrew.
-      this.consent?.apply(sessionId, result.version, result.state);
+      // Before anyone hears the answer, the signalling gateway stops relaying what it withdrew, on every node.
+      await this.consent?.apply(sessionId, result.version, result.state, result.duplicate ? undefined : before);
       return result;
     };
     if (type !== 'AcceptHandOver' || !hasRole(principal, 'csr')) return run(options.actorLiveSessions);

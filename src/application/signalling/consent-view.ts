@@ -1,7 +1,8 @@
 import { initialSessionState, sessionDecider, type SessionEvent, type SessionState } from '../../domain/session/index.js';
 import type { EventStore } from '../event-store/event-store.port.js';
+import type { ConsentPeers, ConsentRefresh } from './consent-peers.js';
 import type { SessionVersions } from './signalling-bus.port.js';
-import { type CloseMedia, type Media, mediaToClose, type RelayDecision, relayTargets } from './signalling.policy.js';
+import { type CloseMedia, consentMayChange, type Media, mediaToClose, type RelayDecision, relayTargets } from './signalling.policy.js';
 
 /** A session's folded state at a stream version (-1: no event yet). */
 export interface ConsentState {
@@ -12,12 +13,19 @@ export interface ConsentState {
 /** A relay decision and the stream version it was taken at (carried to other nodes). */
 export type ConsentDecision = RelayDecision & { readonly version: number };
 
+/** A decision that lets the frame go. */
+export type AllowedDecision = Extract<ConsentDecision, { readonly ok: true }>;
+
 /** Told when a watched session's newer state no longer allows media the older one did. */
 export type ConsentListener = (sessionId: string, closes: readonly CloseMedia[], now: ConsentState) => void;
 
 /** Where the session service hands each command's result (ConsentView.apply). */
 export interface ConsentSink {
-  apply(sessionId: string, version: number | undefined, state: SessionState): void;
+  /**
+   * `state` at stream `version`, decided on `before` (undefined: not known, e.g. a repeated command).
+   * The session service answers the command once the returned promise settles; it never rejects.
+   */
+  apply(sessionId: string, version: number | undefined, state: SessionState, before?: SessionState): Promise<void> | void;
 }
 
 /**
@@ -49,24 +57,30 @@ class Waiter {
  * session's end) of the sessions whose signalling sockets it holds: the folded session state
  * from the event stream, never the read model (SHR-4, CTL-4, MC-3, SES-7).
  *
- * Two ways in keep it current, so that no frame of withdrawn media is relayed once the command
- * that withdrew it has been answered, on any node:
+ * No frame of withdrawn media is relayed once the command that withdrew it has been answered,
+ * on any node:
  * - `apply()`: the session service hands over the state its command produced, synchronously,
- *   before the command's answer is sent. This node's sockets are closed to that media from then on.
- * - `decide()`: before a consent-gated frame is relayed, a fenced read compares the stream's
- *   current version with the kept one (one query for all sessions with frames waiting, started
- *   after those frames arrived) and folds whatever another node appended. An answer another node
- *   sent was sent after its append committed, so that read sees it.
+ *   before the command's answer is sent. This node's sockets are closed to that media from then
+ *   on. When the change may alter consent, the answer also waits for the other nodes
+ *   (ConsentPeers.confirm).
+ * - `decideKept()`: while this node's relay lease is current (ConsentPeers), a frame is decided
+ *   on the state kept here, with no read: every consent change answered anywhere has reached it.
+ * - `decide()`: otherwise (no lease, a session still loading, or a frame the kept state refuses:
+ *   a grant may be on its way), a fenced read compares the stream's current version with the kept
+ *   one (one query for all sessions with frames waiting, started after those frames arrived) and
+ *   folds whatever another node appended. An answer another node sent was sent after its append
+ *   committed, so that read sees it.
  *
  * Sockets stay the gateway's business: it says which sessions to `watch` and delivers the
  * close-media frames this view reports to its listeners.
  */
-export class ConsentView implements ConsentSink {
+export class ConsentView implements ConsentSink, ConsentRefresh {
   private readonly known = new Map<string, ConsentState>();
   /** Sockets on this node per watched session (the gateway's count; 0 = forget). */
   private readonly watchers = new Map<string, number>();
   private readonly listeners = new Set<ConsentListener>();
-  private readonly appliedListeners = new Set<(sessionId: string, version: number) => void>();
+  /** The other nodes (relay lease and confirmations), once the gateway started them. */
+  private peers?: Pick<ConsentPeers, 'valid' | 'confirm'>;
   /**
    * Sessions wanting a fenced read that has not started yet: one promise each, shared by every
    * frame and caller that asked before the read starts (no allocation per frame).
@@ -86,10 +100,13 @@ export class ConsentView implements ConsentSink {
     return () => this.listeners.delete(listener);
   }
 
-  /** Called on every applied command result, watched or not (to tell other nodes). */
-  onApplied(listener: (sessionId: string, version: number) => void): () => void {
-    this.appliedListeners.add(listener);
-    return () => this.appliedListeners.delete(listener);
+  /**
+   * Relays on kept state while `peers` says this node's lease is current, and has consent changes
+   * confirmed by the other nodes before they are answered. Until then, every frame is fenced and
+   * nothing is confirmed (a node without a gateway relays nothing).
+   */
+  attach(peers: Pick<ConsentPeers, 'valid' | 'confirm'>): void {
+    this.peers = peers;
   }
 
   /**
@@ -119,13 +136,16 @@ export class ConsentView implements ConsentSink {
 
   /**
    * The state a command just produced (its stream version and folded state), from the session
-   * service before it answers. Synchronous on purpose: nothing can be relayed between the
-   * command's append and this call's effect on this node's sockets.
+   * service before it answers. Its effect on this node's sockets is synchronous: nothing can be
+   * relayed between the command's append and this call. When the change may alter consent
+   * (`before` → `state`, or `before` unknown), resolves once the other nodes confirmed it
+   * (ConsentPeers.confirm); otherwise at once.
    */
-  apply(sessionId: string, version: number | undefined, state: SessionState): void {
+  apply(sessionId: string, version: number | undefined, state: SessionState, before?: SessionState): Promise<void> | void {
     if (version === undefined) return;
     this.advance(sessionId, { state, version });
-    for (const listener of this.appliedListeners) listener(sessionId, version);
+    if (before !== undefined && !consentMayChange(before, state)) return;
+    return this.peers?.confirm(sessionId, version);
   }
 
   /** The newest state this node holds of a watched session, without a read. */
@@ -139,6 +159,34 @@ export class ConsentView implements ConsentSink {
    */
   fence(sessionId: string): Promise<void> {
     return this.fresh(sessionId);
+  }
+
+  /**
+   * The relay decision on the state kept here, with no read, when this node's lease is current
+   * and the session is loaded and the kept state allows the frame; otherwise undefined, and the
+   * frame takes a fenced read (`fence`, then `decideNow`). A refusal is never taken from kept
+   * state: a grant answered on another node may be on its way.
+   */
+  decideKept(sessionId: string, from: string, to: string, media: Media, shareId: string | undefined): AllowedDecision | undefined {
+    const now = this.known.get(sessionId);
+    if (!now || !this.peers?.valid()) return undefined;
+    const decision = relayTargets(now.state, from, to, media, shareId);
+    return decision.ok ? { ok: true, to: decision.to, version: now.version } : undefined;
+  }
+
+  /** Whether frames of the session may be decided on kept state now (`decideKept`): no read needs to start as they arrive. */
+  keptIsCurrent(sessionId: string): boolean {
+    return this.known.has(sessionId) && this.peers?.valid() === true;
+  }
+
+  /** ConsentRefresh: a read started after now if the session is held or loading here; nothing to wait for otherwise. */
+  caughtUp(sessionId: string): Promise<void> {
+    return this.watchers.has(sessionId) ? this.fresh(sessionId) : Promise.resolve();
+  }
+
+  /** ConsentRefresh: every held or loading session, as of reads started after now (one query for the held ones). */
+  async refreshAll(): Promise<void> {
+    await Promise.all(this.watched().map((id) => this.fresh(id)));
   }
 
   /**

@@ -4,7 +4,7 @@
  * Frames pass through and are never kept (STYLE 7), beyond a short-lived relay row for frames
  * too big for one notification.
  */
-export type RelayMessage = FrameMessage | SessionChangedMessage | WatchMessage;
+export type RelayMessage = FrameMessage | SessionChangedMessage | WatchMessage | ConfirmedMessage;
 
 /** A frame for the sockets of `to` in a session. */
 export interface FrameMessage {
@@ -22,7 +22,21 @@ export interface FrameMessage {
 export interface SessionChangedMessage {
   readonly node: string;
   readonly sessionId: string;
+  /** The stream version the command produced. */
   readonly changed: number;
+  /**
+   * The change may withdraw media (ConsentPeers): every node holding a relay lease re-reads the
+   * session if it watches it and answers with a ConfirmedMessage before the command is answered.
+   */
+  readonly confirm?: boolean;
+}
+
+/** A node holds a session's state as of `confirmed` or newer (or does not watch it): for `to`, the node waiting. */
+export interface ConfirmedMessage {
+  readonly node: string;
+  readonly sessionId: string;
+  readonly confirmed: number;
+  readonly to: string;
 }
 
 /**
@@ -59,3 +73,27 @@ export interface SessionVersions {
 }
 
 export const SESSION_VERSIONS = Symbol('SessionVersions');
+
+/** Another node's relay lease, as the database's clock sees it. */
+export interface PeerLease {
+  readonly node: string;
+  /** Milliseconds until it runs out (> 0). */
+  readonly remainingMs: number;
+}
+
+/**
+ * Relay leases: a node relays consent-gated frames on the session state it keeps, without a read
+ * per frame, only while it holds a lease; a node answering a command that changes consent waits
+ * until every other lease holder confirmed the change or its lease ran out (ConsentPeers). The
+ * database's clock is the only clock compared across nodes.
+ */
+export interface RelayLeases {
+  /** Creates or extends `node`'s lease to `ms` milliseconds from the database's now. Resolves once committed. */
+  renew(node: string, ms: number): Promise<void>;
+  /** The leases of nodes other than `node` that have not run out. */
+  others(node: string): Promise<readonly PeerLease[]>;
+  /** Ends `node`'s lease (a node stopping). */
+  release(node: string): Promise<void>;
+}
+
+export const RELAY_LEASES = Symbol('RelayLeases');

@@ -64,6 +64,24 @@ export function relayTargets(state: SessionState, from: string, to: string, medi
 }
 
 /**
+ * Whether a change may alter what `relayTargets` allows: who takes part and where, the session's
+ * status, control, the active customer, shares, video and voice (granted or withdrawn). False for
+ * chat, notes, files and the like, whose commands then answer without asking other nodes
+ * (ConsentPeers). Compares references: the fold keeps an unchanged part's object, and a part
+ * rebuilt without change only costs a needless confirmation.
+ */
+export function consentMayChange(before: SessionState, after: SessionState): boolean {
+  if (before === after) return false;
+  if (before.status !== after.status) return true;
+  if (!isLive(before) || !isLive(after)) return false;
+  if (before.csrs !== after.csrs || before.customers !== after.customers || before.activeCustomerId !== after.activeCustomerId) return true;
+  if (before.status === 'active' && after.status === 'active' && before.controllerId !== after.controllerId) return true;
+  const a = before.activities;
+  const b = after.activities;
+  return a !== b && (a.shares !== b.shares || a.video !== b.video || a.voiceCall !== b.voiceCall);
+}
+
+/**
  * The peer connections that `before` allowed and `after` no longer does (SHR-4, CTL-4, MC-3,
  * TL-2, TL-5, session end), with the reason that explains it best.
  */

@@ -1,0 +1,186 @@
+import type { ConfirmedMessage, RelayLeases, SessionChangedMessage, SignallingBus } from './signalling-bus.port.js';
+
+/** What ConsentPeers needs of the consent view: re-reading a session this node may hold. */
+export interface ConsentRefresh {
+  /**
+   * Resolves once the session's state held here is as of a read started after this call, or at
+   * once when this node neither holds nor is loading the session (a later watch reads after now).
+   */
+  caughtUp(sessionId: string): Promise<void>;
+  /** Re-reads every session this node holds or is loading; resolves once all are as of a read started after the call. */
+  refreshAll(): Promise<void>;
+}
+
+export interface ConsentPeersOptions {
+  /** How long a lease runs, ms: the longest a consent change waits for a node that does not confirm. */
+  readonly leaseMs: number;
+  /** How often the lease is renewed, ms (well under leaseMs). */
+  readonly renewEveryMs: number;
+  /** The monotonic clock, ms (performance.now; tests may pass another). */
+  readonly now?: () => number;
+  readonly log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * Lets every node relay consent-gated frames on the session state it keeps, with no read per
+ * frame, while no command that changes consent is answered before every node has that change
+ * (SHR-4, CTL-4, MC-3, SES-7 across nodes).
+ *
+ * The protocol, with leases in the database (RelayLeases) and messages on the signalling bus:
+ * - **Lease.** A node relays on its kept state only until its local deadline: the moment it sent
+ *   its last renewal plus `leaseMs`, and only once that renewal's re-read of every session it holds
+ *   (`refreshAll`, reads started after the renewal committed) has been folded. The database
+ *   records the lease as running out `leaseMs` after it executed the renewal, which is later, so
+ *   the node's own deadline never outlives the lease others see (clocks are compared only as
+ *   elapsed time; each side adds a margin for clock rate).
+ * - **Confirmation.** The node answering a command that changed consent, after its append
+ *   committed: publishes "changed, confirm" and reads the other leases; it answers once each of
+ *   those nodes confirmed the session's new version or that node's lease ran out, whichever
+ *   comes first. A node confirms after re-reading the session (a read started after the message),
+ *   or at once when it neither holds nor is loading the session.
+ * - **Why it holds.** Take a node B that could relay on a stale state after the answer. B's
+ *   deadline then came from a renewal R. If R committed before the answering node read the leases,
+ *   that node waited for B's confirmation or for R's lease to run out, which is after B's
+ *   deadline. If R committed after, R's re-read started after the append committed and saw it.
+ *   A lost message, a paused node or a database away therefore cost waiting, never a leak: a node
+ *   that cannot renew falls back to a read per frame, and a node that cannot read the leases waits
+ *   a whole lease.
+ */
+export class ConsentPeers {
+  private deadline = 0;
+  private timer?: NodeJS.Timeout;
+  private renewing?: Promise<void>;
+  private stopped = false;
+  /** Confirmations heard, per session: the highest version each node confirmed. */
+  private readonly heard = new Map<string, Map<string, number>>();
+  /** Waiters per session, told of each confirmation heard. */
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly node: string,
+    private readonly view: ConsentRefresh,
+    private readonly leases: RelayLeases,
+    private readonly bus: Pick<SignallingBus, 'publish'>,
+    private readonly options: ConsentPeersOptions,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Takes the first lease (a failure is logged: relaying then reads per frame until a renewal succeeds) and keeps renewing it. */
+  async start(): Promise<void> {
+    await this.renew();
+    this.timer = setInterval(() => void this.renew(), this.options.renewEveryMs);
+    this.timer.unref();
+  }
+
+  /** Stops relaying on kept state at once, then ends the lease (other nodes stop waiting for this one). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.deadline = 0;
+    clearInterval(this.timer);
+    await this.renewing?.catch(() => undefined);
+    await this.leases.release(this.node).catch((error: unknown) => this.options.log?.('relay lease not released; it runs out by itself', error));
+  }
+
+  /** Whether this node may relay on the session state it keeps (its lease is current). */
+  valid(): boolean {
+    return this.now() < this.deadline;
+  }
+
+  /**
+   * Resolves once every other node holding a relay lease has confirmed it holds the session at
+   * `version` or newer, or its lease ran out; at most `leaseMs` (plus margin) when the leases
+   * cannot be read. Never rejects: the command it follows is stored.
+   */
+  async confirm(sessionId: string, version: number): Promise<void> {
+    const heard = this.heard.get(sessionId) ?? new Map<string, number>();
+    this.heard.set(sessionId, heard);
+    const waiters = this.waiting.get(sessionId) ?? new Set<() => void>();
+    this.waiting.set(sessionId, waiters);
+    let wake: () => void = () => undefined;
+    const onHeard = () => wake();
+    waiters.add(onHeard);
+    const timers: NodeJS.Timeout[] = [];
+    try {
+      // Counted from before anything is asked: every lease renewed before this change was stored
+      // ends within one lease from here (renewals after it re-read the session and see the change).
+      const start = this.now();
+      const message: SessionChangedMessage = { node: this.node, sessionId, changed: version, confirm: true };
+      // Not awaited: a bus or database that hangs must cost a lease at most, never the answer.
+      this.bus.publish(message).catch((error: unknown) => this.options.log?.('consent change not announced to other nodes; waiting for their leases to run out', error));
+      const leases = await this.within(this.leases.others(this.node), this.options.leaseMs);
+      // The remaining time is the database's, at a moment before the answer arrived here: counted from now, it ends no sooner than the lease.
+      const read = this.now();
+      const lapse = new Map<string, number>();
+      if (leases === undefined) lapse.set('', start + this.margin(this.options.leaseMs));
+      else for (const p of leases) lapse.set(p.node, read + this.margin(p.remainingMs));
+      for (;;) {
+        const now = this.now();
+        const pending = [...lapse].filter(([node, until]) => (heard.get(node) ?? -1) < version && now < until);
+        if (pending.length === 0) return;
+        const until = Math.min(...pending.map(([, at]) => at));
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timers.push(setTimeout(resolve, Math.max(1, until - now)));
+        });
+      }
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
+      waiters.delete(onHeard);
+      if (waiters.size === 0) {
+        this.waiting.delete(sessionId);
+        this.heard.delete(sessionId);
+      }
+    }
+  }
+
+  /** Another node's message: a change to confirm (answered on the bus), or a confirmation for this node. */
+  async heardFrom(message: SessionChangedMessage | ConfirmedMessage): Promise<void> {
+    if ('confirmed' in message) {
+      if (message.to !== this.node) return;
+      const heard = this.heard.get(message.sessionId);
+      if (!heard) return; // nobody waits for it
+      heard.set(message.node, Math.max(heard.get(message.node) ?? -1, message.confirmed));
+      for (const wake of this.waiting.get(message.sessionId) ?? []) wake();
+      return;
+    }
+    if (!message.confirm) return;
+    await this.view.caughtUp(message.sessionId);
+    await this.bus.publish({ node: this.node, sessionId: message.sessionId, confirmed: message.changed, to: message.node });
+  }
+
+  /** Elapsed time on two clocks may differ a little: 1% and 20 ms more than `ms`. */
+  private margin(ms: number): number {
+    return ms * 1.01 + 20;
+  }
+
+  /** The promise's value, or undefined if it fails or takes longer than `ms` (a failure is logged). */
+  private async within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+    try {
+      return await Promise.race([promise, late]);
+    } catch (error) {
+      this.options.log?.('relay leases unreadable; waiting one whole lease', error);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One renewal at a time: the lease, then a re-read of every held session, then the new deadline. */
+  private renew(): Promise<void> {
+    this.renewing ??= (async () => {
+      const sent = this.now();
+      try {
+        await this.leases.renew(this.node, this.options.leaseMs);
+        await this.view.refreshAll();
+        if (!this.stopped) this.deadline = Math.max(this.deadline, sent + this.options.leaseMs * 0.99 - 20);
+      } catch (error) {
+        this.options.log?.('relay lease not renewed: frames are checked against the database until it is', error);
+      }
+    })().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+}

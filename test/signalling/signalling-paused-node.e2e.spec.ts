@@ -1,0 +1,124 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { SIGNALLING_LIMITS } from '../../src/api/signalling/signalling.gateway.js';
+import { graphqlClient, sleep, until } from '../support/graphql.js';
+import { spawnTandem, type TandemProcess } from '../support/tandem-process.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Relaying on kept state (ConsentPeers): a node relays consent-gated frames without a read while
+ * its relay lease is current, so a consent change answered elsewhere must reach it first, or
+ * outlive its lease. Here node B is a real second process, frozen with SIGSTOP (a GC pause, a
+ * stalled VM) while node A answers endShare: A cannot hear B's confirmation, so its answer waits
+ * for B's lease to run out. B is thawed the moment the answer arrives, with frames of the ended
+ * share already waiting in its sockets: every one must come back refused, and none may reach the
+ * customer.
+ */
+
+let a: TestApp;
+let b: TandemProcess;
+let bUrl: string;
+let db: pg.Client;
+const sockets: WebSocket[] = [];
+const { ok } = graphqlClient(() => a.url);
+
+beforeAll(async () => {
+  a = await startTestApp({ LOG_LEVEL: 'error' });
+  b = spawnTandem(mkdtempSync(join(tmpdir(), 'tandem-node-b-')), { DATABASE_URL: a.db.url });
+  bUrl = await b.listening;
+  db = new pg.Client({ connectionString: a.db.url });
+  await db.connect();
+}, 120_000);
+afterAll(async () => {
+  b?.child.kill('SIGCONT');
+  for (const ws of sockets) ws.terminate();
+  await db?.end();
+  await b?.stop();
+  await a?.close();
+});
+
+type Frame = Record<string, any>;
+
+/** A signalling socket keeping every frame it gets. */
+async function socket(base: string, token: string): Promise<{ ws: WebSocket; frames: Frame[] }> {
+  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/signalling?access_token=${encodeURIComponent(token)}`);
+  sockets.push(ws);
+  const frames: Frame[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { ws, frames };
+}
+
+const desktop = (sessionId: string, to: string, shareId: string, ref: string) =>
+  JSON.stringify({ type: 'signal', sessionId, to, media: 'desktop', shareId, kind: 'candidate', payload: { ref }, ref });
+
+describe('relay leases: a paused node', () => {
+  it('SHR-4 endShare answered on node A while node B is frozen: the answer waits for B’s lease, and B, thawed, refuses every frame of the ended share', async () => {
+    const csrToken = await a.token('csr-paused', ['csr']);
+    const customerToken = await a.token('cust-paused', ['customer']);
+    const s = await ok(csrToken, 'mutation { startSession { id number } }');
+    await ok(customerToken, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id } }', { n: s.number });
+    const requested = await ok(csrToken, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id: s.id });
+    const shareId = (requested.activities.shares as { shareId: string }[])[0]!.shareId;
+    await ok(customerToken, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: shareId });
+
+    // Both ends on node B.
+    const csr = await socket(bUrl, csrToken);
+    const customer = await socket(bUrl, customerToken);
+    for (const [p, ref] of [
+      [csr, 'j1'],
+      [customer, 'j2'],
+    ] as const) {
+      p.ws.send(JSON.stringify({ type: 'join', sessionId: s.id, ref }));
+      await until(`joined ${ref}`, async () => p.frames.find((f) => f.type === 'joined' || f.ref === ref));
+      expect(p.frames.find((f) => f.ref === ref || f.type === 'joined')).toMatchObject({ type: 'joined' });
+    }
+    // Both nodes hold a lease, and B relays the share.
+    await until(
+      'both nodes holding a relay lease',
+      async () => (await db.query(`SELECT count(*)::int AS n FROM signalling_leases WHERE expires_at > clock_timestamp()`)).rows[0].n === 2,
+    );
+    csr.ws.send(desktop(s.id, 'cust-paused', shareId, 'before'));
+    await until('the frame before the pause at the customer', async () => customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'before'));
+
+    b.child.kill('SIGSTOP');
+    try {
+      // Frames of the share wait in B's socket while it is frozen.
+      const refs = Array.from({ length: 20 }, (_, i) => `during-${i}`);
+      for (const ref of refs) csr.ws.send(desktop(s.id, 'cust-paused', shareId, ref));
+      await sleep(50);
+      const asked = Date.now();
+      const ended = await ok(customerToken, 'mutation($id: ID!, $sh: String!) { endShare(id: $id, shareId: $sh) { activities { shares { shareId status } } } }', {
+        id: s.id,
+        sh: shareId,
+      });
+      const waitedMs = Date.now() - asked;
+      b.child.kill('SIGCONT');
+      expect(ended.activities.shares).toEqual([]);
+      // A node that never confirms holds a consent change up for at most its lease, not for ever.
+      expect(waitedMs).toBeLessThan(SIGNALLING_LIMITS.relayLeaseMs + 5000);
+
+      // Each frame is either refused (an error with its ref to the sender) or relayed (at the customer): wait until each is one or the other.
+      const leaked = () => customer.frames.filter((f) => f.type === 'signal' && String(f.payload?.ref).startsWith('during-')).map((f) => f.payload.ref as string);
+      await until('every frame sent during the pause refused or relayed', async () => refs.every((ref) => csr.frames.some((f) => f.ref === ref) || leaked().includes(ref)), 30_000);
+      expect(leaked()).toEqual([]);
+      for (const ref of refs) expect(csr.frames.find((f) => f.ref === ref)).toMatchObject({ type: 'error', code: 'SHARE_NOT_APPROVED' });
+      await until('close-media at the customer', async () => customer.frames.find((f) => f.type === 'close-media' && f.shareId === shareId));
+    } finally {
+      b.child.kill('SIGCONT');
+    }
+
+    // B, thawed, renews its lease and relays again on kept state: a new share flows.
+    const again = await ok(csrToken, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id: s.id });
+    const second = (again.activities.shares as { shareId: string }[])[0]!.shareId;
+    await ok(customerToken, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: second });
+    csr.ws.send(desktop(s.id, 'cust-paused', second, 'after'));
+    await until('a frame of the new share at the customer', async () => customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'after'), 20_000);
+  }, 120_000);
+});
