@@ -1,7 +1,7 @@
 import { fold } from '../../domain/shared/decider.js';
-import { sessionDecider, type SessionEvent } from '../../domain/session/index.js';
-import { asCsr, cmd, CSR, CUSTOMER, CUSTOMER2, ev, HELPER, stateAfter, STRANGER, withCustomerAndHelper } from '../../domain/session/testing/session.fixtures.js';
-import { mediaToClose, relayTargets } from './signalling.policy.js';
+import { sessionDecider, type SessionEvent, type SessionState } from '../../domain/session/index.js';
+import { asCsr, cmd, CSR, CUSTOMER, CUSTOMER2, ev, HELPER, HELPER2, stateAfter, STRANGER, withCustomerAndHelper } from '../../domain/session/testing/session.fixtures.js';
+import { consentMayChange, MEDIA, mediaToClose, relayTargets } from './signalling.policy.js';
 
 const approved = (): SessionEvent[] => [...withCustomerAndHelper(), ev.shareRequested('sh-1'), ev.shareApproved('sh-1')];
 
@@ -48,5 +48,52 @@ describe('signalling policy', () => {
     const call = stateAfter(withCustomerAndHelper(), cmd('StartVoiceCall', { callId: 'c-1', withUserId: CUSTOMER }));
     expect(relayTargets(call, CUSTOMER, '*', 'voice', undefined)).toEqual({ ok: true, to: [CSR] });
     expect(relayTargets(call, HELPER, CUSTOMER, 'voice', undefined)).toMatchObject({ ok: false, code: 'VOICE_NOT_RUNNING' });
+  });
+
+  it('SHR-4 / CTL-4 / MC-3 / SES-7 a change that consentMayChange calls neutral leaves every relay decision as it was (no node needs to confirm it)', () => {
+    const history: SessionEvent[] = [
+      ...withCustomerAndHelper(),
+      ev.chatSent('m-1'),
+      ev.shareRequested('sh-1'),
+      ev.chatSent('m-2', 'hi', CUSTOMER, CUSTOMER),
+      ev.shareApproved('sh-1'),
+      ev.transferRequested('t-1'),
+      ev.transferApproved('t-1'),
+      ev.videoStarted(),
+      ev.recordingStarted(),
+      ev.customerJoined(CUSTOMER2),
+      ev.chatClosed('stopped'),
+      ev.voiceStarted(),
+      ev.selected(CUSTOMER2, CUSTOMER),
+      ev.helperJoined(HELPER2),
+      ev.recordingStopped('stopped'),
+      ev.transferEnded('t-1', 'stopped'),
+      ev.shareRequested('sh-2'),
+      ev.shareApproved('sh-2', CUSTOMER2),
+      ev.transferred(CSR, HELPER),
+      ev.left(HELPER2, 'helper'),
+      ev.voiceEnded('stopped'),
+      ev.videoEnded('stopped'),
+      ev.shareEnded('sh-2', 'stopped'),
+      ev.ended(),
+    ];
+    const users = [CSR, HELPER, HELPER2, CUSTOMER, CUSTOMER2, STRANGER];
+    const decisions = (state: SessionState) =>
+      JSON.stringify(
+        users.flatMap((from) => ['*', ...users].flatMap((to) => MEDIA.flatMap((media) => ['sh-1', 'sh-2', undefined].map((sh) => relayTargets(state, from, to, media, sh))))),
+      );
+    let neutral = 0;
+    let changing = 0;
+    for (let i = 1; i < history.length; i++) {
+      const before = fold(sessionDecider, history.slice(0, i));
+      const after = sessionDecider.evolve(before, history[i]!);
+      if (consentMayChange(before, after)) changing++;
+      else {
+        neutral++;
+        expect({ event: history[i]!.type, decisions: decisions(after) }).toEqual({ event: history[i]!.type, decisions: decisions(before) });
+      }
+    }
+    expect(neutral).toBeGreaterThanOrEqual(6); // chat, transfers, recording: nobody waits for them
+    expect(changing).toBeGreaterThanOrEqual(12);
   });
 });
