@@ -461,7 +461,8 @@ export class SessionService {
     const read = this.settingsRead;
     if (feed && kept && read && read.generation === feed.generation && Date.now() - read.at < this.settingsMaxAgeMs) return kept.state;
     const started = { generation: feed?.generation ?? -1, at: Date.now() };
-    const loaded = await this.handler.load(settingsAggregate, 'site');
+    // Kept even while the stream is empty (no admin ever saved settings: most sites): else every call reads it again.
+    const loaded = await this.handler.load(settingsAggregate, 'site', { keepEmpty: true });
     // Changes read meanwhile moved the generation past `started`: the next call reads again.
     this.settingsRead = started;
     return loaded.state;
