@@ -121,4 +121,45 @@ describe('relay leases: a paused node', () => {
     csr.ws.send(desktop(s.id, 'cust-paused', second, 'after'));
     await until('a frame of the new share at the customer', async () => customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'after'), 20_000);
   }, 120_000);
+
+  it('SHR-4 frames node A relayed to frozen node B before endShare was answered are not delivered by B after it: B, thawed with its lease run out, reads first', async () => {
+    const csrToken = await a.token('csr-paused-2', ['csr']);
+    const customerToken = await a.token('cust-paused-2', ['customer']);
+    const s = await ok(csrToken, 'mutation { startSession { id number } }');
+    await ok(customerToken, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id } }', { n: s.number });
+    const requested = await ok(csrToken, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id: s.id });
+    const shareId = (requested.activities.shares as { shareId: string }[])[0]!.shareId;
+    await ok(customerToken, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: shareId });
+
+    // The CSR on node A, the customer on node B: A relays the CSR's frames to B through the bus.
+    const csr = await socket(a.url, csrToken);
+    const customer = await socket(bUrl, customerToken);
+    for (const [p, ref] of [
+      [customer, 'j2'],
+      [csr, 'j1'],
+    ] as const) {
+      p.ws.send(JSON.stringify({ type: 'join', sessionId: s.id, ref }));
+      await until(`joined ${ref}`, async () => p.frames.find((f) => f.type === 'joined' || f.ref === ref));
+      expect(p.frames.find((f) => f.ref === ref || f.type === 'joined')).toMatchObject({ type: 'joined' });
+    }
+    csr.ws.send(desktop(s.id, 'cust-paused-2', shareId, 'before'));
+    await until('the frame before the pause at the customer, across nodes', async () => customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'before'));
+
+    b.child.kill('SIGSTOP');
+    try {
+      // Node A relays these at once (its lease is current, the share approved): they wait in B's LISTEN socket.
+      const refs = Array.from({ length: 20 }, (_, i) => `across-${i}`);
+      for (const ref of refs) csr.ws.send(desktop(s.id, 'cust-paused-2', shareId, ref));
+      await sleep(200);
+      expect(csr.frames.filter((f) => refs.includes(f.ref))).toEqual([]); // relayed, not refused
+      await ok(customerToken, 'mutation($id: ID!, $sh: String!) { endShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: shareId });
+      b.child.kill('SIGCONT');
+      // B confirms the change (re-reads the session) and closes the customer's end; the frames queued before it must not follow.
+      await until('close-media at the customer', async () => customer.frames.find((f) => f.type === 'close-media' && f.shareId === shareId), 30_000);
+      await sleep(1000);
+      expect(customer.frames.filter((f) => f.type === 'signal' && String(f.payload?.ref).startsWith('across-')).map((f) => f.payload.ref)).toEqual([]);
+    } finally {
+      b.child.kill('SIGCONT');
+    }
+  }, 120_000);
 });

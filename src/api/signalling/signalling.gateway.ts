@@ -10,7 +10,15 @@ import { SessionService } from '../../application/sessions/session.service.js';
 import { closeAtExpiry, TOKEN_EXPIRED_CLOSE } from '../auth/token-expiry.js';
 import { ConsentPeers } from '../../application/signalling/consent-peers.js';
 import { type AllowedDecision, ConsentView } from '../../application/signalling/consent-view.js';
-import { RELAY_LEASES, type RelayLeases, type RelayMessage, SIGNALLING_BUS, type SignallingBus, type WatchMessage } from '../../application/signalling/signalling-bus.port.js';
+import {
+  type FrameMessage,
+  RELAY_LEASES,
+  type RelayLeases,
+  type RelayMessage,
+  SIGNALLING_BUS,
+  type SignallingBus,
+  type WatchMessage,
+} from '../../application/signalling/signalling-bus.port.js';
 import { type CloseMedia, type Media, participantsOf, participates } from '../../application/signalling/signalling.policy.js';
 import { TokenVerifier } from '../../infrastructure/identity/jwt.js';
 import { Metrics } from '../../infrastructure/metrics/metrics.js';
@@ -140,6 +148,9 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   private pinger?: NodeJS.Timeout;
   /** This node's relay lease and the other nodes' confirmations (started with the bus). */
   private peers?: ConsentPeers;
+  /** Other nodes' frames waiting for a consent read or for the frames before them (see `relayed`). */
+  private readonly fromBus: { readonly message: FrameMessage; readonly fence?: Promise<void> }[] = [];
+  private fromBusWorking = false;
   private upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Sockets corked in this turn of the event loop; uncorked together at its end (one write each). */
   private readonly corked = new Set<Duplex>();
@@ -413,6 +424,11 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     const again = client.sessions.has(sessionId); // a socket watches a session once
     // The event stream, not the read model, says who takes part (read after the frame came).
     const { state } = again ? await this.consent.refresh(sessionId) : await this.consent.watch(sessionId);
+    if (client.ws.readyState !== WebSocket.OPEN) {
+      // Closed while the session was read: `disconnected` has run already and will not unwatch it.
+      if (!again) this.consent.unwatch(sessionId);
+      return;
+    }
     if (!participates(state, principal.userId)) {
       if (!again) this.consent.unwatch(sessionId);
       if (state.status === 'ended') {
@@ -517,9 +533,44 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
           .catch((error: unknown) => this.logger.warn({ err: error, sessionId: message.sessionId }, 'signalling could not re-read a changed session'));
       return;
     }
+    if (!this.bySession.has(message.sessionId)) return; // no socket of the session here
+    // Frames go out in the order they came. While this node's lease is not current (or it holds no
+    // state of the session yet), a consent-gated frame waits for a read started after it arrived,
+    // as a frame from this node's own sockets would; so do the frames behind it.
+    const gated = message.version !== undefined && (message.frame as { type?: unknown }).type === 'signal';
+    if (this.fromBus.length === 0 && (!gated || this.consent.keptIsCurrent(message.sessionId))) return this.deliverRelayed(message);
+    this.fromBus.push({ message, fence: gated && !this.consent.keptIsCurrent(message.sessionId) ? this.consent.fence(message.sessionId) : undefined });
+    if (!this.fromBusWorking) void this.workFromBus();
+  }
+
+  /** Delivers the queued frames of other nodes in order, each gated one after its consent read. */
+  private async workFromBus(): Promise<void> {
+    this.fromBusWorking = true;
+    try {
+      for (let next = this.fromBus.shift(); next; next = this.fromBus.shift()) {
+        const { message } = next;
+        // Kept state that was current as the frame came may not be now (it waited behind others).
+        const gated = message.version !== undefined && (message.frame as { type?: unknown }).type === 'signal';
+        const fence = next.fence ?? (gated && !this.consent.keptIsCurrent(message.sessionId) ? this.consent.fence(message.sessionId) : undefined);
+        const fenced = await fence?.then(
+          () => true,
+          () => false,
+        );
+        // No read, no judgement: a frame that cannot be checked is dropped (signalling is resent by its peers).
+        if (fenced !== false) this.deliverRelayed(message);
+      }
+    } finally {
+      this.fromBusWorking = false;
+    }
+  }
+
+  /**
+   * Another node's frame to this node's sockets. The sending node decided it at `version`; a
+   * newer state here (this node answered, or confirmed, the command that withdrew the media) has
+   * the last word.
+   */
+  private deliverRelayed(message: FrameMessage) {
     const f = message.frame as { type?: unknown; from?: unknown; media?: unknown; shareId?: unknown };
-    // The sending node decided at `version`; a newer state here (this node answered the command
-    // that withdrew the media) has the last word.
     if (
       message.version !== undefined &&
       f.type === 'signal' &&

@@ -215,10 +215,13 @@ export class SessionService {
           return { ...context, recordingBytes: await this.recordings.seal(sessionId, recordingId) };
         },
       });
+      // Before anyone hears the answer, the signalling gateway stops relaying what it withdrew, on
+      // every node. A command that stored nothing (a repeat, or one another command made moot)
+      // confirms the state as it is: the change it reports may still be waiting for confirmation.
+      const confirmed = this.consent?.apply(sessionId, result.version, result.state, result.stored > 0 ? before : undefined);
       // The stop is stored: the recording's staged chunks are in the blob store now.
       if (sealed && result.stored > 0) await this.recordings?.sealed(sessionId, sealed);
-      // Before anyone hears the answer, the signalling gateway stops relaying what it withdrew, on every node.
-      await this.consent?.apply(sessionId, result.version, result.state, result.duplicate ? undefined : before);
+      await confirmed;
       return result;
     };
     if (type !== 'AcceptHandOver' || !hasRole(principal, 'csr')) return run(options.actorLiveSessions);

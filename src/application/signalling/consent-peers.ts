@@ -70,17 +70,25 @@ export class ConsentPeers {
   /** Takes the first lease (a failure is logged: relaying then reads per frame until a renewal succeeds) and keeps renewing it. */
   async start(): Promise<void> {
     await this.renew();
+    if (this.stopped) return;
     this.timer = setInterval(() => void this.renew(), this.options.renewEveryMs);
     this.timer.unref();
   }
 
-  /** Stops relaying on kept state at once, then ends the lease (other nodes stop waiting for this one). */
+  /**
+   * Stops relaying on kept state at once, then ends the lease (other nodes stop waiting for this
+   * one). Bounded by one lease: a database that is away must not hold the shutdown (the lease then
+   * runs out by itself).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.deadline = 0;
     clearInterval(this.timer);
-    await this.renewing?.catch(() => undefined);
-    await this.leases.release(this.node).catch((error: unknown) => this.options.log?.('relay lease not released; it runs out by itself', error));
+    const released = this.leases.release(this.node).then(
+      () => true,
+      () => false,
+    );
+    await this.within(released, this.options.leaseMs, 'quiet');
   }
 
   /** Whether this node may relay on the session state it keeps (its lease is current). */
@@ -109,12 +117,15 @@ export class ConsentPeers {
       const message: SessionChangedMessage = { node: this.node, sessionId, changed: version, confirm: true };
       // Not awaited: a bus or database that hangs must cost a lease at most, never the answer.
       this.bus.publish(message).catch((error: unknown) => this.options.log?.('consent change not announced to other nodes; waiting for their leases to run out', error));
-      const leases = await this.within(this.leases.others(this.node), this.options.leaseMs);
-      // The remaining time is the database's, at a moment before the answer arrived here: counted from now, it ends no sooner than the lease.
+      const leases = await this.within(this.leases.others(this.node, this.options.leaseMs), this.options.leaseMs);
+      // Each listed node's own deadline is at most one lease after it sent its renewal, which
+      // committed before this read: one lease from now covers it whatever the database's clock
+      // did (its remaining time is not trusted, so a clock stepped back costs no more than a
+      // lease). Leases that ran out less than a lease ago are listed too, for a clock stepped forward.
       const read = this.now();
       const lapse = new Map<string, number>();
       if (leases === undefined) lapse.set('', start + this.margin(this.options.leaseMs));
-      else for (const p of leases) lapse.set(p.node, read + this.margin(p.remainingMs));
+      else for (const p of leases) lapse.set(p.node, read + this.margin(this.options.leaseMs));
       for (;;) {
         const now = this.now();
         const pending = [...lapse].filter(([node, until]) => (heard.get(node) ?? -1) < version && now < until);
@@ -155,31 +166,37 @@ export class ConsentPeers {
     return ms * 1.01 + 20;
   }
 
-  /** The promise's value, or undefined if it fails or takes longer than `ms` (a failure is logged). */
-  private async within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  /** The promise's value, or undefined if it fails or takes longer than `ms` (a failure is logged unless `quiet`). */
+  private async within<T>(promise: Promise<T>, ms: number, quiet?: 'quiet'): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
     try {
       return await Promise.race([promise, late]);
     } catch (error) {
-      this.options.log?.('relay leases unreadable; waiting one whole lease', error);
+      if (!quiet && !this.stopped) this.options.log?.('relay leases unreadable; waiting one whole lease', error);
       return undefined;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** One renewal at a time: the lease, then a re-read of every held session, then the new deadline. */
+  /**
+   * One renewal at a time: the lease, then a re-read of every held session (also when the lease
+   * could not be written: the re-read is what closes media after a lost message), then, if both
+   * succeeded, the new deadline.
+   */
   private renew(): Promise<void> {
     this.renewing ??= (async () => {
       const sent = this.now();
-      try {
-        await this.leases.renew(this.node, this.options.leaseMs);
-        await this.view.refreshAll();
-        if (!this.stopped) this.deadline = Math.max(this.deadline, sent + this.options.leaseMs * 0.99 - 20);
-      } catch (error) {
-        this.options.log?.('relay lease not renewed: frames are checked against the database until it is', error);
-      }
+      const renewed = await this.leases.renew(this.node, this.options.leaseMs).then(
+        () => true,
+        (error: unknown) => (this.stopped || this.options.log?.('relay lease not renewed: frames are checked against the database until it is', error), false),
+      );
+      const refreshed = await this.view.refreshAll().then(
+        () => true,
+        (error: unknown) => (this.stopped || this.options.log?.('joined sessions not re-read; relaying on kept state waits for a re-read', error), false),
+      );
+      if (renewed && refreshed && !this.stopped) this.deadline = Math.max(this.deadline, sent + this.options.leaseMs * 0.99 - 20);
     })().finally(() => (this.renewing = undefined));
     return this.renewing;
   }

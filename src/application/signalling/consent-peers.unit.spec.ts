@@ -95,20 +95,43 @@ describe('ConsentPeers', () => {
     expect(await settled(confirming)).toBe(true);
   });
 
-  it('SHR-4 a node that never confirms holds the answer until its lease has run out by the database clock, plus the margin', async () => {
+  it('SHR-4 a node that never confirms holds the answer for one lease from the read, plus the margin, whatever remaining time the database reported', async () => {
     jest.useFakeTimers();
     const clock = new Clock();
-    const { p } = peers({ clock, others: async () => [{ node: 'node-b', remainingMs: 2000 }] });
+    // A database clock stepped back would report hours; one stepped forward, a lease already run out.
+    const { p } = peers({
+      clock,
+      others: async () => [
+        { node: 'node-b', remainingMs: 3_600_000 },
+        { node: 'node-c', remainingMs: -500 },
+      ],
+    });
     const confirming = p.confirm('s1', 4);
     let done = false;
     void confirming.then(() => (done = true));
     await jest.advanceTimersByTimeAsync(0);
-    clock.ms += 2000;
-    await jest.advanceTimersByTimeAsync(2000);
-    expect(done).toBe(false); // the remaining time alone is not enough: clocks may run at different rates
+    clock.ms += 3000;
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(done).toBe(false); // the lease alone is not enough: clocks may run at different rates
     clock.ms += 100;
     await jest.advanceTimersByTimeAsync(100);
     expect(done).toBe(true);
+  });
+
+  it('SHR-4 a stop during the first renewal leaves no renewal running', async () => {
+    jest.useFakeTimers();
+    let renewals = 0;
+    let release!: () => void;
+    const first = new Promise<void>((resolve) => (release = resolve));
+    const { p } = peers({ renew: () => (++renewals === 1 ? first : Promise.resolve()) });
+    const started = p.start();
+    const stopped = p.stop();
+    release();
+    await started;
+    await stopped;
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(renewals).toBe(1);
+    expect(p.valid()).toBe(false);
   });
 
   it('SHR-4 leases that cannot be read cost one whole lease; a change to confirm is answered after the session was caught up', async () => {

@@ -77,7 +77,7 @@ export const SESSION_VERSIONS = Symbol('SessionVersions');
 /** Another node's relay lease, as the database's clock sees it. */
 export interface PeerLease {
   readonly node: string;
-  /** Milliseconds until it runs out (> 0). */
+  /** Milliseconds until it runs out (negative: ran out that long ago). Informative only: clocks step. */
   readonly remainingMs: number;
 }
 
@@ -90,8 +90,8 @@ export interface PeerLease {
 export interface RelayLeases {
   /** Creates or extends `node`'s lease to `ms` milliseconds from the database's now. Resolves once committed. */
   renew(node: string, ms: number): Promise<void>;
-  /** The leases of nodes other than `node` that have not run out. */
-  others(node: string): Promise<readonly PeerLease[]>;
+  /** The leases of nodes other than `node` that have not run out, or ran out less than `recentMs` ago. */
+  others(node: string, recentMs: number): Promise<readonly PeerLease[]>;
   /** Ends `node`'s lease (a node stopping). */
   release(node: string): Promise<void>;
 }

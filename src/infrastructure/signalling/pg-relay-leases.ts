@@ -15,31 +15,39 @@ export class PgRelayLeases implements RelayLeases {
   constructor(private readonly pool: pg.Pool) {}
 
   async renew(node: string, ms: number): Promise<void> {
-    await this.table();
-    await this.pool.query({
+    await this.query({
       name: 'signalling_lease_renew',
       text: `INSERT INTO signalling_leases (node, expires_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000))
              ON CONFLICT (node) DO UPDATE SET expires_at = excluded.expires_at`,
       values: [node, ms],
     });
     // Leases of nodes that died without releasing: gone a minute after they ran out.
-    if (++this.renewals % 60 === 1) await this.pool.query(`DELETE FROM signalling_leases WHERE expires_at < clock_timestamp() - interval '1 minute'`);
+    if (++this.renewals % 60 === 1) await this.query({ text: `DELETE FROM signalling_leases WHERE expires_at < clock_timestamp() - interval '1 minute'` });
   }
 
-  async others(node: string): Promise<readonly PeerLease[]> {
-    await this.table();
-    const { rows } = await this.pool.query<{ node: string; remaining_ms: number }>({
+  async others(node: string, recentMs: number): Promise<readonly PeerLease[]> {
+    const { rows } = await this.query<{ node: string; remaining_ms: number }>({
       name: 'signalling_lease_others',
       text: `SELECT node, (extract(epoch FROM expires_at - clock_timestamp()) * 1000)::float8 AS remaining_ms
-               FROM signalling_leases WHERE node <> $1 AND expires_at > clock_timestamp()`,
-      values: [node],
+               FROM signalling_leases WHERE node <> $1 AND expires_at > clock_timestamp() - make_interval(secs => $2::float8 / 1000)`,
+      values: [node, recentMs],
     });
     return rows.map((r) => ({ node: r.node, remainingMs: Number(r.remaining_ms) }));
   }
 
   async release(node: string): Promise<void> {
+    await this.query({ text: 'DELETE FROM signalling_leases WHERE node = $1', values: [node] });
+  }
+
+  /** Runs the statement once the table exists; a table dropped meanwhile (42P01) is made again on the next call. */
+  private async query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
     await this.table();
-    await this.pool.query('DELETE FROM signalling_leases WHERE node = $1', [node]);
+    try {
+      return await this.pool.query<R>(config);
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P01') this.ready = undefined;
+      throw error;
+    }
   }
 
   private table(): Promise<void> {
