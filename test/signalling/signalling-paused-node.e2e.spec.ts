@@ -58,27 +58,36 @@ async function socket(base: string, token: string): Promise<{ ws: WebSocket; fra
 const desktop = (sessionId: string, to: string, shareId: string, ref: string) =>
   JSON.stringify({ type: 'signal', sessionId, to, media: 'desktop', shareId, kind: 'candidate', payload: { ref }, ref });
 
+/**
+ * A session of `csr` and `customer` with an approved desktop share; the CSR's socket joined on
+ * `csrNode`, the customer's on `customerNode` (base URLs).
+ */
+async function sharing(csrId: string, customerId: string, csrNode: string, customerNode: string) {
+  const csrToken = await a.token(csrId, ['csr']);
+  const customerToken = await a.token(customerId, ['customer']);
+  const s = await ok(csrToken, 'mutation { startSession { id number } }');
+  await ok(customerToken, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id } }', { n: s.number });
+  const requested = await ok(csrToken, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id: s.id });
+  const shareId = (requested.activities.shares as { shareId: string }[])[0]!.shareId as string;
+  await ok(customerToken, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: shareId });
+  const customer = await socket(customerNode, customerToken);
+  const csr = await socket(csrNode, csrToken);
+  for (const [p, ref] of [
+    [customer, 'j-customer'],
+    [csr, 'j-csr'],
+  ] as const) {
+    p.ws.send(JSON.stringify({ type: 'join', sessionId: s.id, ref }));
+    await until(`joined ${ref}`, async () => p.frames.find((f) => f.type === 'joined' || f.ref === ref));
+    expect(p.frames.find((f) => f.ref === ref || f.type === 'joined')).toMatchObject({ type: 'joined' });
+  }
+  return { sessionId: s.id as string, shareId, csrToken, customerToken, csr, customer };
+}
+
 describe('relay leases: a paused node', () => {
   it('SHR-4 endShare answered on node A while node B is frozen: the answer waits for B’s lease, and B, thawed, refuses every frame of the ended share', async () => {
-    const csrToken = await a.token('csr-paused', ['csr']);
-    const customerToken = await a.token('cust-paused', ['customer']);
-    const s = await ok(csrToken, 'mutation { startSession { id number } }');
-    await ok(customerToken, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id } }', { n: s.number });
-    const requested = await ok(csrToken, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id: s.id });
-    const shareId = (requested.activities.shares as { shareId: string }[])[0]!.shareId;
-    await ok(customerToken, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: shareId });
-
     // Both ends on node B.
-    const csr = await socket(bUrl, csrToken);
-    const customer = await socket(bUrl, customerToken);
-    for (const [p, ref] of [
-      [csr, 'j1'],
-      [customer, 'j2'],
-    ] as const) {
-      p.ws.send(JSON.stringify({ type: 'join', sessionId: s.id, ref }));
-      await until(`joined ${ref}`, async () => p.frames.find((f) => f.type === 'joined' || f.ref === ref));
-      expect(p.frames.find((f) => f.ref === ref || f.type === 'joined')).toMatchObject({ type: 'joined' });
-    }
+    const { sessionId, shareId, csrToken, customerToken, csr, customer } = await sharing('csr-paused', 'cust-paused', bUrl, bUrl);
+    const s = { id: sessionId };
     // Both nodes hold a lease, and B relays the share.
     await until(
       'both nodes holding a relay lease',
@@ -123,25 +132,9 @@ describe('relay leases: a paused node', () => {
   }, 120_000);
 
   it('SHR-4 frames node A relayed to frozen node B before endShare was answered are not delivered by B after it: B, thawed with its lease run out, reads first', async () => {
-    const csrToken = await a.token('csr-paused-2', ['csr']);
-    const customerToken = await a.token('cust-paused-2', ['customer']);
-    const s = await ok(csrToken, 'mutation { startSession { id number } }');
-    await ok(customerToken, 'mutation($n: String!) { joinSession(number: $n, as: customer) { id } }', { n: s.number });
-    const requested = await ok(csrToken, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id: s.id });
-    const shareId = (requested.activities.shares as { shareId: string }[])[0]!.shareId;
-    await ok(customerToken, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: shareId });
-
     // The CSR on node A, the customer on node B: A relays the CSR's frames to B through the bus.
-    const csr = await socket(a.url, csrToken);
-    const customer = await socket(bUrl, customerToken);
-    for (const [p, ref] of [
-      [customer, 'j2'],
-      [csr, 'j1'],
-    ] as const) {
-      p.ws.send(JSON.stringify({ type: 'join', sessionId: s.id, ref }));
-      await until(`joined ${ref}`, async () => p.frames.find((f) => f.type === 'joined' || f.ref === ref));
-      expect(p.frames.find((f) => f.ref === ref || f.type === 'joined')).toMatchObject({ type: 'joined' });
-    }
+    const { sessionId, shareId, customerToken, csr, customer } = await sharing('csr-paused-2', 'cust-paused-2', a.url, bUrl);
+    const s = { id: sessionId };
     csr.ws.send(desktop(s.id, 'cust-paused-2', shareId, 'before'));
     await until('the frame before the pause at the customer, across nodes', async () => customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'before'));
 
