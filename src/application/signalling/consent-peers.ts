@@ -61,7 +61,7 @@ export class ConsentPeers {
     private readonly node: string,
     private readonly view: ConsentRefresh,
     private readonly leases: RelayLeases,
-    private readonly bus: Pick<SignallingBus, 'publish'>,
+    private readonly bus: Pick<SignallingBus, 'publish' | 'hearing'>,
     private readonly options: ConsentPeersOptions,
   ) {
     this.now = options.now ?? (() => performance.now());
@@ -188,7 +188,8 @@ export class ConsentPeers {
   private renew(): Promise<void> {
     this.renewing ??= (async () => {
       const sent = this.now();
-      const renewed = await this.leases.renew(this.node, this.options.leaseMs).then(
+      // Deaf to the bus, this node cannot confirm changes: its lease runs out rather than hold every other node's answers up.
+      const renewed = await (this.bus.hearing() ? this.leases.renew(this.node, this.options.leaseMs) : Promise.reject(new Error('not hearing the signalling bus'))).then(
         () => true,
         (error: unknown) => (this.stopped || this.options.log?.('relay lease not renewed: frames are checked against the database until it is', error), false),
       );

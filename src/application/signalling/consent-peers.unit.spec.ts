@@ -14,7 +14,9 @@ class Clock {
   readonly now = () => this.ms;
 }
 
-function peers(options: { others?: () => Promise<readonly PeerLease[]>; renew?: () => Promise<void>; refreshAll?: () => Promise<void>; clock?: Clock } = {}) {
+function peers(
+  options: { others?: () => Promise<readonly PeerLease[]>; renew?: () => Promise<void>; refreshAll?: () => Promise<void>; clock?: Clock; hearing?: () => boolean } = {},
+) {
   const published: RelayMessage[] = [];
   const leases: RelayLeases = {
     renew: options.renew ?? (async () => undefined),
@@ -26,7 +28,7 @@ function peers(options: { others?: () => Promise<readonly PeerLease[]>; renew?: 
     'node-a',
     { caughtUp: async () => undefined, refreshAll: options.refreshAll ?? (async () => undefined) },
     leases,
-    { publish: async (m) => void published.push(m) },
+    { publish: async (m) => void published.push(m), hearing: options.hearing ?? (() => true) },
     { leaseMs: 3000, renewEveryMs: 1000, now: clock.now },
   );
   return { p, published, clock };
@@ -80,6 +82,30 @@ describe('ConsentPeers', () => {
     expect(p.valid()).toBe(true);
     await p.stop();
     expect(p.valid()).toBe(false);
+  });
+
+  it('SHR-4 a node deaf to the bus (its subscription down) stops renewing, so its lease runs out rather than hold others up, and still re-reads its sessions', async () => {
+    jest.useFakeTimers();
+    let hearing = true;
+    let renewals = 0;
+    let refreshes = 0;
+    const clock = new Clock();
+    const { p } = peers({
+      clock,
+      hearing: () => hearing,
+      renew: async () => void renewals++,
+      refreshAll: async () => void refreshes++,
+    });
+    await p.start();
+    hearing = false;
+    clock.ms += 3000;
+    await jest.advanceTimersByTimeAsync(3000);
+    expect({ renewals, refreshes, valid: p.valid() }).toEqual({ renewals: 1, refreshes: 4, valid: false });
+    hearing = true;
+    clock.ms += 1000;
+    await jest.advanceTimersByTimeAsync(1000);
+    expect({ renewals, valid: p.valid() }).toEqual({ renewals: 2, valid: true });
+    await p.stop();
   });
 
   it('SHR-4 with no other lease, a consent change is answered at once; with one, not before that node confirms the version', async () => {
@@ -153,7 +179,7 @@ describe('ConsentPeers', () => {
       'node-b',
       { caughtUp: async () => void order.push('caught up'), refreshAll: async () => undefined },
       { renew: async () => undefined, others: async () => [], release: async () => undefined },
-      { publish: async (m) => void order.push(`published ${JSON.stringify(m)}`) },
+      { publish: async (m) => void order.push(`published ${JSON.stringify(m)}`), hearing: () => true },
       { leaseMs: 3000, renewEveryMs: 1000 },
     );
     await confirmer.heardFrom({ node: 'node-a', sessionId: 's1', changed: 4, confirm: true });

@@ -56,6 +56,11 @@ export interface SignallingBus {
   /** Starts listening; `deliver` gets every other node's messages. */
   start(deliver: (message: RelayMessage) => void): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Whether this node hears the other nodes now (its subscription is up). A node that cannot hear
+   * them cannot confirm consent changes: it lets its relay lease run out (ConsentPeers).
+   */
+  hearing(): boolean;
 }
 
 export const SIGNALLING_BUS = Symbol('SignallingBus');

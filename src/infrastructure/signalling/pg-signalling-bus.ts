@@ -102,6 +102,10 @@ export class PgSignallingBus implements SignallingBus {
     await flushChunk();
   }
 
+  hearing(): boolean {
+    return this.listener !== undefined && !this.stopped;
+  }
+
   /** Sends what is already published (a leaving node's last announcements), then closes. */
   async stop(): Promise<void> {
     // At most 2 s: a database that is away must not hold the shutdown.

@@ -44,6 +44,10 @@ export class RedisSignallingBus implements SignallingBus {
     await this.pub.publish(this.channel, JSON.stringify(message));
   }
 
+  hearing(): boolean {
+    return this.sub.status === 'ready';
+  }
+
   async stop(): Promise<void> {
     await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
   }
