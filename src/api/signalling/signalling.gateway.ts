@@ -71,6 +71,8 @@ export const SIGNALLING_LIMITS = {
    * "session changed" message still closes media within this long.
    */
   relayLeaseRenewEveryMs: 1000,
+  /** Other nodes' frames held at most while their consent is read (this node's lease not current); more are dropped. */
+  busBacklog: 10_000,
   /**
    * A node that begins watching a session publishes its frames to the other nodes unconditionally
    * for this long, while the nodes already watching it answer its announcement; afterwards only
@@ -151,6 +153,8 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
   /** Other nodes' frames waiting for a consent read or for the frames before them (see `relayed`). */
   private readonly fromBus: { readonly message: FrameMessage; readonly fence?: Promise<void> }[] = [];
   private fromBusWorking = false;
+  /** Other nodes' frames dropped since the last report (their consent could not be read in time, or the backlog was full). */
+  private relayedDropped = 0;
   private upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Sockets corked in this turn of the event loop; uncorked together at its end (one write each). */
   private readonly corked = new Set<Duplex>();
@@ -425,7 +429,7 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     // The event stream, not the read model, says who takes part (read after the frame came).
     const { state } = again ? await this.consent.refresh(sessionId) : await this.consent.watch(sessionId);
     if (client.ws.readyState !== WebSocket.OPEN) {
-      // Closed while the session was read: `disconnected` has run already and will not unwatch it.
+      // Closing or closed while the session was read: it is not in `client.sessions`, so `disconnected` will not unwatch it.
       if (!again) this.consent.unwatch(sessionId);
       return;
     }
@@ -538,7 +542,12 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
     // state of the session yet), a consent-gated frame waits for a read started after it arrived,
     // as a frame from this node's own sockets would; so do the frames behind it.
     const gated = message.version !== undefined && (message.frame as { type?: unknown }).type === 'signal';
-    if (this.fromBus.length === 0 && (!gated || this.consent.keptIsCurrent(message.sessionId))) return this.deliverRelayed(message);
+    if (!this.fromBusWorking && this.fromBus.length === 0 && (!gated || this.consent.keptIsCurrent(message.sessionId))) return this.deliverRelayed(message);
+    if (this.fromBus.length >= SIGNALLING_LIMITS.busBacklog) {
+      // The database is away or slow: frames that cannot be checked are dropped, not hoarded (peers resend signalling).
+      this.relayedDropped++;
+      return;
+    }
     this.fromBus.push({ message, fence: gated && !this.consent.keptIsCurrent(message.sessionId) ? this.consent.fence(message.sessionId) : undefined });
     if (!this.fromBusWorking) void this.workFromBus();
   }
@@ -552,15 +561,40 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
         // Kept state that was current as the frame came may not be now (it waited behind others).
         const gated = message.version !== undefined && (message.frame as { type?: unknown }).type === 'signal';
         const fence = next.fence ?? (gated && !this.consent.keptIsCurrent(message.sessionId) ? this.consent.fence(message.sessionId) : undefined);
-        const fenced = await fence?.then(
-          () => true,
-          () => false,
-        );
+        // A read that fails or hangs (a connection dead on one side) must not hold every session's frames up.
+        const fenced = fence ? await this.withinLease(fence) : true;
         // No read, no judgement: a frame that cannot be checked is dropped (signalling is resent by its peers).
-        if (fenced !== false) this.deliverRelayed(message);
+        if (!fenced) this.relayedDropped++;
+        else
+          try {
+            this.deliverRelayed(message);
+          } catch (error) {
+            this.logger.warn({ err: error, sessionId: message.sessionId }, 'a frame from another node could not be delivered');
+          }
       }
     } finally {
       this.fromBusWorking = false;
+      if (this.relayedDropped > 0) {
+        this.logger.warn({ frames: this.relayedDropped }, 'frames from other nodes dropped: their consent could not be read');
+        this.relayedDropped = 0;
+      }
+    }
+  }
+
+  /** True once `read` resolved, false if it failed or took longer than a relay lease. */
+  private async withinLease(read: Promise<void>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SIGNALLING_LIMITS.relayLeaseMs)));
+    try {
+      return await Promise.race([
+        read.then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

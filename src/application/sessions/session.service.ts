@@ -219,9 +219,12 @@ export class SessionService {
       // every node. A command that stored nothing (a repeat, or one another command made moot)
       // confirms the state as it is: the change it reports may still be waiting for confirmation.
       const confirmed = this.consent?.apply(sessionId, result.version, result.state, result.stored > 0 ? before : undefined);
-      // The stop is stored: the recording's staged chunks are in the blob store now.
-      if (sealed && result.stored > 0) await this.recordings?.sealed(sessionId, sealed);
-      await confirmed;
+      try {
+        // The stop is stored: the recording's staged chunks are in the blob store now.
+        if (sealed && result.stored > 0) await this.recordings?.sealed(sessionId, sealed);
+      } finally {
+        await confirmed; // an error answer, too, comes only once the change is confirmed
+      }
       return result;
     };
     if (type !== 'AcceptHandOver' || !hasRole(principal, 'csr')) return run(options.actorLiveSessions);

@@ -56,6 +56,8 @@ export class ConsentPeers {
   /** Waiters per session, told of each confirmation heard. */
   private readonly waiting = new Map<string, Set<() => void>>();
   private readonly now: () => number;
+  /** Renewal steps failing now (logged once each until they succeed again). */
+  private readonly failures = new Set<'lease' | 'refresh'>();
 
   constructor(
     private readonly node: string,
@@ -84,10 +86,8 @@ export class ConsentPeers {
     this.stopped = true;
     this.deadline = 0;
     clearInterval(this.timer);
-    const released = this.leases.release(this.node).then(
-      () => true,
-      () => false,
-    );
+    // After a renewal in flight: released first, its row could come back and hold others up for a lease.
+    const released = (this.renewing ?? Promise.resolve()).then(() => this.leases.release(this.node));
     await this.within(released, this.options.leaseMs, 'quiet');
   }
 
@@ -118,14 +118,15 @@ export class ConsentPeers {
       // Not awaited: a bus or database that hangs must cost a lease at most, never the answer.
       this.bus.publish(message).catch((error: unknown) => this.options.log?.('consent change not announced to other nodes; waiting for their leases to run out', error));
       const leases = await this.within(this.leases.others(this.node, this.options.leaseMs), this.options.leaseMs);
-      // Each listed node's own deadline is at most one lease after it sent its renewal, which
-      // committed before this read: one lease from now covers it whatever the database's clock
-      // did (its remaining time is not trusted, so a clock stepped back costs no more than a
-      // lease). Leases that ran out less than a lease ago are listed too, for a clock stepped forward.
-      const read = this.now();
+      // A listed node relays on state older than this change only under a deadline from a renewal
+      // that committed before the change (a later renewal re-read the session), so at most one
+      // lease after `start`: that covers it whatever the database's clock did (the remaining time
+      // it reports is not trusted, so a clock stepped back costs no more than a lease). Leases
+      // that ran out less than a lease ago are listed too: a clock stepped forward by up to a
+      // lease is tolerated; a bigger forward step could leave out a live node.
       const lapse = new Map<string, number>();
       if (leases === undefined) lapse.set('', start + this.margin(this.options.leaseMs));
-      else for (const p of leases) lapse.set(p.node, read + this.margin(this.options.leaseMs));
+      else for (const p of leases) lapse.set(p.node, start + this.margin(this.options.leaseMs));
       for (;;) {
         const now = this.now();
         const pending = [...lapse].filter(([node, until]) => (heard.get(node) ?? -1) < version && now < until);
@@ -161,6 +162,13 @@ export class ConsentPeers {
     await this.bus.publish({ node: this.node, sessionId: message.sessionId, confirmed: message.changed, to: message.node });
   }
 
+  /** Logs a failure once until it clears (one a second would flood the log while the database is away). */
+  private failing(what: 'lease' | 'refresh', message: string, error: unknown): void {
+    if (this.stopped || this.failures.has(what)) return;
+    this.failures.add(what);
+    this.options.log?.(message, error);
+  }
+
   /** Elapsed time on two clocks may differ a little: 1% and 20 ms more than `ms`. */
   private margin(ms: number): number {
     return ms * 1.01 + 20;
@@ -191,12 +199,14 @@ export class ConsentPeers {
       // Deaf to the bus, this node cannot confirm changes: its lease runs out rather than hold every other node's answers up.
       const renewed = await (this.bus.hearing() ? this.leases.renew(this.node, this.options.leaseMs) : Promise.reject(new Error('not hearing the signalling bus'))).then(
         () => true,
-        (error: unknown) => (this.stopped || this.options.log?.('relay lease not renewed: frames are checked against the database until it is', error), false),
+        (error: unknown) => (this.failing('lease', 'relay lease not renewed: frames are checked against the database until it is', error), false),
       );
       const refreshed = await this.view.refreshAll().then(
         () => true,
-        (error: unknown) => (this.stopped || this.options.log?.('joined sessions not re-read; relaying on kept state waits for a re-read', error), false),
+        (error: unknown) => (this.failing('refresh', 'joined sessions not re-read; relaying on kept state waits for a re-read', error), false),
       );
+      if (renewed) this.failures.delete('lease');
+      if (refreshed) this.failures.delete('refresh');
       if (renewed && refreshed && !this.stopped) this.deadline = Math.max(this.deadline, sent + this.options.leaseMs * 0.99 - 20);
     })().finally(() => (this.renewing = undefined));
     return this.renewing;

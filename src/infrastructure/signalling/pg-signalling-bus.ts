@@ -129,7 +129,8 @@ export class PgSignallingBus implements SignallingBus {
    * re-opened (p-retry: at once, then every 0.5 s doubling to 5 s while the database is away) until stop().
    */
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    // keepAlive: a connection dead on one side is noticed (and `hearing()` turns false) rather than listened to for ever.
+    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('error', () => undefined); // a failed connect rejects below; the error event adds nothing
     client.on('notification', (n) => {
       if (n.channel === SIGNALLING_CHANNEL && n.payload) void this.received(n.payload);

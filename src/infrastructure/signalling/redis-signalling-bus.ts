@@ -45,7 +45,8 @@ export class RedisSignallingBus implements SignallingBus {
   }
 
   hearing(): boolean {
-    return this.sub.status === 'ready';
+    // Both ways: a node that cannot publish cannot confirm either.
+    return this.sub.status === 'ready' && this.pub.status === 'ready';
   }
 
   async stop(): Promise<void> {
