@@ -28,23 +28,27 @@ export interface ConsentPeersOptions {
  *
  * The protocol, with leases in the database (RelayLeases) and messages on the signalling bus:
  * - **Lease.** A node relays on its kept state only until its local deadline: the moment it sent
- *   its last renewal plus `leaseMs`, and only once that renewal's re-read of every session it holds
- *   (`refreshAll`, reads started after the renewal committed) has been folded. The database
- *   records the lease as running out `leaseMs` after it executed the renewal, which is later, so
- *   the node's own deadline never outlives the lease others see (clocks are compared only as
- *   elapsed time; each side adds a margin for clock rate).
- * - **Confirmation.** The node answering a command that changed consent, after its append
- *   committed: publishes "changed, confirm" and reads the other leases; it answers once each of
- *   those nodes confirmed the session's new version or that node's lease ran out, whichever
- *   comes first. A node confirms after re-reading the session (a read started after the message),
- *   or at once when it neither holds nor is loading the session.
- * - **Why it holds.** Take a node B that could relay on a stale state after the answer. B's
- *   deadline then came from a renewal R. If R committed before the answering node read the leases,
- *   that node waited for B's confirmation or for R's lease to run out, which is after B's
- *   deadline. If R committed after, R's re-read started after the append committed and saw it.
- *   A lost message, a paused node or a database away therefore cost waiting, never a leak: a node
- *   that cannot renew falls back to a read per frame, and a node that cannot read the leases waits
- *   a whole lease.
+ *   its last renewal plus `leaseMs` (less a margin for clock rate), and only once that renewal's
+ *   re-read of every session it holds (`refreshAll`, reads started after the renewal committed)
+ *   has been folded. It renews only while it hears the bus (`SignallingBus.hearing`): a node that
+ *   cannot hear cannot confirm, and lets its lease run out.
+ * - **Confirmation.** The node answering a command that may have changed consent, after its
+ *   append committed: notes the time (`start`), publishes "changed, confirm" and reads the other
+ *   leases; it answers once each listed node confirmed the session's new version or one lease
+ *   (plus margin) has passed since `start`. A node confirms after re-reading the session (a read
+ *   started after the message), or at once when it neither holds nor is loading the session.
+ * - **Why it holds.** Take a node B that could relay on a state older than the change after the
+ *   answer. B's deadline came from a renewal R that committed before the change did (a renewal
+ *   committed after it re-read the session and saw the change), so B sent R before `start` and
+ *   its deadline ends within one lease of `start`. R committed before the lease read, so B was
+ *   listed: the answering node waited for B's confirmation or until past B's deadline.
+ * - **Clocks.** Only each node's monotonic clock measures time. The database's clock only decides
+ *   which leases are listed: leases that ran out less than a lease ago are listed too, so it may
+ *   step back, or forward by up to a lease. The monotonic clock must run while a node is stopped
+ *   (true for a stopped process or a GC pause; a hypervisor's pause of a virtual machine may stop it).
+ * - A lost message, a paused node or a database away therefore cost waiting (one lease at most),
+ *   never a leak: a node that cannot renew falls back to a read per frame, and a node that cannot
+ *   read the leases waits a whole lease.
  */
 export class ConsentPeers {
   private deadline = 0;
