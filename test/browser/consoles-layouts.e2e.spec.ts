@@ -82,7 +82,13 @@ browserDescribe('consoles: console types and the offline GraphQL sandbox', () =>
           100,
         );
         started.push(sessionId);
-        const { number } = await ok(maya, `query($id: ID!) { session(id: $id) { number } }`, { id: sessionId });
+        // The console shows the session from its start's answer; the read model has it a moment later.
+        const { number } = await until(
+          'the started session in the read model',
+          () => ok(maya, `query($id: ID!) { session(id: $id) { number } }`, { id: sessionId }).catch(() => undefined),
+          WAIT,
+          100,
+        );
         const token = await t.token(`cust-${customer}`, ['customer']);
         await ok(token, `mutation($n: String!, $name: String!) { joinSession(number: $n, as: customer, displayName: $name) { id } }`, { n: number, name: customer });
       }

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { graphqlClient } from '../support/graphql.js';
+import { graphqlClient, until } from '../support/graphql.js';
 import { browserDescribe, browserIt, invitationMail, launchChromium, newPage, screenshot, signInLocally, startConsoleApp, WAIT, waitForAttribute } from '../support/browser.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -100,10 +100,18 @@ browserDescribe('consoles: a customer shares their screen with the CSR', () => {
       await customerApproves(customer, 'Alice');
       await framesDecodeThenEnd(csr, customer, 'csr-sees-screen');
 
-      // The share is over for the server too.
-      const view = await ok(await t.token('alice', ['csr']), `query($id: ID!) { session(id: $id) { activities { shares { shareId } } participants { displayName place } } }`, {
-        id: sessionId,
-      });
+      // The share is over for the server too, once the sessions read model has the customer's stop
+      // (the browser's endShare answer and its consistency token stay in the page).
+      const alice = await t.token('alice', ['csr']);
+      const view = await until(
+        'the read model without the share',
+        async () => {
+          const v = await ok(alice, `query($id: ID!) { session(id: $id) { activities { shares { shareId } } participants { displayName place } } }`, { id: sessionId });
+          return v.activities.shares.length === 0 ? v : undefined;
+        },
+        WAIT,
+        200,
+      );
       expect(view.activities.shares).toEqual([]);
       expect(view.participants).toContainEqual({ displayName: 'Dana', place: 'customer' });
       await csr.context().close();

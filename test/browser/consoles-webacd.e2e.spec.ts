@@ -92,7 +92,17 @@ browserDescribe('consoles: control, hand-over and WebACD offers', () => {
       await offer.getByTestId('offer-accept').click();
       await agent.waitForURL(`**/console/sessions/${sessionId}`);
       await agent.getByText('You control this session').first().waitFor();
-      const after = await ok(await t.token('carol', ['csr'], { webacdAgent: true }), `query($id: ID!) { session(id: $id) { status controllerId } }`, { id: sessionId });
+      // The read model has the acceptance once it has projected it (the console answered from the command).
+      const carol = await t.token('carol', ['csr'], { webacdAgent: true });
+      const after = await until(
+        'the read model with the acceptance',
+        async () => {
+          const v = await ok(carol, `query($id: ID!) { session(id: $id) { status controllerId } }`, { id: sessionId }).catch(() => undefined);
+          return v?.status === 'active' ? v : undefined;
+        },
+        WAIT,
+        200,
+      );
       expect(after).toEqual({ status: 'active', controllerId: 'carol' });
       await csr.context().close();
       await agent.context().close();

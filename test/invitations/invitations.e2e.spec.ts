@@ -231,7 +231,16 @@ describe('invitations (embedded mail catcher)', () => {
     await until('the mail marked as sent', async () => (await listed()).find((i) => i.invitationId === mailed)?.mailedAt, 15_000, 50);
     await request(t.url).post('/api/v1/join/invitation').send({ invitationToken: link, displayName: 'Listed' }).expect(200);
 
-    const [email, phone] = await listed();
+    // The read model has the redemption once it has projected the join (the join answered from its command).
+    const [email, phone] = await until(
+      'the redemption in the read model',
+      async () => {
+        const l = await listed();
+        return l.find((i) => i.invitationId === mailed)?.redeemedAt ? l : undefined;
+      },
+      15_000,
+      50,
+    );
     expect(email).toMatchObject({ invitationId: mailed, invitee: 'customer', channel: 'email', delivery: 'system', address: to, joinLink: s.joinLink, sentBy: expect.any(String) });
     expect(Date.parse(email!.mailedAt as string)).toBeGreaterThanOrEqual(Date.parse(email!.sentAt as string));
     expect(Date.parse(email!.redeemedAt as string)).toBeGreaterThanOrEqual(Date.parse(email!.mailedAt as string));
