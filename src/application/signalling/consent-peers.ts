@@ -33,8 +33,8 @@ export interface ConsentPeersOptions {
  *   has been folded. It renews only while it hears the bus (`SignallingBus.hearing`): a node that
  *   cannot hear cannot confirm, and lets its lease run out.
  * - **Confirmation.** The node answering a command that may have changed consent, after its
- *   append committed: notes the time (`start`), publishes "changed, confirm" and reads the other
- *   leases; it answers once each listed node confirmed the session's new version or one lease
+ *   append committed: notes the time (`start`), reads the other leases and, if there are any,
+ *   publishes "changed, confirm"; it answers once each listed node confirmed the session's new version or one lease
  *   (plus margin) has passed since `start`. A node confirms after re-reading the session (a read
  *   started after the message), or at once when it neither holds nor is loading the session.
  * - **Why it holds.** Take a node B that could relay on a state older than the change after the
@@ -118,10 +118,11 @@ export class ConsentPeers {
       // Counted from before anything is asked: every lease renewed before this change was stored
       // ends within one lease from here (renewals after it re-read the session and see the change).
       const start = this.now();
+      const leases = await this.within(this.leases.others(this.node, this.options.leaseMs), this.options.leaseMs);
+      if (leases?.length === 0) return; // no other node relays on kept state: nobody to ask (one node alone publishes nothing)
       const message: SessionChangedMessage = { node: this.node, sessionId, changed: version, confirm: true };
       // Not awaited: a bus or database that hangs must cost a lease at most, never the answer.
       this.bus.publish(message).catch((error: unknown) => this.options.log?.('consent change not announced to other nodes; waiting for their leases to run out', error));
-      const leases = await this.within(this.leases.others(this.node, this.options.leaseMs), this.options.leaseMs);
       // A listed node relays on state older than this change only under a deadline from a renewal
       // that committed before the change (a later renewal re-read the session), so at most one
       // lease after `start`: that covers it whatever the database's clock did (the remaining time
