@@ -27,7 +27,8 @@ const { ok } = graphqlClient(() => a.url);
 
 beforeAll(async () => {
   a = await startTestApp({ LOG_LEVEL: 'error' });
-  b = spawnTandem(mkdtempSync(join(tmpdir(), 'tandem-node-b-')), { DATABASE_URL: a.db.url });
+  // On node A's bus: the test app takes no REDIS_URL from the environment, so B must not either (.ci/run sets one).
+  b = spawnTandem(mkdtempSync(join(tmpdir(), 'tandem-node-b-')), { DATABASE_URL: a.db.url, REDIS_URL: a.config.redisUrl ?? '' });
   bUrl = await b.listening;
   db = new pg.Client({ connectionString: a.db.url });
   await db.connect();
