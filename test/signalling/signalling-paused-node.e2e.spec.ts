@@ -84,28 +84,36 @@ async function sharing(csrId: string, customerId: string, csrNode: string, custo
   return { sessionId: s.id as string, shareId, csrToken, customerToken, csr, customer };
 }
 
+/**
+ * Proves a frame of the share reaches the customer, then freezes node B (SIGSTOP) and sends 20
+ * more frames named `<prefix>-<i>` from the CSR's socket; returns their refs. The caller thaws B.
+ */
+async function freezeWithFramesSent(p: Awaited<ReturnType<typeof sharing>>, customerId: string, prefix: string): Promise<string[]> {
+  p.csr.ws.send(desktop(p.sessionId, customerId, p.shareId, 'before'));
+  await until('the frame before the pause at the customer', async () => p.customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'before'));
+  b.child.kill('SIGSTOP');
+  const refs = Array.from({ length: 20 }, (_, i) => `${prefix}-${i}`);
+  for (const ref of refs) p.csr.ws.send(desktop(p.sessionId, customerId, p.shareId, ref));
+  return refs;
+}
+
 describe('relay leases: a paused node', () => {
   it('SHR-4 endShare answered on node A while node B is frozen: the answer waits for B’s lease, and B, thawed, refuses every frame of the ended share', async () => {
     // Both ends on node B.
-    const { sessionId, shareId, csrToken, customerToken, csr, customer } = await sharing('csr-paused', 'cust-paused', bUrl, bUrl);
-    const s = { id: sessionId };
+    const shared = await sharing('csr-paused', 'cust-paused', bUrl, bUrl);
+    const { sessionId, shareId, csrToken, customerToken, csr, customer } = shared;
     // Both nodes hold a lease, and B relays the share.
     await until(
       'both nodes holding a relay lease',
       async () => (await db.query(`SELECT count(*)::int AS n FROM signalling_leases WHERE expires_at > clock_timestamp()`)).rows[0].n === 2,
     );
-    csr.ws.send(desktop(s.id, 'cust-paused', shareId, 'before'));
-    await until('the frame before the pause at the customer', async () => customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'before'));
-
-    b.child.kill('SIGSTOP');
     try {
       // Frames of the share wait in B's socket while it is frozen.
-      const refs = Array.from({ length: 20 }, (_, i) => `during-${i}`);
-      for (const ref of refs) csr.ws.send(desktop(s.id, 'cust-paused', shareId, ref));
+      const refs = await freezeWithFramesSent(shared, 'cust-paused', 'during');
       await sleep(50);
       const asked = Date.now();
       const ended = await ok(customerToken, 'mutation($id: ID!, $sh: String!) { endShare(id: $id, shareId: $sh) { activities { shares { shareId status } } } }', {
-        id: s.id,
+        id: sessionId,
         sh: shareId,
       });
       const waitedMs = Date.now() - asked;
@@ -125,28 +133,23 @@ describe('relay leases: a paused node', () => {
     }
 
     // B, thawed, renews its lease and relays again on kept state: a new share flows.
-    const again = await ok(csrToken, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id: s.id });
+    const again = await ok(csrToken, 'mutation($id: ID!) { requestShare(id: $id, kind: desktop, mode: view) { activities { shares { shareId status } } } }', { id: sessionId });
     const second = (again.activities.shares as { shareId: string }[])[0]!.shareId;
-    await ok(customerToken, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: second });
-    csr.ws.send(desktop(s.id, 'cust-paused', second, 'after'));
+    await ok(customerToken, 'mutation($id: ID!, $sh: String!) { approveShare(id: $id, shareId: $sh) { id } }', { id: sessionId, sh: second });
+    csr.ws.send(desktop(sessionId, 'cust-paused', second, 'after'));
     await until('a frame of the new share at the customer', async () => customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'after'), 20_000);
   }, 120_000);
 
   it('SHR-4 frames node A relayed to frozen node B before endShare was answered are not delivered by B after it: B, thawed with its lease run out, reads first', async () => {
     // The CSR on node A, the customer on node B: A relays the CSR's frames to B through the bus.
-    const { sessionId, shareId, customerToken, csr, customer } = await sharing('csr-paused-2', 'cust-paused-2', a.url, bUrl);
-    const s = { id: sessionId };
-    csr.ws.send(desktop(s.id, 'cust-paused-2', shareId, 'before'));
-    await until('the frame before the pause at the customer, across nodes', async () => customer.frames.some((f) => f.type === 'signal' && f.payload?.ref === 'before'));
-
-    b.child.kill('SIGSTOP');
+    const shared = await sharing('csr-paused-2', 'cust-paused-2', a.url, bUrl);
+    const { sessionId, shareId, customerToken, csr, customer } = shared;
     try {
       // Node A relays these at once (its lease is current, the share approved): they wait in B's LISTEN socket.
-      const refs = Array.from({ length: 20 }, (_, i) => `across-${i}`);
-      for (const ref of refs) csr.ws.send(desktop(s.id, 'cust-paused-2', shareId, ref));
+      const refs = await freezeWithFramesSent(shared, 'cust-paused-2', 'across');
       await sleep(200);
       expect(csr.frames.filter((f) => refs.includes(f.ref))).toEqual([]); // relayed, not refused
-      await ok(customerToken, 'mutation($id: ID!, $sh: String!) { endShare(id: $id, shareId: $sh) { id } }', { id: s.id, sh: shareId });
+      await ok(customerToken, 'mutation($id: ID!, $sh: String!) { endShare(id: $id, shareId: $sh) { id } }', { id: sessionId, sh: shareId });
       b.child.kill('SIGCONT');
       // B confirms the change (re-reads the session) and closes the customer's end; the frames queued before it must not follow.
       await until('close-media at the customer', async () => customer.frames.find((f) => f.type === 'close-media' && f.shareId === shareId), 30_000);

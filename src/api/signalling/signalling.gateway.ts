@@ -8,7 +8,7 @@ import { hasRole, type Principal } from '../../application/identity/principal.js
 import { PresenceService } from '../../application/sessions/presence.service.js';
 import { SessionService } from '../../application/sessions/session.service.js';
 import { closeAtExpiry, TOKEN_EXPIRED_CLOSE } from '../auth/token-expiry.js';
-import { ConsentPeers } from '../../application/signalling/consent-peers.js';
+import { ConsentPeers, within } from '../../application/signalling/consent-peers.js';
 import { type AllowedDecision, ConsentView } from '../../application/signalling/consent-view.js';
 import {
   type FrameMessage,
@@ -562,7 +562,12 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
         const gated = message.version !== undefined && (message.frame as { type?: unknown }).type === 'signal';
         const fence = next.fence ?? (gated && !this.consent.keptIsCurrent(message.sessionId) ? this.consent.fence(message.sessionId) : undefined);
         // A read that fails or hangs (a connection dead on one side) must not hold every session's frames up.
-        const fenced = fence ? await this.withinLease(fence) : true;
+        const fenced = fence
+          ? (await within(
+              fence.then(() => true),
+              SIGNALLING_LIMITS.relayLeaseMs,
+            )) === true
+          : true;
         // No read, no judgement: a frame that cannot be checked is dropped (signalling is resent by its peers).
         if (!fenced) this.relayedDropped++;
         else
@@ -578,23 +583,6 @@ export class SignallingGateway implements OnApplicationBootstrap, OnModuleDestro
         this.logger.warn({ frames: this.relayedDropped }, 'frames from other nodes dropped: their consent could not be read');
         this.relayedDropped = 0;
       }
-    }
-  }
-
-  /** True once `read` resolved, false if it failed or took longer than a relay lease. */
-  private async withinLease(read: Promise<void>): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SIGNALLING_LIMITS.relayLeaseMs)));
-    try {
-      return await Promise.race([
-        read.then(
-          () => true,
-          () => false,
-        ),
-        late,
-      ]);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

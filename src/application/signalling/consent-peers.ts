@@ -1,5 +1,22 @@
 import type { ConfirmedMessage, RelayLeases, SessionChangedMessage, SignallingBus } from './signalling-bus.port.js';
 
+/**
+ * The promise's value, or undefined once it fails (told to `failed`) or `ms` milliseconds pass
+ * first. The timer is cleared either way; the promise itself is not cancelled.
+ */
+export async function within<T>(promise: Promise<T>, ms: number, failed: (error: unknown) => void = () => undefined): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } catch (error) {
+    failed(error);
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What ConsentPeers needs of the consent view: re-reading a session this node may hold. */
 export interface ConsentRefresh {
   /**
@@ -179,18 +196,11 @@ export class ConsentPeers {
     return ms * 1.01 + 20;
   }
 
-  /** The promise's value, or undefined if it fails or takes longer than `ms` (a failure is logged unless `quiet`). */
-  private async within<T>(promise: Promise<T>, ms: number, quiet?: 'quiet'): Promise<T | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-    try {
-      return await Promise.race([promise, late]);
-    } catch (error) {
+  /** `within`, logging a failure (not a timeout) unless `quiet` or stopping. */
+  private within<T>(promise: Promise<T>, ms: number, quiet?: 'quiet'): Promise<T | undefined> {
+    return within(promise, ms, (error) => {
       if (!quiet && !this.stopped) this.options.log?.('relay leases unreadable; waiting one whole lease', error);
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
   /**
