@@ -16,6 +16,12 @@
  * undici `Client` (one keep-alive connection, no pipelining), which costs the shared 2 cores
  * less per request than `fetch` did.
  *
+ * **Express against Fastify** (BENCH_ADAPTERS, `express,fastify` by default): in the one-process
+ * rounds, two more windows run the floor's resolver on Nest's stack alone (request logging, the
+ * auth guard, the validation pipe, Apollo Server; none of Tandem's middleware) on each adapter,
+ * so the adapter is the only difference between them (`adapter-floor`, Fastify's ratio against
+ * Express's). The full app runs on Express.
+ *
  * **One process against two** (BENCH_PROCESSES, `1,2` by default): after the one-process
  * rounds, a second node (`api-node.ts`, the same app in a process of its own on the same
  * database, projection leadership deciding which node applies what) joins, the clients are
@@ -51,6 +57,7 @@ import { EVENT_STORE, type EventStore } from '../src/application/event-store/eve
 import { ProjectionRunner } from '../src/infrastructure/projections/projection-runner.js';
 import { signToken } from '../src/infrastructure/identity/jwt.js';
 import { BENCH_JWT_SECRET, benchApiNode } from './api-floor.js';
+import { adapterFloorApp, type HttpAdapterName } from './api-adapters.js';
 import { profiled, summarise } from './profile.js';
 import { benchDatabase, closedLoopSamples, combine, type LoadResult, type LoadSamples, rawInsertLimit, report, round, seconds, positive } from './support.js';
 
@@ -155,6 +162,7 @@ async function main(): Promise<void> {
   const clients = positive(process.env.BENCH_CLIENTS, 32);
   const longSession = positive(process.env.BENCH_LONG_SESSION, 1000);
   const processCounts = (process.env.BENCH_PROCESSES ?? '1,2').split(',').map((n) => positive(n, 1));
+  const adapters = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',').filter((a): a is HttpAdapterName => a === 'express' || a === 'fastify');
   const duration = seconds(20);
   const db = await benchDatabase('api');
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-api-'));
@@ -197,11 +205,11 @@ async function main(): Promise<void> {
     }
     return { tokens, sessionIds };
   };
-  const window = async (what: string, query: string, s: { tokens: string[]; sessionIds: string[] }, length: number) => {
-    const { samples, firstError } = await inWorker({ endpoints, query, ...s, seconds: length });
+  const window = async (what: string, query: string, s: { tokens: string[]; sessionIds: string[] }, length: number, at = endpoints) => {
+    const { samples, firstError } = await inWorker({ endpoints: at, query, ...s, seconds: length });
     if (firstError) console.error(`${what}: first GraphQL error: ${firstError}`);
     const r = combine([samples]);
-    console.error(`${what}, ${clients} clients on ${endpoints.length} process(es), ${length} s: ${r.perSecond}/s p50 ${r.p50ms} ms p99 ${r.p99ms} ms errors ${r.errors}`);
+    console.error(`${what}, ${clients} clients on ${at.length} process(es), ${length} s: ${r.perSecond}/s p50 ${r.p50ms} ms p99 ${r.p99ms} ms errors ${r.errors}`);
     return samples;
   };
 
@@ -212,6 +220,10 @@ async function main(): Promise<void> {
 
   const longSessions = await sessionsOf(longSession);
   const rounds = positive(process.env.BENCH_ROUNDS, 4);
+  // Nest's stack alone on each adapter (no Tandem middleware, no I/O), in this process like node 1.
+  const adapterApps = await Promise.all(adapters.map(async (adapter) => ({ adapter, ...(await adapterFloorApp(adapter)) })));
+  const adapterWindows = new Map<HttpAdapterName, LoadSamples[]>(adapters.map((a) => [a, []]));
+  for (const { adapter, endpoint: at } of adapterApps) await window(`warm-up ${adapter} adapter floor`, FLOOR, warm, Math.min(2, duration / 5), [at]);
   const results: { processes: number; floor: LoadResult; atShort: LoadResult; atLong: LoadResult }[] = [];
   const met = (r: LoadResult, floor: LoadResult) => r.perSecond / floor.perSecond >= TARGET_RATIO && r.p99ms < 2 * floor.p99ms && r.perSecond >= TARGET_PER_SECOND;
   try {
@@ -232,6 +244,9 @@ async function main(): Promise<void> {
       // all of them alike (their ratios are what compares across runs).
       const windows = { floor: [] as LoadSamples[], short: [] as LoadSamples[], long: [] as LoadSamples[] };
       for (let r = 0; r < rounds; r++) {
+        if (processes === 1)
+          for (const { adapter, endpoint: at } of adapterApps)
+            adapterWindows.get(adapter)!.push(await window(`round ${r + 1}: ${adapter} adapter floor (Nest + Apollo only)`, FLOOR, warm, duration / rounds, [at]));
         windows.floor.push(await window(`round ${r + 1}: framework floor (benchFloor, no I/O)`, FLOOR, warm, duration / rounds));
         // Fresh sessions of 10 each round (a window adds events to the sessions it writes to).
         windows.short.push(await window(`round ${r + 1}: graphql-mutation, sessions of 10 events`, SEND_CHAT, await sessionsOf(10), duration / rounds));
@@ -262,12 +277,32 @@ async function main(): Promise<void> {
     console.error(`longest session stream at the end: ${Number(rows[0]?.longest ?? 0) + 1} events`);
   } finally {
     await Promise.all(others.map(stopNode));
+    await Promise.all(adapterApps.map(({ app: adapterApp }) => adapterApp.close()));
     await pool.end();
     await app.close();
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 
+  const adapterFloors = [...adapterWindows].filter(([, w]) => w.length > 0).map(([adapter, w]) => ({ adapter, r: combine(w) }));
+  const expressAdapter = adapterFloors.find((a) => a.adapter === 'express')?.r;
+  for (const { adapter, r } of adapterFloors) {
+    const againstExpress = adapter !== 'express' && expressAdapter !== undefined;
+    report({
+      bench: 'api',
+      case: 'adapter-floor',
+      adapter,
+      processes: 1,
+      clients,
+      value: r.perSecond,
+      unit: 'mutations/s',
+      limit: againstExpress ? expressAdapter.perSecond : raw.perSecond,
+      limitCase: againstExpress ? 'express adapter floor' : 'raw single-row INSERT tx/s',
+      p50ms: r.p50ms,
+      p99ms: r.p99ms,
+      errors: r.errors,
+    });
+  }
   for (const { processes, floor, atShort, atLong } of results) {
     report({
       bench: 'api',
