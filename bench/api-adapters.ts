@@ -5,6 +5,7 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger, LoggerModule } from 'nestjs-pino';
+import { pino } from 'pino';
 import { AuthGuard } from '../src/api/auth/auth.guard.js';
 import { InputPipe } from '../src/api/validation/input-pipe.js';
 import { TokenVerifier } from '../src/infrastructure/identity/jwt.js';
@@ -28,7 +29,9 @@ class PingResolver {
  * app sets it up), the app's auth guard and validation pipe, Apollo Server, and the floor's
  * resolver. Tandem's own HTTP middleware (security headers, the input guard's parsing rules,
  * the metrics timer, the consoles' router) is left out, so that the only difference between
- * two of these apps is the adapter.
+ * two of these apps is the adapter. Request logging on Fastify is Fastify's own (pino, a child
+ * logger per request, the same log shape): nestjs-pino's middleware never runs for the route
+ * Apollo registers on the Fastify instance before Nest's middleware.
  */
 @Module({})
 class AdapterFloorModule {
@@ -62,7 +65,11 @@ class AdapterFloorModule {
  */
 export async function adapterFloorApp(adapter: HttpAdapterName): Promise<{ app: INestApplication; endpoint: string }> {
   const module = AdapterFloorModule.register();
-  const app = adapter === 'fastify' ? await NestFactory.create(module, new FastifyAdapter(), { bufferLogs: true }) : await NestFactory.create(module, { bufferLogs: true });
+  const requestLogger = () => pino({ ...logShape(process.env.LOG_LEVEL ?? 'warn'), redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const app =
+    adapter === 'fastify'
+      ? await NestFactory.create(module, new FastifyAdapter({ loggerInstance: requestLogger() }), { bufferLogs: true })
+      : await NestFactory.create(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new InputPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
   await app.listen(0, '127.0.0.1');
