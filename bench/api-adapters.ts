@@ -71,7 +71,7 @@ export async function adapterFloorApp(adapter: HttpAdapterName): Promise<{ app: 
       ? await NestFactory.create(module, new FastifyAdapter({ loggerInstance: requestLogger() }), { bufferLogs: true })
       : await NestFactory.create(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new InputPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
+  app.useGlobalPipes(InputPipe.forTheApi());
   await app.listen(0, '127.0.0.1');
   return { app, endpoint: `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql` };
 }

@@ -66,14 +66,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, extraPro
   for (const middleware of inputGuard({ limit: '256kb' })) app.use(middleware);
   // The consoles at `/` (web/dist); the API's own paths fall through to Nest.
   app.use(webAppMiddleware());
-  app.useGlobalPipes(
-    new InputPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      stopAtFirstError: false,
-    }),
-  );
+  app.useGlobalPipes(InputPipe.forTheApi());
   // Built on the first request to /docs, from the served GraphQL schema (response shapes).
   const openApi = lazyOpenApiDocument(() => openApiDocument(app, app.get(GraphQLSchemaHost).schema, module.controllers ?? []));
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -13,6 +13,11 @@ import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } fro
  * refused by the element's rule).
  */
 export class InputPipe extends ValidationPipe {
+  /** The one configuration every transport validates with: unknown fields refused, values transformed, every error reported. */
+  static forTheApi(): InputPipe {
+    return new InputPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false });
+  }
+
   constructor(options: ValidationPipeOptions) {
     super(options);
   }
