@@ -1,43 +1,64 @@
 import 'reflect-metadata';
 import type { INestApplication, Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { NextFunction, Request, Response } from 'express';
+import { pino } from 'pino';
 import helmet from 'helmet';
-import { inputGuard } from './api/http/input-guard.js';
+import { InputRefused, installInputGuard, pathOf, sendRefusal } from './api/http/input-guard.js';
 import { InputPipe } from './api/validation/input-pipe.js';
-import { AppModule } from './app.module.js';
+import { AppModule, withoutCredentials } from './app.module.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
+import { logShape, requestFields, requestLevel } from './infrastructure/logging/log-shape.js';
 import { Metrics } from './infrastructure/metrics/metrics.js';
-import { webAppMiddleware } from './api/web/web-app.js';
+import { installConsoles } from './api/web/web-app.js';
 import { lazyOpenApiDocument, openApiDocument } from './api/openapi/openapi.document.js';
 
+/** The largest body any HTTP route takes (tus upload bytes are streamed, not parsed). */
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Paths whose requests get no log line (probes and scrapes). */
+const UNLOGGED = /^\/(health(\/(live|ready))?|metrics)$/i;
+
+/** What the HTTP edge keeps on Fastify's request between its hooks. */
+interface EdgeRequest {
+  principal?: { userId?: string };
+  traceId?: string;
+  problemCode?: string;
+}
+
 /**
- * Builds the HTTP/GraphQL/WebSocket application; used by main and by the e2e tests alike.
- * `extraProviders` join the app's module (benchmarks add a resolver that does no I/O).
+ * Builds the HTTP/GraphQL/WebSocket application on Fastify; used by main and by the e2e tests
+ * alike. `extraProviders` join the app's module (benchmarks add a resolver that does no I/O).
+ *
+ * The HTTP edge is installed on the Fastify instance before Nest and Apollo add any route, so
+ * that every route (Nest's controllers and Apollo's /graphql alike) gets it: security headers,
+ * body parsing and the input rules (`installInputGuard`), one request log line per request, the
+ * request duration metric, and the consoles at `/`.
  */
 export async function createApp(config: AppConfig, databaseUrl: string, extraProviders: Provider[] = []): Promise<INestApplication> {
   const module = AppModule.register(config, databaseUrl, extraProviders);
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: true, rawBody: false });
-  app.useLogger(app.get(Logger));
-  app.useWebSocketAdapter(new WsAdapter(app));
-  const { httpDuration } = app.get(Metrics);
-  app.use((req: { method: string; route?: { path?: string }; baseUrl?: string }, res: { statusCode: number; on(e: 'finish', f: () => void): void }, next: () => void) => {
-    const stop = httpDuration.startTimer();
-    // The route pattern, not the URL: ids in paths would explode the label set.
-    res.on('finish', () =>
-      stop({ method: req.method, route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}`.replace('{/*splat}', '') : 'unmatched', status: String(res.statusCode) }),
-    );
-    next();
+  const requestLog = pino(logShape(config.logLevel));
+  // Routing as the API was served before: `/API/v1/me/` is `/api/v1/me`.
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    // A URL the router cannot decode is refused as the input rules refuse any unreadable path.
+    frameworkErrors: (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) =>
+      sendRefusal(request, reply, new InputRefused(400, error.code === 'FST_ERR_BAD_URL' ? 'INVALID_TEXT' : 'BAD_REQUEST', 'path', 'the path is not valid percent-encoded UTF-8')),
   });
-  // Security headers (helmet): no X-Powered-By; a CSP fit for the pages under /pages and for a
-  // single-page app served at / (scripts from this origin only, inline styles, sockets to it).
-  // Apollo's landing page (/graphql) and Swagger UI (/docs) get every header but the CSP.
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  const fastify = adapter.getInstance();
+  let metrics: Metrics | undefined;
+
+  // Security headers (helmet): a CSP fit for the pages under /pages and for a single-page app
+  // served at / (scripts from this origin only, inline styles, sockets to it). Apollo's landing
+  // page (/graphql) and Swagger UI (/docs) get every header but the CSP. Answers for a caller
+  // (API, GraphQL, dev mail) are private: never kept by a cache.
   const csp = {
     directives: {
       defaultSrc: ["'self'"],
@@ -57,15 +78,44 @@ export async function createApp(config: AppConfig, databaseUrl: string, extraPro
   };
   const withCsp = helmet({ contentSecurityPolicy: csp });
   const withoutCsp = helmet({ contentSecurityPolicy: false });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    // Answers for a caller (API, GraphQL, dev mail) are private: never kept by a cache.
-    if (/^\/(api|graphql|dev)(\/|$)/i.test(req.path)) res.setHeader('Cache-Control', 'no-store');
-    return (/^\/(graphql|docs)(\/|$)/i.test(req.path) ? withoutCsp : withCsp)(req, res, next);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const edge = request as unknown as EdgeRequest;
+    requestFields(edge); // the trace id, while the request's span is active
+    const path = pathOf(request.url);
+    // On the raw response, as helmet's: kept by replies that stream on their own (downloads, tus).
+    if (/^\/(api|graphql|dev)(\/|$)/i.test(path)) reply.raw.setHeader('Cache-Control', 'no-store');
+    (/^\/(graphql|docs)(\/|$)/i.test(path) ? withoutCsp : withCsp)(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const edge = request as unknown as EdgeRequest;
+    const path = pathOf(request.url);
+    // The route pattern, not the URL: ids in paths would explode the label set.
+    const route = request.routeOptions.url && request.routeOptions.url !== '/*' ? request.routeOptions.url : 'unmatched';
+    metrics?.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (!UNLOGGED.test(path)) {
+      const level = requestLevel(request, reply);
+      if (requestLog.isLevelEnabled(level))
+        requestLog[level](
+          {
+            req: { id: request.id, method: request.method, url: withoutCredentials(request.url), remoteAddress: request.ip },
+            res: { statusCode: reply.statusCode },
+            responseTime: Math.round(reply.elapsedTime),
+            ...requestFields(edge),
+          },
+          'request completed',
+        );
+    }
+    done();
   });
   // Bodies are parsed by the input guard: depth before parsing, storable text in every field.
-  for (const middleware of inputGuard({ limit: '256kb' })) app.use(middleware);
+  installInputGuard(fastify, { bodyLimit: BODY_LIMIT_BYTES });
   // The consoles at `/` (web/dist); the API's own paths fall through to Nest.
-  app.use(webAppMiddleware());
+  await installConsoles(fastify);
+
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false, rawBody: false });
+  app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new WsAdapter(app));
+  metrics = app.get(Metrics);
   app.useGlobalPipes(InputPipe.forTheApi());
   // Built on the first request to /docs, from the served GraphQL schema (response shapes).
   const openApi = lazyOpenApiDocument(() => openApiDocument(app, app.get(GraphQLSchemaHost).schema, module.controllers ?? []));

@@ -1,12 +1,12 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Logger, Module, type Provider, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { logShape, requestFields, requestLevel } from './infrastructure/logging/log-shape.js';
+import { logShape } from './infrastructure/logging/log-shape.js';
 import { AuthGuard, bearerToken } from './api/auth/auth.guard.js';
 import { ProblemFilter } from './api/errors/problem.filter.js';
 import { HealthController, HealthResolver } from './api/health/health.controller.js';
@@ -89,17 +89,12 @@ export class AppModule {
         // benches: their own) with the zod schema, and ConfigService.get('app') is the result.
         // main read them first too: it needs the port and the database before the app exists.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validatePredefined: false, validate: () => validateEnvironment(environmentOf(config)) }),
+        // The app's own lines (one log shape, issue 17: the same base fields and trace ids as
+        // main's start-up lines). Request lines are the HTTP edge's (app.factory.ts), so
+        // nestjs-pino's per-request middleware runs nowhere.
         LoggerModule.forRoot({
-          pinoHttp: {
-            // One log shape (issue 17): the same base fields and trace ids as main's start-up lines.
-            ...logShape(config.logLevel),
-            customProps: requestFields as never,
-            customLogLevel: requestLevel,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req: { url?: string }) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/i.test(req.url ?? '') },
-            // Whatever the path and its case, a credential in the query string never reaches a log line (issue 11).
-            serializers: { req: (req: { url?: string; query?: unknown }) => ({ ...req, url: withoutCredentials(req.url), query: undefined }) },
-          },
+          pinoHttp: { ...logShape(config.logLevel), autoLogging: false },
+          forRoutes: [{ path: '/__no-request-logging__', method: RequestMethod.ALL }],
         }),
         TypeOrmModule.forRoot({
           type: 'postgres',
@@ -148,7 +143,9 @@ export class AppModule {
               ),
             ),
           },
-          context: ({ req, extra }: { req?: unknown; extra?: { principal?: unknown } }) => (req ? { req } : { req: { principal: extra?.principal } }),
+          // Over HTTP the first argument is Fastify's request (the guard keeps the principal on it);
+          // over graphql-ws it is the socket's context, whose `extra` carries the principal.
+          context: (arg: { extra?: { principal?: unknown } }) => (arg.extra ? { req: { principal: arg.extra.principal } } : { req: arg }),
         }),
       ],
       controllers: [

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { isBackendUnavailable, RETRY_AFTER_SECONDS } from '../../application/errors/backend-unavailable.js';
 import { DomainError, type ErrorCategory } from '../../domain/shared/domain-error.js';
 import { activeTraceId } from '../../application/operations/tracing.js';
+import { graphqlErrors, parserRefusal, pathOf, refusalProblem } from '../http/input-guard.js';
 
 const STATUS: Record<ErrorCategory, number> = {
   validation: 422,
@@ -29,6 +30,8 @@ interface Problem {
 
 /** Turns any error into one stable shape: RFC 7807 for REST, `extensions.code` for GraphQL. */
 export function toProblem(error: unknown): Problem {
+  const refused = parserRefusal(error);
+  if (refused) return refusalProblem(refused);
   if (error instanceof DomainError) {
     return {
       type: `https://tandem.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
@@ -118,17 +121,18 @@ export class ProblemFilter implements ExceptionFilter {
       case 'ws':
         return;
       default: {
-        const response = host
-          .switchToHttp()
-          .getResponse<{ status(n: number): { type(t: string): { send(b: string): void } }; setHeader(name: string, value: string): void; locals?: Record<string, unknown> }>();
+        const response = host.switchToHttp().getResponse<{ status(n: number): { type(t: string): { send(b: string): void } }; header(name: string, value: string): void }>();
+        const request = host.switchToHttp().getRequest<{ url?: string; problemCode?: string }>();
         // The request's log line names the problem code (log-shape.ts requestFields).
-        if (response.locals) response.locals.problemCode = problem.code;
-        const request = host.switchToHttp().getRequest<{ url?: string }>();
-        if (typeof problem.retryAfter === 'number') response.setHeader('Retry-After', String(problem.retryAfter));
+        request.problemCode = problem.code;
+        if (typeof problem.retryAfter === 'number') response.header('Retry-After', String(problem.retryAfter));
+        // A body refused at the edge (too large, unreadable): on /graphql, GraphQL's `errors` too.
+        const refused = parserRefusal(error);
+        const graphql = refused ? graphqlErrors(refused, pathOf(request.url ?? '')) : {};
         response
           .status(problem.status)
           .type('application/problem+json')
-          .send(JSON.stringify({ ...problem, instance: request.url }));
+          .send(JSON.stringify({ ...problem, instance: request.url, ...graphql }));
       }
     }
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pipeline } from 'node:stream/promises';
 import { attachmentDisposition } from '../../application/files/file-names.js';
 import { type Opened, StoredContentService, type StoredObject } from '../../application/files/stored-content.service.js';
@@ -33,7 +33,7 @@ export class FilesController {
   @ApiResponse({ status: 200, description: 'The bytes, as an attachment of the sniffed type', content: { 'application/octet-stream': { schema: BYTES } } })
   @ApiResponse({ status: 206, description: 'The requested range', content: { 'application/octet-stream': { schema: BYTES } } })
   @ApiResponse({ status: 416, description: 'Range not satisfiable (no body; Content-Range gives the size)' })
-  async file(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string, @Param('fileId') fileId: string, @Req() req: Request, @Res() res: Response) {
+  async file(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string, @Param('fileId') fileId: string, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     const object = await this.content.describe(p, sessionId, 'file', fileId);
     await this.send(req, res, object, 'attachment', (range) => this.content.openFile(p, sessionId, fileId, range));
   }
@@ -52,13 +52,24 @@ export class FilesController {
   @ApiResponse({ status: 200, description: 'The recording', content: { 'video/webm': { schema: BYTES } } })
   @ApiResponse({ status: 206, description: 'The requested range', content: { 'video/webm': { schema: BYTES } } })
   @ApiResponse({ status: 416, description: 'Range not satisfiable (no body; Content-Range gives the size)' })
-  async recording(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string, @Param('recordingId') recordingId: string, @Req() req: Request, @Res() res: Response) {
+  async recording(
+    @CurrentPrincipal() p: Principal,
+    @Param('sessionId') sessionId: string,
+    @Param('recordingId') recordingId: string,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const object = await this.content.describe(p, sessionId, 'recording', recordingId);
     await this.send(req, res, object, 'inline', (range) => this.content.openRecording(p, sessionId, recordingId, range));
   }
 
-  private async send(req: Request, res: Response, object: StoredObject, disposition: 'attachment' | 'inline', open: (range?: ByteRange) => Promise<Opened>) {
+  /** Streams the bytes on Node's own response (the reply is taken over): HEAD sends the headers only, and opens nothing. */
+  private async send(req: FastifyRequest, reply: FastifyReply, object: StoredObject, disposition: 'attachment' | 'inline', open: (range?: ByteRange) => Promise<Opened>) {
     const range = parseRange(req.headers.range, object.sizeBytes);
+    // Opened before the reply is taken over, so that a failure is still answered as a problem.
+    const body = req.method === 'HEAD' || range === 'unsatisfiable' ? undefined : (await open(range)).body;
+    reply.hijack();
+    const res = reply.raw;
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('ETag', `"${object.sha256}"`);
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -66,21 +77,20 @@ export class FilesController {
     res.setHeader('Content-Disposition', disposition === 'attachment' ? attachmentDisposition(object.name) : 'inline');
     res.setHeader('Content-Type', object.contentType);
     if (range === 'unsatisfiable') {
-      res.status(416).setHeader('Content-Range', `bytes */${object.sizeBytes}`);
+      res.statusCode = 416;
+      res.setHeader('Content-Range', `bytes */${object.sizeBytes}`);
       res.end();
       return;
     }
-    const { body } = await open(range);
     if (range) {
-      res.status(206);
+      res.statusCode = 206;
       res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${object.sizeBytes}`);
       res.setHeader('Content-Length', String(range.end - range.start + 1));
     } else {
-      res.status(200);
+      res.statusCode = 200;
       res.setHeader('Content-Length', String(object.sizeBytes));
     }
-    if (req.method === 'HEAD') {
-      body.destroy();
+    if (!body) {
       res.end();
       return;
     }

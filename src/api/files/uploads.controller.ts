@@ -1,8 +1,8 @@
-import { All, Controller, Head, HttpException, HttpStatus, Inject, Param, Patch, Delete, Post, Req, Res, Get, Options } from '@nestjs/common';
+import { Controller, Head, HttpException, HttpStatus, Inject, Param, Patch, Delete, Post, Req, Res, Get, Options } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Server as TusServer } from '@tus/server';
 import { Metadata } from '@tus/utils';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StoredContentService, UPLOAD_TOO_LARGE } from '../../application/files/stored-content.service.js';
 import type { Principal } from '../../application/identity/principal.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -10,7 +10,7 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { toProblem } from '../errors/problem.filter.js';
 
 export const TUS_SERVER = Symbol('TusServer');
-/** Where tus uploads are mounted: the one place that knows the HTTP framework underneath. */
+/** Where tus uploads are mounted. */
 export const UPLOADS_PATH = '/api/v1/uploads';
 
 /**
@@ -37,7 +37,7 @@ export class UploadsController {
     headers: { Location: { description: 'The upload URL', schema: { type: 'string' } }, 'Tus-Resumable': { description: 'tus protocol version', schema: { type: 'string' } } },
   })
   @ApiResponse({ status: 413, description: 'Upload-Length past UPLOAD_MAX_BYTES (UPLOAD_TOO_LARGE)' })
-  async create(@CurrentPrincipal() p: Principal, @Req() req: Request, @Res() res: Response) {
+  async create(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     const header = (name: string) => {
       const value = req.headers[name];
       return Array.isArray(value) ? value[0] : value;
@@ -75,7 +75,7 @@ export class UploadsController {
       throw error;
     }
     replaceHeader(req, 'upload-metadata', Metadata.stringify(kept));
-    await this.tus.handle(req, res);
+    await this.handOver(req, res);
   }
 
   @Head(':id')
@@ -85,9 +85,9 @@ export class UploadsController {
     description: 'Upload-Offset and Upload-Length of the upload',
     headers: { 'Upload-Offset': { description: 'Bytes received', schema: { type: 'integer' } } },
   })
-  async head(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+  async head(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     await this.content.authorizeContinue(p, id);
-    await this.tus.handle(req, res);
+    await this.handOver(req, res);
   }
 
   @Patch(':id')
@@ -97,17 +97,17 @@ export class UploadsController {
     description: 'Bytes stored; Upload-Offset is the new offset',
     headers: { 'Upload-Offset': { description: 'Bytes received', schema: { type: 'integer' } } },
   })
-  async patch(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+  async patch(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     await this.content.authorizeContinue(p, id);
-    await this.tus.handle(req, res);
+    await this.handOver(req, res);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Abandon an upload (tus termination)' })
   @ApiResponse({ status: 204, description: 'Abandoned' })
-  async terminate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+  async terminate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     await this.content.authorizeContinue(p, id);
-    await this.tus.handle(req, res);
+    await this.handOver(req, res);
   }
 
   @Options()
@@ -118,12 +118,19 @@ export class UploadsController {
     description: 'Tus-Version, Tus-Extension and Tus-Max-Size headers',
     headers: { 'Tus-Version': { description: 'Supported versions', schema: { type: 'string' } } },
   })
-  async options(@Req() req: Request, @Res() res: Response) {
-    await this.tus.handle(req, res);
+  async options(@Req() req: FastifyRequest, @Res() res: FastifyReply) {
+    await this.handOver(req, res);
   }
 
+  /** tus answers on Node's own request and response: the reply is taken over (after every check above has passed). */
+  private async handOver(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    reply.hijack();
+    await this.tus.handle(req.raw, reply.raw);
+  }
+
+  // (Nest keeps one mapping per method: the topmost decorator. The @All() that stood under this
+  // one never took effect, and on Fastify would have repeated the POST and OPTIONS routes.)
   @Get(':id')
-  @All()
   @ApiExcludeEndpoint() // a refusal (405), not an operation
   refuse(): never {
     throw new HttpException({ code: 'METHOD_NOT_ALLOWED', message: 'Download files from the session file list' }, HttpStatus.METHOD_NOT_ALLOWED);
@@ -141,9 +148,9 @@ export function tusProblem(error: unknown): { status_code: number; body: string 
 }
 
 /** Replaces a request header in both views Node keeps (tus reads either, through srvx). */
-function replaceHeader(req: Request, name: string, value: string): void {
-  req.headers[name] = value;
-  const raw = req.rawHeaders;
+function replaceHeader(req: FastifyRequest, name: string, value: string): void {
+  req.raw.headers[name] = value;
+  const raw = req.raw.rawHeaders;
   for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]!.toLowerCase() === name) raw.splice(i, 2);
   raw.push(name, value);
 }

@@ -80,7 +80,7 @@ export class HealthController {
   }
 }
 
-/** The slice of Express's response the controller uses. */
+/** The slice of the HTTP framework's reply the controller uses. */
 interface StatusSetter {
   status(code: number): unknown;
 }

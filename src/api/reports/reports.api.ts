@@ -175,11 +175,11 @@ export class ReportsController {
   async exportFile(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
-    @Res({ passthrough: true }) res: { type(t: string): void; setHeader(n: string, v: string): void },
+    @Res({ passthrough: true }) res: { type(t: string): void; header(n: string, v: string): void },
   ) {
     const file = await this.reports.exportFile(p, id);
     res.type(file.format === 'csv' ? 'text/csv' : 'application/json');
-    res.setHeader('Content-Disposition', `attachment; filename="csr-activity-${id}.${file.format}"`);
+    res.header('Content-Disposition', `attachment; filename="csr-activity-${id}.${file.format}"`);
     return file.content;
   }
 }

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import accepts from 'accepts';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from '../http/input-guard.js';
 
 /** Paths the server answers itself; everything else that asks for HTML is the consoles' app. */
 const SERVER_PATHS = ['/api', '/graphql', '/signalling', '/docs', '/metrics', '/health', '/dev'];
@@ -14,37 +17,50 @@ export function webDistDir(start = dirname(fileURLToPath(import.meta.url))): str
   }
 }
 
-const isServerPath = (path: string) => SERVER_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+const isServerPath = (path: string) => {
+  const lower = path.toLowerCase();
+  return SERVER_PATHS.some((p) => lower === p || lower.startsWith(`${p}/`));
+};
 
 /**
- * Serves the consoles (a single-page app) at `/`: hashed assets from `web/dist/assets` (cached
- * for a year), and `index.html` for any other GET that accepts HTML and is not one of the
- * server's own paths (`/join/123456789`, `/help/<queue>`, `/console/...`); and GraphiQL
- * (`web/dist/graphiql.html`) for a browser's GET /graphql. Nothing here runs inline script, so
- * a strict Content-Security-Policy holds.
+ * Serves the consoles (a single-page app) at `/`, on the Fastify instance before any route of
+ * the API: the files of `web/dist` (those under `assets/` are hashed and cached for a year, the
+ * others revalidated), and `index.html` for any other GET that accepts HTML and is not one of
+ * the server's own paths (`/join/123456789`, `/help/<queue>`, `/console/...`); and GraphiQL
+ * (`web/dist/graphiql.html`) for a browser's GET /graphql without a query. A GET with `query` is
+ * a GraphQL request. Nothing here runs inline script, so a strict Content-Security-Policy holds.
+ * Anything else falls through to the API's 404.
  */
-export function webAppMiddleware(dist = webDistDir()): express.Router {
-  const router = express.Router();
-  if (dist) router.use('/assets', express.static(join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
-  if (dist) router.use(express.static(dist, { index: false, maxAge: 0 }));
-  const page = (name: string) => (res: Response) => {
+export async function installConsoles(fastify: FastifyInstance, dist = webDistDir()): Promise<void> {
+  if (dist && existsSync(dist)) {
+    await fastify.register(fastifyStatic, {
+      root: dist,
+      prefix: '/',
+      // One route per file that exists at start: no catch-all to shadow the API's routes.
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      setHeaders: (reply, path) => reply.header('Cache-Control', path.includes(`${join(dist, 'assets')}/`) ? 'public, max-age=31536000, immutable' : 'public, max-age=0'),
+    });
+  }
+  const page = (name: string) => (reply: FastifyReply) => {
     const file = dist ? resolve(dist, name) : undefined;
     if (!file || !existsSync(file)) {
-      res.status(503).type('text/plain').send('The consoles are not built yet: run `npm run build:web` (npm start and npm test build them).\n');
-      return;
+      return reply.code(503).type('text/plain').send('The consoles are not built yet: run `npm run build:web` (npm start and npm test build them).\n');
     }
-    res.setHeader('cache-control', 'no-cache');
-    res.type('html').send(readFileSync(file));
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(readFileSync(file));
   };
-  // GraphiQL from our own bundle (offline; Nest's landing page loads from a CDN and is off):
-  // a browser's GET /graphql without a query. A GET with `query` is a GraphQL request.
-  router.get('/graphql', (req: Request, res: Response, next: NextFunction) => {
-    if (req.query.query !== undefined || req.accepts(['application/json', 'html']) !== 'html') return next();
-    page('graphiql.html')(res);
+  const accepted = (request: FastifyRequest, ...types: string[]) => accepts(request.raw).type(types);
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET' || pathOf(request.url) !== '/graphql') return undefined;
+    if ((request.query as { query?: unknown }).query !== undefined || accepted(request, 'application/json', 'html') !== 'html') return undefined;
+    return page('graphiql.html')(reply);
   });
-  router.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
-    if (isServerPath(req.path) || !req.accepts('html')) return next();
-    page('index.html')(res);
+  // Unmatched GETs (and HEADs): the app for a browser, the API's 404 for everyone else (and for
+  // a hashed asset that is not there: an old page asking for it must not get HTML as script).
+  fastify.get('/*', (request, reply) => {
+    const path = pathOf(request.url);
+    if (isServerPath(path) || path.toLowerCase().startsWith('/assets/') || !accepted(request, 'html')) return reply.callNotFound();
+    return page('index.html')(reply);
   });
-  return router;
 }

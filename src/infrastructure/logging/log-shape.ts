@@ -18,14 +18,14 @@ export function traceFields(): { traceId?: string; spanId?: string } {
   return context && trace.isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : {};
 }
 
-/** What a request line adds (pino-http `customProps`): its trace, the caller, and the problem code it was answered with. */
-export function requestFields(req: { principal?: { userId?: string }; traceId?: string }, res: { locals?: { problemCode?: string } }): Record<string, string> {
+/** What a request line adds: its trace, the caller, and the problem code it was answered with (set by the exception filter or the edge). */
+export function requestFields(req: { principal?: { userId?: string }; traceId?: string; problemCode?: string }): Record<string, string> {
   // Read at the start of the request, while its span is active, and kept for the completion line.
   req.traceId ??= traceFields().traceId;
   return {
     ...(req.traceId ? { traceId: req.traceId } : {}),
     ...(req.principal?.userId ? { userId: req.principal.userId } : {}),
-    ...(res.locals?.problemCode ? { problemCode: res.locals.problemCode } : {}),
+    ...(req.problemCode ? { problemCode: req.problemCode } : {}),
   };
 }
 

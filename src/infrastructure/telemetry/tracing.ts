@@ -1,4 +1,3 @@
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -22,7 +21,7 @@ let sdk: NodeSDK | undefined;
 /**
  * Starts the OpenTelemetry Node SDK: traces only (metrics stay on /metrics, logs on stdout),
  * exported by OTLP as the standard OTEL_* variables say (endpoint, protocol, headers, sampler),
- * with spans for incoming and outgoing HTTP, Express, GraphQL, PostgreSQL (pg), Redis (ioredis)
+ * with spans for incoming and outgoing HTTP, GraphQL, PostgreSQL (pg), Redis (ioredis)
  * and fetch. `spanProcessors` replace the OTLP exporter (tests use the SDK's in-memory exporter).
  * Must run before the instrumented modules load: see preload.ts.
  */
@@ -36,7 +35,6 @@ export function startTracing(options: { spanProcessors?: tracing.SpanProcessor[]
     instrumentations: [
       // Probes and scrapes every few seconds would drown the traces that matter.
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(health(\/(live|ready))?|metrics)(\?|$)/i.test(req.url ?? '') }),
-      new ExpressInstrumentation(),
       new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true }),
       new PgInstrumentation(),
       new IORedisInstrumentation(),
