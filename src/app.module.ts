@@ -49,10 +49,7 @@ import { DataSource } from 'typeorm';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
-/** A URL with the values of credential-like query parameters (token, access_token, ...) replaced, any case. */
-export function withoutCredentials(url: string | undefined): string | undefined {
-  return url?.replace(/([?&][^=&]*(?:token|secret|password|auth|key)[^=&]*=)[^&]*/gi, '$1[redacted]');
-}
+export { withoutCredentials } from './api/http/input-guard.js';
 
 /** The socket meets the HTTP edge's rules: token limit, storable variables, the same validation rules. */
 function withEdgeRules(options: ReturnType<typeof graphqlWsOptions>): ReturnType<typeof graphqlWsOptions> {

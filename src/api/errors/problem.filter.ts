@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { isBackendUnavailable, RETRY_AFTER_SECONDS } from '../../application/errors/backend-unavailable.js';
 import { DomainError, type ErrorCategory } from '../../domain/shared/domain-error.js';
 import { activeTraceId } from '../../application/operations/tracing.js';
-import { graphqlErrors, parserRefusal, pathOf, refusalProblem } from '../http/input-guard.js';
+import { graphqlErrors, parserRefusal, pathOf, refusalProblem, withoutCredentials } from '../http/input-guard.js';
 
 const STATUS: Record<ErrorCategory, number> = {
   validation: 422,
@@ -121,18 +121,25 @@ export class ProblemFilter implements ExceptionFilter {
       case 'ws':
         return;
       default: {
-        const response = host.switchToHttp().getResponse<{ status(n: number): { type(t: string): { send(b: string): void } }; header(name: string, value: string): void }>();
-        const request = host.switchToHttp().getRequest<{ url?: string; problemCode?: string }>();
+        const response = host.switchToHttp().getResponse<{
+          status(n: number): { type(t: string): { send(b: string): void } };
+          header(name: string, value: string): void;
+          removeHeader(name: string): void;
+        }>();
+        const request = host.switchToHttp().getRequest<{ url?: string; problemCode?: string; routeOptions?: { url?: string } }>();
         // The request's log line names the problem code (log-shape.ts requestFields).
         request.problemCode = problem.code;
         if (typeof problem.retryAfter === 'number') response.header('Retry-After', String(problem.retryAfter));
-        // A body refused at the edge (too large, unreadable): on /graphql, GraphQL's `errors` too.
+        // A body refused while it was read: on /graphql, GraphQL's `errors` too. Fastify marks such
+        // an answer `Connection: close`, which can cut the refusal off while the client is still
+        // sending; without it, Node reads the rest of the body off and keeps the connection.
         const refused = parserRefusal(error);
-        const graphql = refused ? graphqlErrors(refused, pathOf(request.url ?? '')) : {};
+        if (refused) response.removeHeader('connection');
+        const graphql = refused ? graphqlErrors(refused, (request.routeOptions?.url ?? pathOf(request.url ?? '')).toLowerCase()) : {};
         response
           .status(problem.status)
           .type('application/problem+json')
-          .send(JSON.stringify({ ...problem, instance: request.url, ...graphql }));
+          .send(JSON.stringify({ ...problem, instance: withoutCredentials(request.url), ...graphql }));
       }
     }
   }

@@ -78,6 +78,8 @@ export class UploadsController {
     await this.handOver(req, res);
   }
 
+  // Declared before the GET of the same path: Fastify makes a HEAD route for every GET and
+  // refuses a second one, so this HEAD must exist first.
   @Head(':id')
   @ApiOperation({ summary: 'The offset to resume from (tus)' })
   @ApiResponse({
@@ -111,7 +113,6 @@ export class UploadsController {
   }
 
   @Options()
-  @Options(':id')
   @ApiOperation({ summary: 'tus discovery: versions, extensions, the largest upload' })
   @ApiResponse({
     status: 204,
@@ -122,10 +123,27 @@ export class UploadsController {
     await this.handOver(req, res);
   }
 
-  /** tus answers on Node's own request and response: the reply is taken over (after every check above has passed). */
+  /**
+   * tus answers on Node's own request and response: the reply is taken over (after every check
+   * above has passed). A failure inside tus is answered here, on the raw response, since the
+   * exception filter cannot answer a reply that was taken over; once tus has begun its answer,
+   * the connection is cut instead.
+   */
   private async handOver(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     reply.hijack();
-    await this.tus.handle(req.raw, reply.raw);
+    try {
+      await this.tus.handle(req.raw, reply.raw);
+    } catch (error) {
+      const res = reply.raw;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const problem = { ...toProblem(error), instance: req.url.split('?')[0] };
+      res.statusCode = problem.status;
+      res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+      res.end(JSON.stringify(problem));
+    }
   }
 
   // (Nest keeps one mapping per method: the topmost decorator. The @All() that stood under this

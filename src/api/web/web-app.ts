@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import accepts from 'accepts';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pathOf } from '../http/input-guard.js';
+import { pathOf, routePath } from '../http/input-guard.js';
 
 /** Paths the server answers itself; everything else that asks for HTML is the consoles' app. */
 const SERVER_PATHS = ['/api', '/graphql', '/signalling', '/docs', '/metrics', '/health', '/dev'];
@@ -17,10 +17,11 @@ export function webDistDir(start = dirname(fileURLToPath(import.meta.url))): str
   }
 }
 
-const isServerPath = (path: string) => {
+/** True for a path the server answers itself (any case): `/api/...`, `/graphql`, `/health`, ... */
+export function isServerPath(path: string): boolean {
   const lower = path.toLowerCase();
   return SERVER_PATHS.some((p) => lower === p || lower.startsWith(`${p}/`));
-};
+}
 
 /**
  * Serves the consoles (a single-page app) at `/`, on the Fastify instance before any route of
@@ -32,15 +33,29 @@ const isServerPath = (path: string) => {
  * Anything else falls through to the API's 404.
  */
 export async function installConsoles(fastify: FastifyInstance, dist = webDistDir()): Promise<void> {
+  if (dist) {
+    // Hashed assets: read from disk on each request, so a build made while the server runs is
+    // served (a missing one is the API's 404, never the page).
+    await fastify.register(fastifyStatic, {
+      root: join(dist, 'assets'),
+      prefix: '/assets/',
+      index: false,
+      cacheControl: false,
+      setHeaders: (reply) => reply.header('Cache-Control', 'public, max-age=31536000, immutable'),
+    });
+  }
   if (dist && existsSync(dist)) {
+    // The other files at the top (icons, the pages' own files): one route each, for those there
+    // at start, so that no catch-all shadows the API's routes.
     await fastify.register(fastifyStatic, {
       root: dist,
       prefix: '/',
-      // One route per file that exists at start: no catch-all to shadow the API's routes.
       wildcard: false,
+      globIgnore: ['assets/**'],
       index: false,
       cacheControl: false,
-      setHeaders: (reply, path) => reply.header('Cache-Control', path.includes(`${join(dist, 'assets')}/`) ? 'public, max-age=31536000, immutable' : 'public, max-age=0'),
+      decorateReply: false,
+      setHeaders: (reply) => reply.header('Cache-Control', 'public, max-age=0'),
     });
   }
   const page = (name: string) => (reply: FastifyReply) => {
@@ -52,7 +67,7 @@ export async function installConsoles(fastify: FastifyInstance, dist = webDistDi
   };
   const accepted = (request: FastifyRequest, ...types: string[]) => accepts(request.raw).type(types);
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' || pathOf(request.url) !== '/graphql') return undefined;
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || routePath(request) !== '/graphql') return undefined;
     if ((request.query as { query?: unknown }).query !== undefined || accepted(request, 'application/json', 'html') !== 'html') return undefined;
     return page('graphiql.html')(reply);
   });
