@@ -174,6 +174,86 @@ describe('what answers and logs give away (issue 11 item 8)', () => {
   });
 });
 
+describe('the edge for every path the router takes (issue 11, on Fastify)', () => {
+  it('a path spelled another way (percent-encoded, upper case, trailing slash) meets the same rules: no-store and the GraphQL token limit', async () => {
+    const csr = await t.token('spelling-csr', ['csr']);
+    const tooMany = JSON.stringify({ query: `{ ${'whoami '.repeat(GRAPHQL_LIMITS.maxTokens + 1)}}` });
+    for (const path of ['/graphql', '/%67raphql', '/GRAPHQL', '/graphql/']) {
+      const res = await request(t.url).post(path).set('authorization', `Bearer ${csr}`).set('content-type', 'application/json').send(tooMany);
+      expect({ path, status: res.status, code: res.body.code, graphql: res.body.errors?.[0]?.extensions?.code }).toEqual({
+        path,
+        status: 400,
+        code: 'TOO_MANY_TOKENS',
+        graphql: 'TOO_MANY_TOKENS',
+      });
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    const me = await request(t.url).get('/%61pi/v1/me').set('authorization', `Bearer ${csr}`).expect(200);
+    expect(me.headers['cache-control']).toBe('no-store');
+  });
+
+  it('a URL the router cannot decode is 400 INVALID_TEXT and an over-long path segment 414 URI_TOO_LONG, each with the edge headers', async () => {
+    const csr = await t.token('url-csr', ['csr']);
+    const bad = await request(t.url).get('/api/v1/queues/%zz').set('authorization', `Bearer ${csr}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'INVALID_TEXT', field: 'path' });
+    expect(bad.headers['cache-control']).toBe('no-store');
+    expect(bad.headers['x-content-type-options']).toBe('nosniff');
+    // (A GET of an over-long segment is the API's 404: no route takes it.)
+    const long = await request(t.url)
+      .post(`/api/v1/sessions/${'s'.repeat(5000)}/commands/end`)
+      .set('authorization', `Bearer ${csr}`)
+      .send({});
+    expect(long.status).toBe(414);
+    expect(long.body).toMatchObject({ code: 'URI_TOO_LONG', field: 'path' });
+  });
+
+  it('JSON bodies: gzip and deflate are inflated and meet the same rules, another encoding or a charset other than UTF-8 is 415 naming the header, a broken gzip is 400; nothing is written', async () => {
+    const { gzipSync, deflateSync } = await import('node:zlib');
+    const csr = await t.token('encoding-csr', ['csr']);
+    const before = await eventCount();
+    // fetch sends the bytes as given (supertest would serialise a Buffer as JSON).
+    const post = async (headers: Record<string, string>, body: Buffer | string) => {
+      const res = await fetch(`${t.url}/api/v1/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${csr}`, 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
+      return { status: res.status, body: (await res.json()) as { code?: string; field?: string } };
+    };
+    const nul = JSON.stringify({ customer: { customerId: `c${NUL}` } });
+    for (const [encoding, body] of [
+      ['gzip', gzipSync(nul)],
+      ['deflate', deflateSync(nul)],
+    ] as const) {
+      const res = await post({ 'content-encoding': encoding }, body);
+      expect({ encoding, status: res.status, code: res.body.code, field: res.body.field }).toEqual({ encoding, status: 400, code: 'INVALID_TEXT', field: 'customer.customerId' });
+    }
+    const other = await post({ 'content-encoding': 'zstd' }, 'xx');
+    expect(other.status).toBe(415);
+    expect(other.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', field: 'Content-Encoding' });
+    const latin1 = await post({ 'content-type': 'application/json; charset=latin1' }, '{}');
+    expect(latin1.status).toBe(415);
+    expect(latin1.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', field: 'Content-Type' });
+    const broken = await post({ 'content-encoding': 'gzip' }, 'not gzip at all');
+    expect(broken.status).toBe(400);
+    expect(broken.body.code).toBe('BAD_REQUEST');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('an oversized body is answered 413 with its field, and the connection is kept (not cut while the client may still be sending)', async () => {
+    const csr = await t.token('large-csr', ['csr']);
+    const agent = request.agent(t.url);
+    const huge = JSON.stringify({ query: 'x'.repeat(1_000_000) });
+    const tooBig = await agent.post('/graphql').set('authorization', `Bearer ${csr}`).set('content-type', 'application/json').send(huge);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'body' });
+    expect(tooBig.body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(tooBig.headers.connection).not.toBe('close');
+    await agent.get('/api/v1/me').set('authorization', `Bearer ${csr}`).expect(200);
+  });
+});
+
 describe('reserved field names (issue 11: a kind found by the generated requests)', () => {
   it('a body naming constructor, __proto__ or prototype at any depth is a 400 INVALID_FIELD_NAME naming the field, never a 500, and writes nothing (the query parser already drops such names)', async () => {
     const csr = await t.token('reserved-csr', ['csr']);
