@@ -27,6 +27,13 @@ import pRetry from 'p-retry';
  *   `restartDelayMs`, and again with back-off until it is up.
  * - As root, PostgreSQL refuses to run: it runs as a `postgres` user (created if missing), and
  *   that user must be able to reach the binaries and the data folder.
+ * - Tandem connects over a Unix-domain socket in the cluster folder (issue 13): every command's
+ *   append is a round trip, and on this project's 2-core machine the same GraphQL mutation ran
+ *   at a median 660/s over the socket against 550/s over loopback TCP (five alternating runs
+ *   each), with less CPU per request in both Node and PostgreSQL. TCP on 127.0.0.1 stays open
+ *   for tools (psql, the replay and rebuild CLIs). A folder whose socket path would pass the
+ *   kernel's 107-byte limit, or that holds a character PostgreSQL's list syntax reserves, keeps
+ *   TCP only ({@link socketDirFor}).
  */
 export interface EmbeddedPostgresHandle {
   readonly url: string;
@@ -76,13 +83,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const found = inspectCluster(clusterDir);
   if (found.state === 'live') {
-    const owner = await OwnerLock.claim(urlFor(found.port));
-    if (!owner && options.shareRunning) return { url: urlFor(found.port), owned: false, adopted: false, stop: async () => undefined };
+    const url = urlFor(found.port, found.socketDir);
+    const owner = await OwnerLock.claim(url);
+    if (!owner && options.shareRunning) return { url, owned: false, adopted: false, stop: async () => undefined };
     if (!owner) throw new DataDirInUseError(resolve(options.dataDir), found.pid, found.port);
     notice(`embedded PostgreSQL left running in ${clusterDir} (pid ${found.pid}, port ${found.port}) by an earlier run: adopting it, it stops with this process`);
     let stopped: Promise<void> | undefined;
     return {
-      url: urlFor(found.port),
+      url,
       owned: true,
       adopted: true,
       stop: () => (stopped ??= (async () => (await owner.release(), await stopPostmaster(found.pid)))()),
@@ -98,7 +106,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (isRoot) await ensureReachableByPostgresUser([await binaryDir(), dirname(clusterDir)]);
 
   const port = options.port ?? (await freePort());
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'shared_buffers=256MB', ...(options.extraFlags ?? [])];
+  const socketDir = socketDirFor(clusterDir, port);
+  const flags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${socketDir ?? ''}`,
+    '-c',
+    'max_connections=300',
+    '-c',
+    'shared_buffers=256MB',
+    ...(options.extraFlags ?? []),
+  ];
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL cluster in ${clusterDir}`);
     await rm(clusterDir, { recursive: true, force: true });
@@ -127,7 +146,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     throw new Error(`embedded PostgreSQL did not start in ${clusterDir} on port ${port}: ${(error as Error).message}`);
   }
-  const owner = await OwnerLock.claim(urlFor(port));
+  const owner = await OwnerLock.claim(urlFor(port, socketDir));
   if (!owner) {
     // Another Tandem won a race to the same folder between our check and our start.
     await postmaster.stop();
@@ -135,33 +154,54 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   let stopped: Promise<void> | undefined;
   return {
-    url: urlFor(port),
+    url: urlFor(port, socketDir),
     owned: true,
     adopted: false,
     stop: () => (stopped ??= (async () => (await owner.release(), await postmaster.stop()))()),
   };
 }
 
-function urlFor(port: number): string {
+/**
+ * The server's URL: over the Unix-domain socket in `socketDir` when there is one (node-postgres
+ * takes the socket's folder from the `host` query parameter), else loopback TCP.
+ */
+function urlFor(port: number, socketDir?: string): string {
+  if (socketDir) return `postgres://${USER}:${PASSWORD}@localhost:${port}/postgres?host=${encodeURIComponent(socketDir)}`;
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 }
 
-type ClusterState = { state: 'none' } | { state: 'stale'; reason: string } | { state: 'live'; pid: number; port: number };
+/** Longest path of a Unix-domain socket on Linux (`sun_path` is 108 bytes with the terminating NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * The folder PostgreSQL puts its socket in: the cluster folder itself, when the socket's path
+ * (`<folder>/.s.PGSQL.<port>`) fits the kernel's limit and the folder's name needs no quoting in
+ * `unix_socket_directories` (a comma-separated list); otherwise undefined (TCP only).
+ */
+export function socketDirFor(clusterDir: string, port: number): string | undefined {
+  const dir = resolve(clusterDir);
+  if (/[,"'\\\s]/.test(dir)) return undefined;
+  return Buffer.byteLength(join(dir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH ? dir : undefined;
+}
+
+type ClusterState = { state: 'none' } | { state: 'stale'; reason: string } | { state: 'live'; pid: number; port: number; socketDir?: string };
 
 /** What `postmaster.pid` says, checked against the process table (lines: pid, data dir, start time, port). */
 export function inspectCluster(clusterDir: string): ClusterState {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return { state: 'none' };
-  const [pidLine, dirLine, , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+  // Lines: pid, data folder, start time, port, socket folder (empty without one), ...
+  const [pidLine, dirLine, , portLine, socketLine] = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(pidLine);
   const port = Number(portLine);
   if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return { state: 'stale', reason: 'unreadable' };
   if (!isAlive(pid)) return { state: 'stale', reason: `pid ${pid} is not running` };
   const cmdline = processCommandLine(pid);
-  if (cmdline === undefined) return { state: 'live', pid, port }; // no /proc: the owner lock decides
+  const socketDir = socketLine?.trim() || undefined;
+  if (cmdline === undefined) return { state: 'live', pid, port, socketDir }; // no /proc: the owner lock decides
   const dataDir = resolve(dirLine?.trim() || clusterDir);
   const isOurs = /(^|\/)postgres$/.test(cmdline[0] ?? '') && cmdline.some((arg, i) => resolve(arg) === dataDir && cmdline[i - 1] === '-D');
-  return isOurs ? { state: 'live', pid, port } : { state: 'stale', reason: `pid ${pid} now belongs to another program (${(cmdline[0] ?? '?').slice(0, 80)})` };
+  return isOurs ? { state: 'live', pid, port, socketDir } : { state: 'stale', reason: `pid ${pid} now belongs to another program (${(cmdline[0] ?? '?').slice(0, 80)})` };
 }
 
 function isAlive(pid: number): boolean {
