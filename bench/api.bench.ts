@@ -38,7 +38,7 @@
  * self time go to stderr; BENCH_PROFILE_OUT=file.cpuprofile also keeps the profile (the measured
  * windows are never profiled).
  *
- *   npm run bench:api   (BENCH_SECONDS=20, BENCH_ROUNDS=4, BENCH_CLIENTS=32, BENCH_LONG_SESSION=1000, BENCH_PROCESSES=1,2 by default)
+ *   npm run bench:api   (BENCH_SECONDS=40, BENCH_ROUNDS=4, BENCH_CLIENTS=32, BENCH_LONG_SESSION=1000, BENCH_PROCESSES=1,2 by default)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -163,7 +163,9 @@ async function main(): Promise<void> {
   const longSession = positive(process.env.BENCH_LONG_SESSION, 1000);
   const processCounts = (process.env.BENCH_PROCESSES ?? '1,2').split(',').map((n) => positive(n, 1));
   const adapters = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',').filter((a): a is HttpAdapterName => a === 'express' || a === 'fastify');
-  const duration = seconds(20);
+  const duration = seconds(40);
+  /** A warm-up window of `s` seconds, shorter in short runs (BENCH_SECONDS under 40). */
+  const warmUp = (s: number) => Math.min(s, (s * duration) / 40);
   const db = await benchDatabase('api');
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-api-'));
 
@@ -213,17 +215,19 @@ async function main(): Promise<void> {
     return samples;
   };
 
-  // Warm-up (JIT, pools, prepared statements), not counted.
+  // Warm-up (JIT, pools, prepared statements), not counted. The mutation's path took 10-15 s of
+  // load to reach its steady rate on this machine (2.5 s windows from a cold start: 215, 403,
+  // 549, 616/s, then 800/s and more), so it warms longer than the floor.
   const warm = await sessionsOf(1);
-  await window('warm-up floor', FLOOR, warm, Math.min(2, duration / 5));
-  await window('warm-up mutation', SEND_CHAT, warm, Math.min(3, duration / 4));
+  await window('warm-up floor', FLOOR, warm, warmUp(3));
+  await window('warm-up mutation', SEND_CHAT, warm, warmUp(12));
 
   const longSessions = await sessionsOf(longSession);
   const rounds = positive(process.env.BENCH_ROUNDS, 4);
   // Nest's stack alone on each adapter (no Tandem middleware, no I/O), in this process like node 1.
   const adapterApps = await Promise.all(adapters.map(async (adapter) => ({ adapter, ...(await adapterFloorApp(adapter)) })));
   const adapterWindows = new Map<HttpAdapterName, LoadSamples[]>(adapters.map((a) => [a, []]));
-  for (const { adapter, endpoint: at } of adapterApps) await window(`warm-up ${adapter} adapter floor`, FLOOR, warm, Math.min(2, duration / 5), [at]);
+  for (const { adapter, endpoint: at } of adapterApps) await window(`warm-up ${adapter} adapter floor`, FLOOR, warm, warmUp(3), [at]);
   const results: { processes: number; floor: LoadResult; atShort: LoadResult; atLong: LoadResult }[] = [];
   const met = (r: LoadResult, floor: LoadResult) => r.perSecond / floor.perSecond >= TARGET_RATIO && r.p99ms < 2 * floor.p99ms && r.perSecond >= TARGET_PER_SECOND;
   try {
@@ -237,8 +241,8 @@ async function main(): Promise<void> {
       endpoints.splice(processes);
       if (processes > 1) {
         // The new node's JIT, pools and kept folds, not counted.
-        await window(`warm-up floor, ${processes} processes`, FLOOR, warm, Math.min(2, duration / 5));
-        await window(`warm-up mutation, ${processes} processes`, SEND_CHAT, warm, Math.min(3, duration / 4));
+        await window(`warm-up floor, ${processes} processes`, FLOOR, warm, warmUp(3));
+        await window(`warm-up mutation, ${processes} processes`, SEND_CHAT, warm, warmUp(12));
       }
       // The three cases take turns in short windows, so a shared machine's changing load falls on
       // all of them alike (their ratios are what compares across runs).
@@ -249,8 +253,20 @@ async function main(): Promise<void> {
             adapterWindows.get(adapter)!.push(await window(`round ${r + 1}: ${adapter} adapter floor (Nest + Apollo only)`, FLOOR, warm, duration / rounds, [at]));
         windows.floor.push(await window(`round ${r + 1}: framework floor (benchFloor, no I/O)`, FLOOR, warm, duration / rounds));
         // Fresh sessions of 10 each round (a window adds events to the sessions it writes to).
-        windows.short.push(await window(`round ${r + 1}: graphql-mutation, sessions of 10 events`, SEND_CHAT, await sessionsOf(10), duration / rounds));
-        windows.long.push(await window(`round ${r + 1}: graphql-mutation, sessions of ${longSession}+ events`, SEND_CHAT, longSessions, duration / rounds));
+        // The two lengths swap places every round: the window right after the 32 sessions are
+        // started and filled ran 10-15% slower whichever length it measured (a run with the order
+        // reversed: 1,000 events 672/s and 616/s first, 10 events 772/s and 754/s second), so
+        // neither length may always take that place.
+        const fresh = await sessionsOf(10);
+        const short = () => window(`round ${r + 1}: graphql-mutation, sessions of 10 events`, SEND_CHAT, fresh, duration / rounds);
+        const long = () => window(`round ${r + 1}: graphql-mutation, sessions of ${longSession}+ events`, SEND_CHAT, longSessions, duration / rounds);
+        if (r % 2 === 0) {
+          windows.short.push(await short());
+          windows.long.push(await long());
+        } else {
+          windows.long.push(await long());
+          windows.short.push(await short());
+        }
       }
       const result = { processes, floor: combine(windows.floor), atShort: combine(windows.short), atLong: combine(windows.long) };
       results.push(result);
