@@ -88,6 +88,19 @@ describe('WebACD skills, statistics and visibility', () => {
     expect(unknown.body).toMatchObject({ code: 'UNKNOWN_TOPIC', field: 'topic' });
     const badLevel = await gql(admin, 'mutation($u: String!) { changeUserSettings(userId: $u, skills: [{ skill: "x", level: 11 }]) }', { u: novice });
     expect(badLevel.errors?.[0]?.extensions.status).toBe(400);
+
+    // RT-3 on the settings as they are now, not as the queue last saw them: a skill given while the
+    // request waits makes it servable at the queue's next decision.
+    await setSkills(novice, [
+      { skill: 'printers', level: 1 },
+      { skill: 'cobol', level: 2 },
+    ]);
+    await ok(noviceToken, 'mutation($q: ID!) { setAgentAvailability(queueId: $q, available: false) { id } }', { q: queue.id });
+    await available(noviceToken, queue.id);
+    const cobol = await until('the novice, now skilled in cobol, is offered the mainframe request', async () =>
+      (await offersOf(noviceToken)).find((o) => o.itemId === mainframe.itemId),
+    );
+    expect(cobol).toMatchObject({ kind: 'inbound', topic: 'mainframe' });
   });
 
   it('statistics: waiting, longest wait, agents, offers outstanding, and a service level, speed of answer and abandonment rate computed by hand', async () => {

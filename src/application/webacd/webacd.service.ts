@@ -91,6 +91,12 @@ export class WebAcdService {
   private readonly lines = new Map<string, Pending[]>();
   /** Per settings state: the agents' skill maps (settings change rarely; queues decide often). */
   private skillCache = new WeakMap<SettingsState, Map<string, ReadonlyMap<string, number>>>();
+  /**
+   * Per settings state and queue membership (the queue state's `agentIds` array, kept by identity
+   * until the agents change): each member's facts apart from the live load. Both change rarely,
+   * and a batch at 1,000 agents otherwise resolved 1,000 users' settings again.
+   */
+  private memberFactsCache = new WeakMap<SettingsState, WeakMap<readonly string[], ReadonlyMap<string, MemberFacts>>>();
   /** Sessions accepted on this node that the sessions' read model does not count yet (SES-3). */
   private readonly pending = new PendingLoad();
   /** The read model's last count of live sessions, and the sessions feed's generation it was read at. */
@@ -440,21 +446,36 @@ export class WebAcdService {
   private async context(state: QueueState, principals: readonly Principal[]): Promise<QueueContext> {
     const settings = await this.sessions.settings();
     const webacdEnabled = settings.site.webacdEnabled;
-    const members = new Set(state.status === 'open' ? state.agentIds : []);
-    const flagged = new Set(principals.filter((p) => p.flags.webacdAgent === true).map((p) => p.userId));
-    const ids = [...new Set([...members, ...principals.map((p) => p.userId)])];
+    const members = this.memberFacts(settings, state.status === 'open' ? state.agentIds : NO_AGENTS);
     const live = await this.liveLoad();
     const agents = new Map<string, AgentFacts>();
-    for (const id of ids) {
-      const own = effectiveSettings(settings, id);
-      agents.set(id, {
-        webacdAgent: isWebacdAgent(settings, id, { webacdAgent: flagged.has(id) }, members.has(id)),
-        liveLoad: live.get(id) ?? 0,
-        maxLoad: own.sessionMode === 'multi' ? own.maxCustomers : 1,
-        skills: this.skillsOf(settings, id),
-      });
+    for (const [id, facts] of members) agents.set(id, { ...facts, liveLoad: live.get(id) ?? 0 });
+    // Acting users who are not members: their identity provider's flag counts too (Q-1).
+    const flagged = new Set(principals.filter((p) => p.flags.webacdAgent === true).map((p) => p.userId));
+    for (const { userId } of principals) {
+      if (agents.has(userId)) continue;
+      agents.set(userId, { ...this.factsOf(settings, userId, flagged.has(userId), false), liveLoad: live.get(userId) ?? 0 });
     }
     return { webacdEnabled, agents };
+  }
+
+  /** The queue members' facts apart from the live load, kept per settings state and membership. */
+  private memberFacts(settings: SettingsState, agentIds: readonly string[]): ReadonlyMap<string, MemberFacts> {
+    let bySettings = this.memberFactsCache.get(settings);
+    if (!bySettings) this.memberFactsCache.set(settings, (bySettings = new WeakMap()));
+    let facts = bySettings.get(agentIds);
+    if (!facts) bySettings.set(agentIds, (facts = new Map(agentIds.map((id) => [id, this.factsOf(settings, id, false, true)]))));
+    return facts;
+  }
+
+  /** Q-1 (one rule for sessions and queues), SES-3's maximum and RT-3's skills of one user. */
+  private factsOf(settings: SettingsState, userId: string, flagged: boolean, member: boolean): MemberFacts {
+    const own = effectiveSettings(settings, userId);
+    return {
+      webacdAgent: isWebacdAgent(settings, userId, { webacdAgent: flagged }, member),
+      maxLoad: own.sessionMode === 'multi' ? own.maxCustomers : 1,
+      skills: this.skillsOf(settings, userId),
+    };
   }
 
   /**
@@ -483,6 +504,10 @@ export class WebAcdService {
     return skills;
   }
 }
+
+/** What routing knows of an agent apart from their live load. */
+type MemberFacts = Omit<AgentFacts, 'liveLoad'>;
+const NO_AGENTS: readonly string[] = [];
 
 /** The data of an `OfferAccepted` event, as the acceptance needs it. */
 export interface AcceptedData {
