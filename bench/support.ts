@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, startEmbeddedPostgres } from '../src/infrastructure/postgres/embedded-postgres.js';
@@ -9,7 +9,7 @@ import { runMigrations } from '../src/infrastructure/persistence/migrate.js';
  * embedded one with fsync on, in a temporary folder), a closed-loop load driver, and the one
  * JSON line per case that every benchmark ends with.
  */
-export async function benchDatabase(name: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function benchDatabase(name: string): Promise<{ url: string; close(): Promise<void>; postmasterPid?: number }> {
   const base = process.env.DATABASE_URL;
   if (base) {
     const url = await createDatabase(base, `bench_${name}_${Date.now()}`);
@@ -17,11 +17,17 @@ export async function benchDatabase(name: string): Promise<{ url: string; close(
     return { url, close: async () => undefined };
   }
   const dataDir = mkdtempSync(join(process.env.BENCH_DATA_DIR ?? tmpdir(), `tandem-bench-${name}-`));
-  const server = await startEmbeddedPostgres({ dataDir });
+  // BENCH_PG_STATEMENTS=1: pg_stat_statements on (see `topStatements`).
+  const statements =
+    process.env.BENCH_PG_STATEMENTS === '1'
+      ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.track_planning=on']
+      : [];
+  const server = await startEmbeddedPostgres({ dataDir, extraFlags: statements });
   const url = await createDatabase(server.url, 'bench');
   await runMigrations(url);
   return {
     url,
+    postmasterPid: Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]),
     close: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -112,3 +118,57 @@ export const positive = (raw: string | undefined, fallback: number): number => {
   const n = Number(raw);
   return Number.isInteger(n) && n > 0 ? n : fallback;
 };
+
+/**
+ * CPU time (user + system, ms) used so far by a PostgreSQL server: its postmaster and every
+ * process it started (backends, WAL writer, checkpointer...), read from Linux's /proc (clock
+ * ticks of 10 ms). Undefined without /proc or without the server's pid (DATABASE_URL). On a
+ * shared machine, CPU per operation moves far less than operations per second.
+ */
+export function serverCpuMs(postmasterPid: number | undefined): number | undefined {
+  if (!postmasterPid) return undefined;
+  const ticks = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { parent: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) };
+  };
+  try {
+    let total = ticks(readFileSync(`/proc/${postmasterPid}/stat`, 'utf8')).cpu;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const t = ticks(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+        if (t.parent === postmasterPid) total += t.cpu;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return total * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * With BENCH_PG_STATEMENTS=1 (the embedded server then loads pg_stat_statements): `reset()` at
+ * the start of a phase, `report(per, label)` at its end prints the statements by total planning
+ * and execution time, with calls and milliseconds per `per` operations (nested statements of functions included).
+ * Without it both do nothing.
+ */
+export async function statementsOf(pool: { query: (text: string) => Promise<{ rows: any[] }> }) {
+  const on = process.env.BENCH_PG_STATEMENTS === '1' && !process.env.DATABASE_URL;
+  if (on) await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  return {
+    reset: async () => void (on && (await pool.query('SELECT pg_stat_statements_reset()'))),
+    report: async (per: number, label: string) => {
+      if (!on) return;
+      const { rows } = await pool.query(
+        `SELECT calls, total_exec_time + total_plan_time AS ms, total_plan_time AS plan, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 20`,
+      );
+      console.error(`${label}: statements by planning and execution time (per operation: calls, ms, of which planning)`);
+      for (const r of rows)
+        console.error(
+          `  ${(Number(r.calls) / per).toFixed(2).padStart(7)} ${(Number(r.ms) / per).toFixed(3).padStart(8)} ms ${(Number(r.plan) / per).toFixed(3).padStart(7)}  ${r.q}`,
+        );
+    },
+  };
+}
