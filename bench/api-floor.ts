@@ -44,7 +44,15 @@ export class FrameworkFloorResolver {
  * @returns the app and its GraphQL endpoint (`http://127.0.0.1:<port>/graphql`)
  */
 export async function benchApiNode(databaseUrl: string, dataDir: string): Promise<{ app: INestApplication; endpoint: string }> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', JWT_SECRET: BENCH_JWT_SECRET, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', DATA_DIR: dataDir, DB_POOL_SIZE: '40' });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: BENCH_JWT_SECRET,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    DATA_DIR: dataDir,
+    DB_POOL_SIZE: '40',
+    ...(process.env.APPEND_FLIGHTS ? { APPEND_FLIGHTS: process.env.APPEND_FLIGHTS } : {}),
+  });
   const app = await createApp(config, databaseUrl, [FrameworkFloorResolver]);
   await app.listen(0, '127.0.0.1');
   return { app, endpoint: `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql` };

@@ -3,17 +3,18 @@ import pg from 'pg';
 import { type RecordedEvent, START } from '../../src/application/event-store/event-store.port.js';
 import { UpcasterRegistry } from '../../src/application/event-store/upcasters.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres-event-store.js';
+import { WrongExpectedVersionError } from '../../src/application/event-store/event-store.errors.js';
 import { eventStoreContract, waitUntil } from '../contract/event-store.contract.js';
 import { createDatabase, dropDatabase } from '../../src/infrastructure/postgres/embedded-postgres.js';
 import { createTestDatabase, testServerUrl, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
 const pools: pg.Pool[] = [];
-const openStore = (upcasters?: UpcasterRegistry) => {
+const openStore = (upcasters?: UpcasterRegistry, appendFlights?: number) => {
   const pool = new pg.Pool({ connectionString: db.url, max: 12 });
   pool.on('error', () => undefined); // an idle client dropped by the server; as the app's pool does
   pools.push(pool);
-  return new PostgresEventStore({ pool, upcasters });
+  return new PostgresEventStore({ pool, upcasters, appendFlights });
 };
 
 beforeAll(async () => {
@@ -273,3 +274,85 @@ async function readAll(store: PostgresEventStore, from: string): Promise<Recorde
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PostgreSQL event store: appends that arrive together commit together (issue 13)', () => {
+  const txOf = (checkpoint: string) => checkpoint.split(':')[0]!;
+
+  it('60 concurrent appends with one flight: they share transactions, and each is stored or refused for itself', async () => {
+    const store = openStore(undefined, 1);
+    const run = randomUUID().slice(0, 8);
+    // Streams with one event already, for appends at a wrong and at the right expected version.
+    const existing = Array.from({ length: 20 }, (_, i) => `combined-${run}-old-${i}`);
+    for (const stream of existing) await store.appendToStream(stream, [{ type: 'Seeded', data: {} }], { expectedVersion: 'no_stream' });
+    const calls = Array.from({ length: 60 }, (_, i) => {
+      if (i % 3 === 0) return { stream: `combined-${run}-new-${i}`, expected: 'no_stream' as const, ok: true };
+      if (i % 3 === 1) return { stream: existing[Math.floor(i / 3)]!, expected: 0, ok: true };
+      return { stream: existing[Math.floor(i / 3)]!, expected: 5, ok: false }; // the stream is at 0 (or 1, after its right append)
+    });
+    const outcomes = await Promise.allSettled(
+      calls.map((c, i) =>
+        store.appendToStream(
+          c.stream,
+          [
+            { type: 'Combined', data: { i } },
+            { type: 'Combined', data: { i, second: true } },
+          ],
+          { expectedVersion: c.expected },
+        ),
+      ),
+    );
+    const stored = new Map<string, number>();
+    outcomes.forEach((outcome, i) => {
+      const call = calls[i]!;
+      if (!call.ok) {
+        expect(outcome.status).toBe('rejected');
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+        return;
+      }
+      expect(outcome.status).toBe('fulfilled');
+      const result = (outcome as PromiseFulfilledResult<Awaited<ReturnType<typeof store.appendToStream>>>).value;
+      expect(result.positions).toHaveLength(2);
+      expect(result.nextExpectedVersion).toBe(call.expected === 'no_stream' ? 1 : 2);
+      // Both events of one append in one transaction.
+      expect(txOf(result.positions[0]!.checkpoint)).toBe(txOf(result.positions[1]!.checkpoint));
+      const tx = txOf(result.positions[0]!.checkpoint);
+      stored.set(tx, (stored.get(tx) ?? 0) + 1);
+    });
+    // 40 appends stored in fewer transactions than appends: they were combined.
+    expect([...stored.values()].reduce((a, b) => a + b, 0)).toBe(40);
+    expect(stored.size).toBeLessThan(40);
+    expect(Math.max(...stored.values())).toBeGreaterThan(1);
+    // Each stream holds exactly what its accepted appends stored, in order; the refused ones left nothing.
+    for (const stream of existing) {
+      const events = await store.readStream(stream);
+      expect(events.map((e) => e.type)).toEqual(['Seeded', 'Combined', 'Combined']);
+      expect(events.map((e) => e.version)).toEqual([0, 1, 2]);
+    }
+    for (const call of calls.filter((c) => c.expected === 'no_stream')) expect((await store.readStream(call.stream)).map((e) => e.version)).toEqual([0, 1]);
+  });
+
+  it('a replayed append (same event ids) inside a combined call answers as replayed and stores nothing again', async () => {
+    const store = openStore(undefined, 1);
+    const stream = `combined-replay-${randomUUID()}`;
+    const ids = [randomUUID(), randomUUID()];
+    const first = await store.appendToStream(
+      stream,
+      ids.map((id) => ({ id, type: 'Once', data: {} })),
+      { expectedVersion: 'no_stream' },
+    );
+    // Occupy the one flight, so the next appends wait and go together.
+    const blockers = Array.from({ length: 5 }, (_, i) => store.appendToStream(`combined-replay-${randomUUID()}-${i}`, [{ type: 'Other', data: {} }], { expectedVersion: 'any' }));
+    const again = store.appendToStream(
+      stream,
+      ids.map((id) => ({ id, type: 'Once', data: {} })),
+      { expectedVersion: 'no_stream' },
+    );
+    const other = store.appendToStream(`combined-replay-${randomUUID()}`, [{ type: 'Other', data: {} }], { expectedVersion: 'no_stream' });
+    const [replayed, alongside, ...blocked] = await Promise.all([again, other, ...blockers]);
+    // It went in a combined call: the append queued beside it shares a transaction with the appends queued before them.
+    expect(blocked.slice(1).map((b) => txOf(b.positions[0]!.checkpoint))).toContain(txOf(alongside.positions[0]!.checkpoint));
+    expect(replayed.replayed).toBe(true);
+    expect(replayed.positions.map((p) => p.id)).toEqual(first.positions.map((p) => p.id));
+    expect((await store.readStream(stream)).map((e) => e.id)).toEqual(ids);
+  });
+});

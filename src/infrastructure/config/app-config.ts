@@ -32,6 +32,8 @@ export interface AppConfig {
   /** Base of the join links handed out in invitations. */
   readonly publicBaseUrl: string;
   readonly dbPoolSize: number;
+  /** Appends on their way to PostgreSQL at once; those that arrive meanwhile go together in one transaction (0: every append alone). */
+  readonly appendFlights: number;
   /** Every Tandem connection: longest statement, and longest idle time inside a transaction (ms; issue 12). */
   readonly dbStatementTimeoutMs: number;
   readonly dbIdleInTransactionTimeoutMs: number;
@@ -196,6 +198,7 @@ export const ENVIRONMENT = z
     PRESENCE_GRACE_MS: integer(1_000, 3_600_000).default(30_000),
     PUBLIC_BASE_URL: url(['http:', 'https:']),
     DB_POOL_SIZE: integer(2, 500).default(20),
+    APPEND_FLIGHTS: integer(0, 64).default(4),
     DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(0, 3_600_000).default(10_000),
     EMBEDDED_PG_RESTART_DELAY_MS: integer(100, 600_000).default(5_000),
@@ -324,6 +327,7 @@ function toAppConfig(env: Environment): AppConfig {
     presenceGraceMs: env.PRESENCE_GRACE_MS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`,
     dbPoolSize: env.DB_POOL_SIZE,
+    appendFlights: env.APPEND_FLIGHTS,
     dbStatementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     dbIdleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     embeddedRestartDelayMs: env.EMBEDDED_PG_RESTART_DELAY_MS,

@@ -31,7 +31,11 @@ export class EventStoreModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           inject: [EVENT_STORE_POOL, UpcasterRegistry],
           useFactory: (pool: pg.Pool, registry: UpcasterRegistry): EventStore =>
-            tracedEventStore(config.eventstoreUrl ? new EsdbEventStore(config.eventstoreUrl, registry) : new PostgresEventStore({ pool, upcasters: registry })),
+            tracedEventStore(
+              config.eventstoreUrl
+                ? new EsdbEventStore(config.eventstoreUrl, registry)
+                : new PostgresEventStore({ pool, upcasters: registry, appendFlights: config.appendFlights }),
+            ),
         },
       ],
       exports: [EVENT_STORE, EVENT_STORE_POOL, UpcasterRegistry],

@@ -33,6 +33,36 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Retries of an append that hit a transient conflict in `any`/`stream_exists` mode. */
   readonly maxAppendRetries?: number;
+  /**
+   * Appends on their way to the server at once (default 4). Appends that arrive while all are
+   * taken wait and go together, up to 32, in one transaction (es_append_many): under load a
+   * commit serves many appends, and when nothing waits an append goes at once, alone. 1 sends
+   * one call at a time; 0 turns combining off (every append its own transaction).
+   */
+  readonly appendFlights?: number;
+}
+
+/** Most appends combined in one transaction: each is a subtransaction, and PostgreSQL keeps 64 subtransaction ids per backend before snapshots slow down for everyone. */
+const MAX_COMBINED = 32;
+
+/** An append waiting for a flight. */
+interface QueuedAppend {
+  readonly streamId: string;
+  readonly payload: string;
+  readonly expectedVersion: ExpectedVersion;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/** A refusal es_append_many reported for one append, shaped as node-postgres reports es_append's (code, detail). */
+class CombinedAppendError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly detail: string | undefined,
+  ) {
+    super(message);
+  }
 }
 
 const MODE = { exact: 0, no_stream: 1, stream_exists: 2, any: 3 } as const;
@@ -66,6 +96,8 @@ export class PostgresEventStore implements EventStore {
   private listening?: Promise<void>;
   private notifyPending = false;
   private closed = false;
+  private flights = 0;
+  private readonly queued: QueuedAppend[] = [];
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = options.pool;
@@ -79,8 +111,9 @@ export class PostgresEventStore implements EventStore {
     let result: AppendResult;
     try {
       // The first try is a plain call: every command appends, and p-retry's wrapper cost 40-100 µs
-      // a call on this machine where the call itself costs well under one.
-      result = await append();
+      // a call on this machine where the call itself costs well under one. It may go together
+      // with other appends (see `appendFlights`); retries go alone.
+      result = await this.combined(streamId, payload, expectedVersion);
     } catch (first) {
       if (!isRetryable(first, expectedVersion)) throw await this.translate(first, streamId, expectedVersion);
       // A serialization failure (40001: a younger transaction wrote the stream first) or a lost race
@@ -103,19 +136,80 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
+   * The append at once while a flight is free; otherwise it waits and goes with the others that
+   * wait (es_append_many). Resolves or rejects exactly as `appendOn` would for it alone.
+   */
+  private combined(streamId: string, payload: string, expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    const flights = this.options.appendFlights ?? 4;
+    if (flights <= 0) return this.appendOn(this.pool, streamId, payload, expectedVersion);
+    if (this.flights < flights && this.queued.length === 0) {
+      this.flights++;
+      return this.appendOn(this.pool, streamId, payload, expectedVersion).finally(() => this.landed());
+    }
+    return new Promise<AppendResult>((resolve, reject) => this.queued.push({ streamId, payload, expectedVersion, resolve, reject }));
+  }
+
+  /** A flight is back: the appends that waited meanwhile go, together. */
+  private landed(): void {
+    this.flights--;
+    if (this.queued.length === 0) return;
+    const batch = this.queued.splice(0, MAX_COMBINED);
+    this.flights++;
+    void this.appendMany(batch).finally(() => this.landed());
+  }
+
+  private async appendMany(batch: readonly QueuedAppend[]): Promise<void> {
+    if (batch.length === 1) {
+      const [one] = batch as [QueuedAppend];
+      await this.appendOn(this.pool, one.streamId, one.payload, one.expectedVersion).then(one.resolve, one.reject);
+      return;
+    }
+    // In stream order: two nodes' calls that touch the same streams take their locks in the same
+    // order and cannot deadlock. The payloads are JSON already: the argument is built around them.
+    const sorted = [...batch].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    const appends = sorted.map(({ streamId, payload, expectedVersion }) => {
+      const mode = typeof expectedVersion === 'number' ? MODE.exact : MODE[expectedVersion];
+      const expected = typeof expectedVersion === 'number' ? expectedVersion : null;
+      return `{"stream":${JSON.stringify(streamId)},"mode":${mode},"expected":${expected},"events":${payload}}`;
+    });
+    let rows: CombinedRow[];
+    try {
+      rows = (
+        await this.pool.query<CombinedRow>({
+          name: 'es_append_many',
+          text: 'SELECT r_index, r_event_id, r_stream_version, r_tx_id::text AS r_tx_id, r_global_position, r_replayed, r_error, r_message, r_detail FROM es_append_many($1::jsonb)',
+          values: [`[${appends.join(',')}]`],
+        })
+      ).rows;
+    } catch (error) {
+      // Nothing of the call committed: each append meets the error as if it had gone alone.
+      for (const append of sorted) append.reject(error);
+      return;
+    }
+    const byIndex = new Map<number, CombinedRow[]>();
+    for (const row of rows) byIndex.set(row.r_index, [...(byIndex.get(row.r_index) ?? []), row]);
+    sorted.forEach((append, i) => {
+      const own = byIndex.get(i) ?? [];
+      const refused = own.find((r) => r.r_error !== null);
+      if (refused) append.reject(new CombinedAppendError(refused.r_error!, refused.r_message ?? 'append refused', refused.r_detail ?? undefined));
+      else if (own.length === 0) append.reject(new Error(`es_append_many returned nothing for append ${i} (stream ${append.streamId})`));
+      else append.resolve(appendResult(own));
+    });
+  }
+
+  /**
    * The append itself, on any queryable (tests use it inside a transaction they hold open).
    * `payload` is the JSON array of { id, type, schemaVersion, data, metadata }.
    */
   async appendOn(db: Queryable, streamId: string, payload: string, expectedVersion: ExpectedVersion): Promise<AppendResult> {
     const mode = typeof expectedVersion === 'number' ? MODE.exact : MODE[expectedVersion];
     const expected = typeof expectedVersion === 'number' ? expectedVersion : null;
-    const { rows } = await db.query<{ r_event_id: string; r_stream_version: string; r_tx_id: string; r_global_position: string; r_replayed: boolean }>({
+    const { rows } = await db.query<AppendRow>({
       name: 'es_append',
       text: 'SELECT r_event_id, r_stream_version, r_tx_id::text AS r_tx_id, r_global_position, r_replayed FROM es_append($1, $2, $3, $4::jsonb)',
       values: [streamId, mode, expected, payload],
     });
-    const positions = rows.map((r) => ({ id: r.r_event_id, version: Number(r.r_stream_version), checkpoint: formatPgCheckpoint(r.r_tx_id, r.r_global_position) }));
-    return { nextExpectedVersion: positions[positions.length - 1]!.version, positions, replayed: rows[0]!.r_replayed };
+    return appendResult(rows);
   }
 
   /** The JSON array es_append() takes; ids default to UUIDv7, schema versions to the type's current one. */
@@ -265,6 +359,7 @@ export class PostgresEventStore implements EventStore {
         return new IdempotencyConflictError(streamId);
       case '23505':
       case '40001':
+      case '40P01':
         return new WrongExpectedVersionError(streamId, expected, await this.currentVersion(streamId));
       default:
         if (error instanceof DomainError) return error;
@@ -277,6 +372,28 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<{ v: string | null }>('SELECT max(stream_version) AS v FROM es_events WHERE stream_id = $1', [streamId]);
     return rows[0]?.v == null ? 'no_stream' : Number(rows[0].v);
   }
+}
+
+/** What es_append returns for one append, in stream order. */
+interface AppendRow {
+  r_event_id: string;
+  r_stream_version: string;
+  r_tx_id: string;
+  r_global_position: string;
+  r_replayed: boolean;
+}
+
+/** A row of es_append_many: an append's row (`r_index`), or its refusal (`r_error`, nulls elsewhere). */
+interface CombinedRow extends AppendRow {
+  r_index: number;
+  r_error: string | null;
+  r_message: string | null;
+  r_detail: string | null;
+}
+
+function appendResult(rows: readonly AppendRow[]): AppendResult {
+  const positions = rows.map((r) => ({ id: r.r_event_id, version: Number(r.r_stream_version), checkpoint: formatPgCheckpoint(r.r_tx_id, r.r_global_position) }));
+  return { nextExpectedVersion: positions[positions.length - 1]!.version, positions, replayed: rows[0]!.r_replayed };
 }
 
 export function comparePgCheckpoints(a: string, b: string): number {
@@ -292,10 +409,11 @@ function compareDecimal(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** A concurrent append took the version: with `any`/`stream_exists` the append may simply go again. */
+/** A concurrent append took the version (with `any`/`stream_exists` the append may simply go again), or a transient failure: go again. */
 function isRetryable(error: unknown, expected: ExpectedVersion): boolean {
   const code = (error as { code?: string }).code;
-  if (code === '40001') return true;
+  // 40P01: a combined call (es_append_many) chosen as a deadlock's victim; the append goes again alone.
+  if (code === '40001' || code === '40P01') return true;
   return code === '23505' && (expected === 'any' || expected === 'stream_exists');
 }
 

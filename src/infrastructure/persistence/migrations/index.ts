@@ -14,6 +14,7 @@ import { SessionConversation1764400000016 } from './1764400000016-session-conver
 import { QueueLines1764400000020 } from './1764400000020-queue-lines.js';
 import { SessionQueues1764500000040 } from './1764500000040-session-queues.js';
 import { LiveSessionIndex1764600000050 } from './1764600000050-live-session-index.js';
+import { CombinedAppends1764700000060 } from './1764700000060-combined-appends.js';
 
 /** Every migration, in order. Listed by hand: ESM has no glob loading, and the list is the history. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   QueueLines1764400000020,
   SessionQueues1764500000040,
   LiveSessionIndex1764600000050,
+  CombinedAppends1764700000060,
 ];
