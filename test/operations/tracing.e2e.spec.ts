@@ -75,11 +75,20 @@ describe('OpenTelemetry tracing (issue 17)', () => {
       async () => spans.find((s) => s.name === 'eventstore.append' && spans.some((c) => c.spanId === s.parentSpanId && c.name === 'command StartSession')),
       30_000,
     );
-    const trace = spans.filter((s) => s.traceId === append.traceId);
-    const byId = new Map(trace.map((s) => [s.spanId, s]));
-    const ancestors = (span: OtlpSpan): OtlpSpan[] =>
-      span.parentSpanId && byId.get(span.parentSpanId) ? [byId.get(span.parentSpanId)!, ...ancestors(byId.get(span.parentSpanId)!)] : [];
-    const chain = ancestors(append);
+    // Parents end after their children, so they may come in a later export: wait for the chain to reach the root.
+    const chainOf = (span: OtlpSpan): OtlpSpan[] => {
+      const byId = new Map(spans.filter((s) => s.traceId === span.traceId).map((s) => [s.spanId, s]));
+      const ancestors = (s: OtlpSpan): OtlpSpan[] => (s.parentSpanId && byId.get(s.parentSpanId) ? [byId.get(s.parentSpanId)!, ...ancestors(byId.get(s.parentSpanId)!)] : []);
+      return ancestors(span);
+    };
+    const chain = await until(
+      'the ancestors of the append span, up to the root span',
+      async () => {
+        const found = chainOf(append);
+        return found.length > 0 && !found.at(-1)!.parentSpanId ? found : undefined;
+      },
+      30_000,
+    );
 
     const command = chain[0]!;
     expect(command.name).toBe('command StartSession');
