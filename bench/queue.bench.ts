@@ -31,7 +31,7 @@ import { ProjectionRunner } from '../src/infrastructure/projections/projection-r
 import { SessionService } from '../src/application/sessions/session.service.js';
 import { WebAcdService } from '../src/application/webacd/webacd.service.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
-import { benchDatabase, rawInsertLimit, report, round, serverCpuMs, statementsOf } from './support.js';
+import { benchDatabase, cpuMeter, rawInsertLimit, report, round, statementsOf } from './support.js';
 import { profiled, summarise } from './profile.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '200x2000,1000x20000').split(',').map((s) => {
@@ -137,7 +137,7 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
   const statements = await statementsOf(pool);
   await statements.reset();
   t0 = performance.now();
-  const cpuBefore = { node: process.cpuUsage(), pg: serverCpuMs(db.postmasterPid) };
+  const routingCpu = cpuMeter(db.postmasterPid);
   const phase = Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (issued < ROUTED) {
@@ -161,8 +161,7 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
   if (process.env.BENCH_PROFILE === '1') console.error(summarise((await profiled(() => phase)).profile, 25));
   else await phase;
   const seconds = (performance.now() - t0) / 1000;
-  const nodeCpu = process.cpuUsage(cpuBefore.node);
-  const pgCpuMs = cpuBefore.pg === undefined ? undefined : serverCpuMs(db.postmasterPid)! - cpuBefore.pg;
+  const cpu = routingCpu.per(served);
   await statements.report(served, `${label}, per routed request`);
   stop = true;
   await changes.return?.();
@@ -187,15 +186,13 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
     `${label}: routed ${served} in ${round(seconds, 1)} s = ${routedPerSecond}/s; request to offer p50 ${pct(0.5)} ms p99 ${pct(0.99)} ms; ${events} events stored (${round(events / served, 1)} per request); ${stillWaiting} still waiting`,
   );
   // CPU per routed request, this process (the app, the customers and the agents) and PostgreSQL.
-  const nodeCpuPerRouted = round((nodeCpu.user + nodeCpu.system) / 1000 / served, 2);
-  const pgCpuPerRouted = pgCpuMs === undefined ? undefined : round(pgCpuMs / served, 2);
-  console.error(`${label}: CPU per routed request: ${nodeCpuPerRouted} ms in Node, ${pgCpuPerRouted ?? '?'} ms in PostgreSQL`);
+  console.error(`${label}: CPU per routed request: ${cpu.node} ms in Node, ${cpu.pg ?? '?'} ms in PostgreSQL`);
 
   // ---- second limit: the store appending as many events, one per append, from as many writers
   const payload = { itemId: 'x', customer: { customerId: 'c', name: 'Customer', email: 'c@example.com' }, problem: 'My printer is on fire', at: new Date().toISOString() };
   let appended = 0;
   const appendStarted = performance.now();
-  const appendCpuBefore = { node: process.cpuUsage(), pg: serverCpuMs(db.postmasterPid) };
+  const appendCpu = cpuMeter(db.postmasterPid);
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (appended < events) {
@@ -208,12 +205,9 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
   const appendPerSecond = round(appended / appendSeconds, 0);
   const writesOnly = round(appendPerSecond / (events / served), 0);
   console.error(`${label}: the store appends ${appendPerSecond} events/s (${appended} events, ${CLIENTS} writers): ${writesOnly} routed/s if routing cost only its writes`);
-  const appendNodeCpu = process.cpuUsage(appendCpuBefore.node);
-  const appendPgCpuMs = appendCpuBefore.pg === undefined ? undefined : serverCpuMs(db.postmasterPid)! - appendCpuBefore.pg;
-  const perRequest = appended / served; // the events of one routed request
-  console.error(
-    `${label}: CPU of the same events appended alone, per routed request's worth: ${round(((appendNodeCpu.user + appendNodeCpu.system) / 1000 / appended) * perRequest, 2)} ms in Node, ${appendPgCpuMs === undefined ? '?' : round((appendPgCpuMs / appended) * perRequest, 2)} ms in PostgreSQL`,
-  );
+  // The same events' CPU appended alone, per routed request's worth (appended / served events each).
+  const alone = appendCpu.per(served);
+  console.error(`${label}: CPU of the same events appended alone, per routed request's worth: ${alone.node} ms in Node, ${alone.pg ?? '?'} ms in PostgreSQL`);
 
   await app.close();
   await pool.end();
@@ -231,8 +225,8 @@ async function runSize(agents: number, waiting: number): Promise<Record<string, 
     storeAppendEventsPerSecond: appendPerSecond,
     writesOnlyRoutedPerSecond: writesOnly,
     ratioToWritesOnly: round(routedPerSecond / writesOnly, 2),
-    nodeCpuMsPerRouted: nodeCpuPerRouted,
-    ...(pgCpuPerRouted === undefined ? {} : { pgCpuMsPerRouted: pgCpuPerRouted }),
+    nodeCpuMsPerRouted: cpu.node,
+    ...(cpu.pg === undefined ? {} : { pgCpuMsPerRouted: cpu.pg }),
   };
 }
 

@@ -17,7 +17,7 @@ export async function benchDatabase(name: string): Promise<{ url: string; close(
     return { url, close: async () => undefined };
   }
   const dataDir = mkdtempSync(join(process.env.BENCH_DATA_DIR ?? tmpdir(), `tandem-bench-${name}-`));
-  // BENCH_PG_STATEMENTS=1: pg_stat_statements on (see `topStatements`).
+  // BENCH_PG_STATEMENTS=1: pg_stat_statements on (see `statementsOf`).
   const statements =
     process.env.BENCH_PG_STATEMENTS === '1'
       ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.track_planning=on']
@@ -169,6 +169,23 @@ export async function statementsOf(pool: { query: (text: string) => Promise<{ ro
         console.error(
           `  ${(Number(r.calls) / per).toFixed(2).padStart(7)} ${(Number(r.ms) / per).toFixed(3).padStart(8)} ms ${(Number(r.plan) / per).toFixed(3).padStart(7)}  ${r.q}`,
         );
+    },
+  };
+}
+
+/**
+ * CPU spent from now on by this process (Node: the app and the in-process clients) and by the
+ * PostgreSQL server of `postmasterPid` (`serverCpuMs`). `per(n)` gives ms per operation over `n`
+ * operations (PostgreSQL undefined when its CPU cannot be read).
+ */
+export function cpuMeter(postmasterPid: number | undefined): { per(n: number): { node: number; pg: number | undefined } } {
+  const node = process.cpuUsage();
+  const pg = serverCpuMs(postmasterPid);
+  return {
+    per: (n) => {
+      const used = process.cpuUsage(node);
+      const pgNow = pg === undefined ? undefined : serverCpuMs(postmasterPid);
+      return { node: round((used.user + used.system) / 1000 / n, 2), pg: pgNow === undefined || pg === undefined ? undefined : round((pgNow - pg) / n, 2) };
     },
   };
 }

@@ -168,8 +168,7 @@ export class PostgresEventStore implements EventStore {
     // order and cannot deadlock. The payloads are JSON already: the argument is built around them.
     const sorted = [...batch].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     const appends = sorted.map(({ streamId, payload, expectedVersion }) => {
-      const mode = typeof expectedVersion === 'number' ? MODE.exact : MODE[expectedVersion];
-      const expected = typeof expectedVersion === 'number' ? expectedVersion : null;
+      const { mode, expected } = modeOf(expectedVersion);
       return `{"stream":${JSON.stringify(streamId)},"mode":${mode},"expected":${expected},"events":${payload}}`;
     });
     let rows: CombinedRow[];
@@ -187,7 +186,11 @@ export class PostgresEventStore implements EventStore {
       return;
     }
     const byIndex = new Map<number, CombinedRow[]>();
-    for (const row of rows) byIndex.set(row.r_index, [...(byIndex.get(row.r_index) ?? []), row]);
+    for (const row of rows) {
+      const own = byIndex.get(row.r_index);
+      if (own) own.push(row);
+      else byIndex.set(row.r_index, [row]);
+    }
     sorted.forEach((append, i) => {
       const own = byIndex.get(i) ?? [];
       const refused = own.find((r) => r.r_error !== null);
@@ -202,8 +205,7 @@ export class PostgresEventStore implements EventStore {
    * `payload` is the JSON array of { id, type, schemaVersion, data, metadata }.
    */
   async appendOn(db: Queryable, streamId: string, payload: string, expectedVersion: ExpectedVersion): Promise<AppendResult> {
-    const mode = typeof expectedVersion === 'number' ? MODE.exact : MODE[expectedVersion];
-    const expected = typeof expectedVersion === 'number' ? expectedVersion : null;
+    const { mode, expected } = modeOf(expectedVersion);
     const { rows } = await db.query<AppendRow>({
       name: 'es_append',
       text: 'SELECT r_event_id, r_stream_version, r_tx_id::text AS r_tx_id, r_global_position, r_replayed FROM es_append($1, $2, $3, $4::jsonb)',
@@ -389,6 +391,11 @@ interface CombinedRow extends AppendRow {
   r_error: string | null;
   r_message: string | null;
   r_detail: string | null;
+}
+
+/** es_append's `mode` (0 exact, 1 no_stream, 2 stream_exists, 3 any) and `expected` (the version, or null) for an expected version. */
+function modeOf(expectedVersion: ExpectedVersion): { mode: number; expected: number | null } {
+  return typeof expectedVersion === 'number' ? { mode: MODE.exact, expected: expectedVersion } : { mode: MODE[expectedVersion], expected: null };
 }
 
 function appendResult(rows: readonly AppendRow[]): AppendResult {
